@@ -1,0 +1,182 @@
+"""The ``wxshop`` command: demo data, batch runs, validation, the index page.
+
+Errors the user can fix (bad data, bad parameters) print one short message and exit
+with code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import paths
+from .errors import WxshopError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Playbooks and HTML reports for shops that sell through WeChat.",
+)
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    """Accept repeated options and comma lists alike: --stores a,b --stores c."""
+    if not values:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+@app.command("demo-data")
+def demo_data(
+    stores: Annotated[int, typer.Option(help="How many demo stores.")] = 3,
+    customers: Annotated[int, typer.Option(help="Customers per store (sizes vary ±30%).")] = 20_000,
+    seed: Annotated[int, typer.Option(help="Random seed; same seed, same data.")] = 0,
+    out: Annotated[Path, typer.Option(help="Folder to write one sub-folder per store into.")] = Path(
+        "data/demo"
+    ),
+    fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+    names: Annotated[
+        list[str] | None, typer.Option(help="Store folder names instead of demo_01, demo_02, …")
+    ] = None,
+) -> None:
+    """Generate realistic demo stores with their planted truths (truth.json)."""
+    from . import demo
+
+    if fmt not in ("parquet", "csv"):
+        raise WxshopError(f"--format must be parquet or csv, not {fmt!r}.")
+    out = paths.resolve(out) if not out.is_absolute() else out
+    written = demo.write_demo_stores(
+        out, stores=stores, customers=customers, seed=seed, fmt=fmt, names=_split(names)
+    )
+    for folder in written:
+        typer.echo(str(folder))
+
+
+@app.command()
+def run(
+    stores: Annotated[
+        list[str] | None, typer.Option("--stores", "-s", help="Store ids (default: all).")
+    ] = None,
+    notebooks: Annotated[
+        list[str] | None, typer.Option("--notebooks", "-n", help="Notebook names (default: all).")
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Reports run at once.")] = 1,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Override a parameter: key=value.")
+    ] = None,
+    lang: Annotated[str | None, typer.Option(help="Report language: zh or en.")] = None,
+    reports: Annotated[Path | None, typer.Option(help="Output folder (default reports/).")] = None,
+    with_code: Annotated[bool, typer.Option("--with-code", help="Keep code in the HTML.")] = False,
+) -> None:
+    """Run every notebook for every store (papermill → HTML) and write reports/index.html."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .i18n import check_lang
+    from .index import build_index
+    from .params import parse_override, read_yaml
+    from .runner import discover_notebooks, exit_code, plan_jobs, run_jobs
+
+    root = paths.project_root()
+    overrides = dict(parse_override(s) for s in (set_ or []))
+    if lang:
+        overrides["lang"] = check_lang(lang)
+    out = paths.resolve(reports, root) if reports else paths.reports_dir(root)
+    job_list = plan_jobs(_split(stores), _split(notebooks), overrides, out, root, with_code)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=False,
+        disable=not sys.stderr.isatty() and not sys.stdout.isatty(),
+    ) as progress:
+        task = progress.add_task("reports", total=len(job_list))
+
+        def done(result):
+            progress.advance(task)
+            if result.status != "ok":
+                progress.console.print(
+                    f"[red]✗ {result.store} / {result.notebook}: {result.error}[/red]"
+                )
+
+        results = run_jobs(job_list, n_jobs=jobs, on_done=done)
+    defaults = paths.params_dir(root) / "defaults.yaml"
+    index_lang = lang or (read_yaml(defaults).get("lang", "zh") if defaults.is_file() else "zh")
+    index = build_index(out, lang=index_lang, order=list(discover_notebooks(root)))
+    failed = [r for r in results if r.status != "ok"]
+    typer.echo(f"{len(results) - len(failed)}/{len(results)} reports written.")
+    for r in failed:
+        where = f" (cell {r.cell})" if r.cell is not None else ""
+        typer.echo(f"FAILED {r.store} / {r.notebook}{where}: {r.error}", err=True)
+    typer.echo(f"Index: {index}")
+    raise typer.Exit(exit_code(results))
+
+
+@app.command()
+def validate(
+    store: Annotated[str, typer.Argument(help="Store id (params/stores/<id>.yaml) or a data folder.")],
+) -> None:
+    """Load and check one store's data; print what was read, used and rejected."""
+    from .load import load_store
+    from .params import store_params
+
+    root = paths.project_root()
+    folder = Path(store)
+    if folder.is_dir():
+        name, params = folder.name, {"data_dir": str(folder)}
+    else:
+        name, params = store, store_params(store, root=root)
+    report_dir = paths.resolve(params.get("report_dir") or paths.store_report_dir(name), root)
+    loaded = load_store(
+        paths.resolve(params["data_dir"], root),
+        name=name,
+        columns=params.get("columns") or None,
+        files=params.get("files") or None,
+        rejected_path=report_dir / "rejected_rows.csv",
+    )
+    typer.echo(loaded.quality.to_string(index=False))
+    if len(loaded.rejected):
+        typer.echo(f"rejected rows written to {report_dir / 'rejected_rows.csv'}")
+    if loaded.missing:
+        typer.echo(f"optional tables not found: {', '.join(loaded.missing)}")
+
+
+@app.command()
+def index(
+    reports: Annotated[Path | None, typer.Option(help="Reports folder (default reports/).")] = None,
+    lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
+) -> None:
+    """Rebuild reports/index.html from the reports already written."""
+    from .index import build_index
+    from .runner import discover_notebooks
+
+    root = paths.project_root()
+    out = paths.resolve(reports, root) if reports else paths.reports_dir(root)
+    typer.echo(str(build_index(out, lang=lang, order=list(discover_notebooks(root)))))
+
+
+def main() -> None:
+    """Console entry point: user errors exit 2 with a one-line message."""
+    try:
+        code = app(standalone_mode=False)
+    except WxshopError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(130)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,233 @@
+"""The batch: every store × notebook through papermill, then to HTML, then the index.
+
+Each job runs in its own kernel; ``--jobs N`` runs N at once in worker processes.
+A failing job never stops the others: its status, the failing cell and the error are
+written to ``reports/<store>/<notebook>.status.json`` and listed on the index page.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import re
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from . import paths
+from .params import list_stores, store_params
+
+Status = Literal["ok", "failed", "data_error"]
+NOTEBOOK_RE = re.compile(r"^(\d+)_(\w+)\.ipynb$")
+KERNEL_START_ATTEMPTS = 3
+# Messages of kernel start-up failures worth a retry (ports taken by a sibling kernel,
+# a kernel that died or timed out before answering).
+_STARTUP_ERRORS = re.compile(
+    r"address already in use|kernel died before replying|kernel didn't respond|"
+    r"timeout waiting for kernel_info|kernel_info reply|zmq",
+    re.IGNORECASE,
+)
+
+
+def discover_notebooks(root: Path | None = None) -> dict[str, Path]:
+    """CLI name → notebook path, in file order: ``00_store_overview.ipynb`` → ``store_overview``."""
+    folder = paths.notebooks_dir(root)
+    found = {}
+    for p in sorted(folder.glob("*.ipynb")):
+        m = NOTEBOOK_RE.match(p.name)
+        if m:
+            found[m.group(2)] = p
+    return found
+
+
+@dataclass(frozen=True)
+class Job:
+    store: str
+    notebook: str
+    input_path: str
+    report_dir: str
+    root: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+    with_code: bool = False
+
+    @property
+    def output_ipynb(self) -> Path:
+        return Path(self.report_dir) / f"{self.notebook}.ipynb"
+
+    @property
+    def output_html(self) -> Path:
+        return Path(self.report_dir) / f"{self.notebook}.html"
+
+    @property
+    def status_path(self) -> Path:
+        return Path(self.report_dir) / f"{self.notebook}.status.json"
+
+
+@dataclass
+class JobResult:
+    store: str
+    notebook: str
+    status: Status
+    seconds: float
+    error: str = ""
+    cell: int | None = None
+    html: str | None = None
+    attempts: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def plan_jobs(
+    stores: Iterable[str] | None = None,
+    notebooks: Iterable[str] | None = None,
+    overrides: dict[str, Any] | None = None,
+    reports: Path | None = None,
+    root: Path | None = None,
+    with_code: bool = False,
+) -> list[Job]:
+    """Jobs for the chosen stores × notebooks (default: all), parameters merged."""
+    from .errors import ParamsError
+
+    root = root or paths.project_root()
+    reports = reports or paths.reports_dir(root)
+    known_nb = discover_notebooks(root)
+    chosen_nb = list(notebooks) if notebooks else list(known_nb)
+    unknown = [n for n in chosen_nb if n not in known_nb]
+    if unknown:
+        raise ParamsError(
+            f"unknown notebook(s) {', '.join(unknown)}; choose from {', '.join(known_nb)}."
+        )
+    chosen_stores = list(stores) if stores else list_stores(root)
+    if not chosen_stores:
+        raise ParamsError(
+            f"no stores: {paths.stores_params_dir(root)} has no <store>.yaml. "
+            "Fix: run `make demo`, or add a YAML with `data_dir:` for your store."
+        )
+    jobs = []
+    for store in chosen_stores:
+        params = store_params(store, overrides, root)
+        report_dir = reports / store
+        params["report_dir"] = str(report_dir)
+        for nb in chosen_nb:
+            jobs.append(
+                Job(store, nb, str(known_nb[nb]), str(report_dir), str(root), params, with_code)
+            )
+    return jobs
+
+
+def _is_startup_error(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__}: {exc}"
+    return bool(_STARTUP_ERRORS.search(text)) or type(exc).__name__ in {
+        "ZMQError",
+        "TimeoutError",
+        "DeadKernelError",
+    }
+
+
+def execute(job: Job) -> JobResult:
+    """Run one job: papermill, then HTML on success. Never raises."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    t0 = time.perf_counter()
+    Path(job.report_dir).mkdir(parents=True, exist_ok=True)
+    for stale in (job.output_html,):
+        stale.unlink(missing_ok=True)
+    result = JobResult(job.store, job.notebook, "ok", 0.0)
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        result.attempts = attempt
+        try:
+            pm.execute_notebook(
+                job.input_path,
+                str(job.output_ipynb),
+                parameters=job.parameters,
+                kernel_name="python3",
+                cwd=job.root,
+                progress_bar=False,
+                log_output=False,
+                start_timeout=120,
+            )
+            break
+        except PapermillExecutionError as exc:
+            result.status = "data_error" if exc.ename == "DataError" else "failed"
+            result.cell = exc.exec_count
+            result.error = (
+                str(exc.evalue) if result.status == "data_error" else f"{exc.ename}: {exc.evalue}"
+            )
+            break
+        except Exception as exc:  # kernel start-up races for ports: retry those
+            if _is_startup_error(exc) and attempt < KERNEL_START_ATTEMPTS:
+                time.sleep(0.5 * attempt)
+                continue
+            result.status = "failed"
+            result.error = f"{type(exc).__name__}: {exc}"
+            break
+    if result.status == "ok":
+        try:
+            write_html(job.output_ipynb, job.output_html, with_code=job.with_code)
+            result.html = job.output_html.name
+        except Exception as exc:
+            result.status = "failed"
+            result.error = f"HTML export: {type(exc).__name__}: {exc}"
+    result.seconds = round(time.perf_counter() - t0, 2)
+    job.status_path.write_text(json.dumps(result.to_dict(), ensure_ascii=False), encoding="utf-8")
+    return result
+
+
+def _execute_safely(job: Job) -> JobResult:
+    try:
+        return execute(job)
+    except Exception:  # a bug in the runner itself must not lose the batch
+        return JobResult(job.store, job.notebook, "failed", 0.0, error=traceback.format_exc(limit=3))
+
+
+def write_html(ipynb: Path, html_path: Path, with_code: bool = False) -> Path:
+    """Executed notebook → HTML. Code, prompts, analyst-only cells and stderr are left out
+    unless ``with_code``; images are embedded."""
+    from .htmlexport import export_html
+
+    return export_html(ipynb, html_path, with_code=with_code)
+
+
+def run_jobs(
+    jobs: list[Job],
+    n_jobs: int = 1,
+    on_done: Callable[[JobResult], None] | None = None,
+) -> list[JobResult]:
+    """Run ``jobs``, ``n_jobs`` at a time; results in the order given."""
+    results: dict[int, JobResult] = {}
+    if n_jobs <= 1 or len(jobs) <= 1:
+        for i, job in enumerate(jobs):
+            results[i] = _execute_safely(job)
+            if on_done:
+                on_done(results[i])
+    else:
+        ctx = mp.get_context("spawn")  # fork + zmq/threads is unsafe
+        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx) as pool:
+            futures = {pool.submit(_execute_safely, job): i for i, job in enumerate(jobs)}
+            for fut in as_completed(futures):
+                i = futures[fut]
+                try:
+                    results[i] = fut.result()
+                except Exception as exc:  # worker process died
+                    job = jobs[i]
+                    results[i] = JobResult(
+                        job.store, job.notebook, "failed", 0.0, error=f"worker died: {exc}"
+                    )
+                if on_done:
+                    on_done(results[i])
+    return [results[i] for i in range(len(jobs))]
+
+
+def exit_code(results: list[JobResult]) -> int:
+    """0 all reports written; 1 a notebook failed; 2 only data errors (bad input)."""
+    if any(r.status == "failed" for r in results):
+        return 1
+    if any(r.status == "data_error" for r in results):
+        return 2
+    return 0

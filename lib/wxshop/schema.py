@@ -1,0 +1,215 @@
+"""The store data contract: table names, canonical columns and header aliases.
+
+One place knows what a store's tables look like; the loader, the demo
+generator, the notebooks and docs/data.md all follow it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Column names other modules read.
+ORDER_ID = "order_id"
+CUSTOMER_ID = "customer_id"
+ORDERED_AT = "ordered_at"
+AMOUNT = "amount"
+STATUS = "status"
+CHANNEL = "channel"
+CAMPAIGN_ID = "campaign_id"
+DISCOUNT = "discount"
+SKU_ID = "sku_id"
+QUANTITY = "quantity"
+UNIT_PRICE = "unit_price"
+
+STATUS_VALUES = ("paid", "refunded", "cancelled")
+EVENT_VALUES = ("view", "add_to_cart", "checkout", "pay")
+
+# Columns that identify a person. They may be present in a customers export
+# but are dropped at load and never reach a report.
+PERSONAL_COLUMNS = ("phone", "openid", "unionid", "nickname", "address", "name_real", "wechat_id")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What one table of a store looks like."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    key: tuple[str, ...] = ()  # columns that must be unique together
+    timestamps: tuple[str, ...] = ()
+    numeric: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()  # read as text, never as numbers
+    nonnegative: tuple[str, ...] = ()
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+TABLES: dict[str, TableSpec] = {
+    "orders": TableSpec(
+        "orders",
+        required=(ORDER_ID, CUSTOMER_ID, ORDERED_AT, AMOUNT),
+        optional=(STATUS, CHANNEL, CAMPAIGN_ID, DISCOUNT),
+        key=(ORDER_ID,),
+        timestamps=(ORDERED_AT,),
+        numeric=(AMOUNT, DISCOUNT),
+        ids=(ORDER_ID, CUSTOMER_ID, CAMPAIGN_ID),
+        nonnegative=(AMOUNT, DISCOUNT),
+        choices={STATUS: STATUS_VALUES},
+    ),
+    "order_items": TableSpec(
+        "order_items",
+        required=(ORDER_ID, SKU_ID, QUANTITY, UNIT_PRICE),
+        numeric=(QUANTITY, UNIT_PRICE),
+        ids=(ORDER_ID, SKU_ID),
+        nonnegative=(UNIT_PRICE,),
+    ),
+    "products": TableSpec(
+        "products",
+        required=(SKU_ID, "name", "category"),
+        optional=("unit_cost", "list_price"),
+        key=(SKU_ID,),
+        numeric=("unit_cost", "list_price"),
+        ids=(SKU_ID,),
+        nonnegative=("unit_cost", "list_price"),
+    ),
+    "customers": TableSpec(
+        "customers",
+        required=(CUSTOMER_ID,),
+        optional=(
+            "registered_at",
+            "city",
+            "city_tier",
+            "gender",
+            "birth_year",
+            "acquisition_channel",
+            "inviter_id",
+        ),
+        key=(CUSTOMER_ID,),
+        timestamps=("registered_at",),
+        numeric=("birth_year",),
+        ids=(CUSTOMER_ID, "inviter_id"),
+    ),
+    "experiments": TableSpec(
+        "experiments",
+        required=("experiment_id", CUSTOMER_ID, "variant", "assigned_at"),
+        key=("experiment_id", CUSTOMER_ID, "variant"),
+        timestamps=("assigned_at",),
+        ids=("experiment_id", CUSTOMER_ID, "variant"),
+    ),
+    "events": TableSpec(
+        "events",
+        required=(CUSTOMER_ID, "ts", "event"),
+        optional=(SKU_ID,),
+        timestamps=("ts",),
+        ids=(CUSTOMER_ID, SKU_ID),
+        choices={"event": EVENT_VALUES},
+    ),
+}
+
+REQUIRED_TABLES = ("orders",)
+
+# Header names seen in Chinese exports (微信小店, 有赞, 微盟, 企业微信, Excel by hand)
+# mapped to canonical names. Matching ignores case, spaces and underscores.
+# A store's YAML `columns:` mapping is applied first and wins.
+HEADER_ALIASES: dict[str, str] = {
+    # orders
+    "订单号": ORDER_ID,
+    "订单编号": ORDER_ID,
+    "订单id": ORDER_ID,
+    "买家id": CUSTOMER_ID,
+    "会员id": CUSTOMER_ID,
+    "客户id": CUSTOMER_ID,
+    "用户id": CUSTOMER_ID,
+    "顾客id": CUSTOMER_ID,
+    "下单时间": ORDERED_AT,
+    "订单创建时间": ORDERED_AT,
+    "创建时间": ORDERED_AT,
+    "支付时间": ORDERED_AT,
+    "付款时间": ORDERED_AT,
+    "实付金额": AMOUNT,
+    "实付款": AMOUNT,
+    "支付金额": AMOUNT,
+    "订单金额": AMOUNT,
+    "订单状态": STATUS,
+    "状态": STATUS,
+    "渠道": CHANNEL,
+    "来源渠道": CHANNEL,
+    "销售渠道": CHANNEL,
+    "活动id": CAMPAIGN_ID,
+    "活动编号": CAMPAIGN_ID,
+    "优惠金额": DISCOUNT,
+    "折扣金额": DISCOUNT,
+    # order items / products
+    "商品编码": SKU_ID,
+    "商品id": SKU_ID,
+    "商品编号": SKU_ID,
+    "sku编码": SKU_ID,
+    "skuid": SKU_ID,
+    "数量": QUANTITY,
+    "购买数量": QUANTITY,
+    "商品数量": QUANTITY,
+    "单价": UNIT_PRICE,
+    "成交单价": UNIT_PRICE,
+    "商品名称": "name",
+    "品名": "name",
+    "类目": "category",
+    "商品类目": "category",
+    "品类": "category",
+    "成本价": "unit_cost",
+    "成本": "unit_cost",
+    "吊牌价": "list_price",
+    "标价": "list_price",
+    "原价": "list_price",
+    # customers
+    "注册时间": "registered_at",
+    "入会时间": "registered_at",
+    "城市": "city",
+    "城市等级": "city_tier",
+    "城市线级": "city_tier",
+    "性别": "gender",
+    "出生年份": "birth_year",
+    "获客渠道": "acquisition_channel",
+    "拉新渠道": "acquisition_channel",
+    "邀请人id": "inviter_id",
+    "推荐人id": "inviter_id",
+    "手机号": "phone",
+    "手机": "phone",
+    "电话": "phone",
+    "昵称": "nickname",
+    "微信昵称": "nickname",
+    "地址": "address",
+    "收货地址": "address",
+    # experiments / events
+    "实验id": "experiment_id",
+    "实验编号": "experiment_id",
+    "分组": "variant",
+    "实验组": "variant",
+    "分组时间": "assigned_at",
+    "进组时间": "assigned_at",
+    "时间": "ts",
+    "事件时间": "ts",
+    "事件": "event",
+    "行为": "event",
+}
+
+# Values seen in Chinese exports mapped to canonical ones.
+STATUS_ALIASES: dict[str, str] = {
+    "已支付": "paid",
+    "已付款": "paid",
+    "已完成": "paid",
+    "交易成功": "paid",
+    "已发货": "paid",
+    "已退款": "refunded",
+    "退款成功": "refunded",
+    "已取消": "cancelled",
+    "交易关闭": "cancelled",
+}
+
+
+def normalise_header(name: object) -> str:
+    """Header key used for alias matching: lower case, no spaces, underscores or BOM."""
+    return str(name).replace("\ufeff", "").strip().lower().replace(" ", "").replace("_", "")

@@ -1,0 +1,102 @@
+"""Store overview KPIs on a hand-computable fixture."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pandas.testing as pdt
+import pytest
+
+from wxshop import overview
+
+
+@pytest.fixture
+def orders() -> pd.DataFrame:
+    # c1: 2 paid orders (Jan, Feb) + 1 refunded; c2: 1 paid (Jan); c3: 1 cancelled only;
+    # c4: 1 paid (Mar). Paid amounts 100, 50, 30, 20 → GMV 200 over 4 paid orders.
+    return pd.DataFrame(
+        {
+            "order_id": ["o1", "o2", "o3", "o4", "o5", "o6"],
+            "customer_id": ["c1", "c1", "c1", "c2", "c3", "c4"],
+            "ordered_at": pd.to_datetime(
+                ["2025-01-05", "2025-02-10", "2025-02-11", "2025-01-20", "2025-02-01", "2025-03-31 23:59:00"], format="ISO8601"
+            ),
+            "amount": [100.0, 50.0, 80.0, 30.0, 60.0, 20.0],
+            "status": ["paid", "paid", "refunded", "paid", "cancelled", "paid"],
+            "channel": ["社群", "朋友圈", "社群", "社群", None, None],
+        }
+    )
+
+
+def test_store_kpis_hand_computed(orders):
+    k = overview.store_kpis(orders)
+    assert (k.customers, k.orders) == (3, 4)
+    assert k.gmv == 200.0
+    assert k.aov == pytest.approx(50.0)
+    assert k.frequency == pytest.approx(4 / 3)
+    assert k.repurchase_rate == pytest.approx(1 / 3)  # only c1 has ≥ 2 paid orders
+    assert k.refund_rate == pytest.approx(1 / 5)  # 1 refunded / (4 paid + 1 refunded)
+    assert (k.period_start, k.period_end) == ("2025-01-05", "2025-03-31")
+
+
+def test_store_kpis_without_status_counts_every_order(orders):
+    k = overview.store_kpis(orders.drop(columns="status"))
+    assert (k.orders, k.customers, k.gmv) == (6, 4, 340.0)
+    assert math.isnan(k.refund_rate)
+
+
+def test_monthly_trend_exact(orders):
+    got = overview.monthly_trend(orders)
+    want = pd.DataFrame(
+        {
+            "month": ["2025-01", "2025-02", "2025-03"],
+            "orders": [2, 1, 1],
+            "customers": [2, 1, 1],
+            "new_customers": [2, 0, 1],
+            "gmv": [130.0, 50.0, 20.0],
+            "aov": [65.0, 50.0, 20.0],
+        }
+    )
+    pdt.assert_frame_equal(got, want, check_dtype=False)
+
+
+def test_monthly_trend_fills_empty_months(orders):
+    got = overview.monthly_trend(orders.loc[orders["order_id"] != "o2"])
+    assert got["month"].tolist() == ["2025-01", "2025-02", "2025-03"]
+    feb = got.set_index("month").loc["2025-02"]
+    assert feb["orders"] == 0 and np.isnan(feb["aov"])
+
+
+def test_channel_mix_groups_missing_channel(orders):
+    got = overview.channel_mix(orders, unknown="?")
+    assert got["channel"].tolist() == ["社群", "朋友圈", "?"]
+    assert got["gmv"].tolist() == [130.0, 50.0, 20.0]
+    assert got["gmv_share"].sum() == pytest.approx(1.0)
+
+
+def test_in_period_includes_the_whole_last_day(orders):
+    assert len(overview.in_period(orders, "2025-03-31")) == 6
+    assert len(overview.in_period(orders, "2025-03-30")) == 5
+    assert len(overview.in_period(orders, "")) == 6
+
+
+def test_category_mix(orders):
+    items = pd.DataFrame(
+        {
+            "order_id": ["o1", "o1", "o2", "o3", "o4"],
+            "sku_id": ["A", "B", "A", "A", "Z"],
+            "quantity": [1, 2, 1, 5, 1],
+            "unit_price": [60.0, 20.0, 50.0, 16.0, 30.0],
+        }
+    )
+    products = pd.DataFrame({"sku_id": ["A", "B"], "category": ["食品饮料", "美妆护肤"]})
+    got = overview.category_mix(orders, items, products)
+    # o3 is refunded: its item is left out; Z has no product row
+    assert got["category"].tolist() == ["食品饮料", "美妆护肤", "—"]
+    assert got["item_sales"].tolist() == [110.0, 40.0, 30.0]
+    assert got["units"].tolist() == [2, 2, 1]
+
+
+def test_missing_column_is_named(orders):
+    with pytest.raises(KeyError, match="amount"):
+        overview.store_kpis(orders.drop(columns="amount"))
