@@ -207,12 +207,12 @@ class Report:
         self.text("report.skipped", section=self.tr(section_key), table=self.tr(f"table.{table}"))
 
     # ---- data quality ----------------------------------------------------------
-    def quality(self, store: Any) -> dict[str, Any]:
+    def quality(self, store: Any) -> None:
         """Show and record the data-quality line for a loaded store.
 
         ``rows read = rows used + rows rejected`` summed over every table read, the
         per-table counts, why rows were rejected and how many personal columns were
-        dropped. Returns the recorded dict.
+        dropped; recorded under ``data_quality`` in the JSON.
         """
         q = store.quality
         read, used, rejected = (int(q[c].sum()) for c in ("rows_read", "rows_used", "rows_rejected"))
@@ -254,7 +254,6 @@ class Report:
             self.table(reasons, {"reason": "col.reason", "rows": "col.rows"})
         if personal:
             self.text("report.personal_dropped", n=personal)
-        return self.data_quality
 
     # ---- output ----------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -273,8 +272,8 @@ class Report:
             "parameters": _jsonable(self.parameters),
         }
 
-    def save(self) -> Path:
-        """Write the JSON next to the report; returns its path."""
+    def save(self) -> None:
+        """Write the JSON next to the report (``self.json_path``)."""
         self.dir.mkdir(parents=True, exist_ok=True)
         tmp = self.json_path.with_suffix(".json.tmp")
         tmp.write_text(
@@ -282,4 +281,3 @@ class Report:
             encoding="utf-8",
         )
         tmp.replace(self.json_path)
-        return self.json_path

@@ -26,7 +26,17 @@ EVENT_VALUES = ("view", "add_to_cart", "checkout", "pay")
 
 # Columns that identify a person. They may be present in a customers export
 # but are dropped at load and never reach a report.
-PERSONAL_COLUMNS = ("phone", "openid", "unionid", "nickname", "address", "name_real", "wechat_id")
+PERSONAL_COLUMNS = (
+    "phone",
+    "openid",
+    "unionid",
+    "nickname",
+    "address",
+    "name_real",
+    "wechat_id",
+    "email",
+    "id_card",
+)
 
 
 @dataclass(frozen=True)
@@ -183,6 +193,23 @@ HEADER_ALIASES: dict[str, str] = {
     "微信昵称": "nickname",
     "地址": "address",
     "收货地址": "address",
+    "详细地址": "address",
+    "手机号码": "phone",
+    "联系电话": "phone",
+    "收货人手机": "phone",
+    "收货人手机号": "phone",
+    "收货人电话": "phone",
+    "姓名": "name_real",
+    "真实姓名": "name_real",
+    "收货人": "name_real",
+    "收货人姓名": "name_real",
+    "买家昵称": "nickname",
+    "用户昵称": "nickname",
+    "微信号": "wechat_id",
+    "邮箱": "email",
+    "电子邮箱": "email",
+    "身份证": "id_card",
+    "身份证号": "id_card",
     # experiments / events
     "实验id": "experiment_id",
     "实验编号": "experiment_id",
@@ -207,6 +234,37 @@ STATUS_ALIASES: dict[str, str] = {
     "退款成功": "refunded",
     "已取消": "cancelled",
     "交易关闭": "cancelled",
+    "已关闭": "cancelled",
+    "canceled": "cancelled",
+}
+
+# Event names seen in Chinese tracking exports mapped to EVENT_VALUES.
+EVENT_ALIASES: dict[str, str] = {
+    "浏览": "view",
+    "查看": "view",
+    "加购": "add_to_cart",
+    "加入购物车": "add_to_cart",
+    "结算": "checkout",
+    "提交订单": "checkout",
+    "支付": "pay",
+    "付款": "pay",
+}
+
+# Value aliases per column; matching ignores case and surrounding spaces.
+VALUE_ALIASES: dict[str, dict[str, str]] = {STATUS: STATUS_ALIASES, "event": EVENT_ALIASES}
+
+# File names (without extension) seen in Chinese exports mapped to table names.
+# A file named after the table itself (orders.csv) is always found.
+FILE_ALIASES: dict[str, str] = {
+    "订单": "orders",
+    "订单明细": "order_items",
+    "商品明细": "order_items",
+    "商品": "products",
+    "客户": "customers",
+    "会员": "customers",
+    "实验": "experiments",
+    "行为": "events",
+    "埋点": "events",
 }
 
 

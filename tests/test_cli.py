@@ -1,0 +1,56 @@
+"""CLI behaviour users rely on: short errors with exit code 2, no traceback."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from conftest import SAMPLE, add_store, run_wxshop
+from wxshop.runner import JobResult, _is_startup_error, exit_code
+
+
+def test_validate_missing_amount_exit_2_names_file_and_column(project):
+    data = add_store(project, "s1")
+    orders = pd.read_csv(data / "orders.csv", dtype=str, encoding="utf-8-sig")
+    orders.drop(columns="amount").to_csv(data / "orders.csv", index=False)
+    proc = run_wxshop("validate", "s1", cwd=project, env={"WXSHOP_HOME": str(project)})
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "orders.csv" in proc.stderr and "amount" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) <= 4
+
+
+def test_validate_good_store_prints_counts(project):
+    add_store(project, "s1")
+    proc = run_wxshop("validate", "s1", cwd=project, env={"WXSHOP_HOME": str(project)})
+    assert proc.returncode == 0, proc.stderr
+    assert "orders" in proc.stdout and "rows_read" in proc.stdout
+
+
+def test_unknown_store_and_notebook_exit_2(project):
+    add_store(project, "s1")
+    env = {"WXSHOP_HOME": str(project)}
+    for args in (("run", "-s", "nope"), ("run", "-n", "nope"), ("run", "--set", "lang")):
+        proc = run_wxshop(*args, cwd=project, env=env)
+        assert proc.returncode == 2, args
+        assert "Traceback" not in proc.stderr and "error:" in proc.stderr
+
+
+def test_exit_code_rules():
+    ok = JobResult("s", "n", "ok", 1.0)
+    data = JobResult("s", "n", "data_error", 1.0)
+    bug = JobResult("s", "n", "failed", 1.0)
+    assert exit_code([ok, ok]) == 0
+    assert exit_code([ok, data]) == 2
+    assert exit_code([ok, data, bug]) == 1
+
+
+def test_startup_errors_are_retried_but_cell_errors_are_not():
+    assert _is_startup_error(RuntimeError("Kernel died before replying to kernel_info"))
+    assert _is_startup_error(OSError("Address already in use"))
+    assert not _is_startup_error(ValueError("could not convert string to float"))
+
+
+def test_sample_store_is_small_and_committed():
+    size = sum(f.stat().st_size for f in SAMPLE.rglob("*") if f.is_file())
+    assert 0 < size < 1_000_000
+    assert (SAMPLE / "orders.csv").is_file()
