@@ -102,3 +102,15 @@ def test_plain_papermill_cli_with_a_store_yaml(path, tmp_path):
     assert report["skipped"], "orders alone: the report must say what it skipped"
     assert {s["table"] for s in report["skipped"]} <= {
         "order_items", "products", "customers", "experiments", "events"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NAMES)
+def test_papermill_can_inspect_every_parameter(path, caplog):
+    """papermill's parser skips lines it cannot read (e.g. a second '=' in a comment),
+    then warns "unknown parameter" on every run."""
+    params = pm.inspect_notebook(str(path))
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    names = {n.target.id for n in ast.parse(cell.source).body}
+    assert set(params) == names
+    assert all(p["help"] for p in params.values()), "every parameter has help text"

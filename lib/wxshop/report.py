@@ -30,6 +30,7 @@ import pandas as pd
 
 from . import __version__, paths
 from .i18n import Translator
+from .i18n import reason as reason_text
 
 JSON_SCHEMA = 1
 
@@ -241,7 +242,9 @@ class Report:
             + "</p>"
         )
         self.table(
-            q[["table", "file", "rows_read", "rows_used", "rows_rejected"]],
+            q[["table", "file", "rows_read", "rows_used", "rows_rejected"]].assign(
+                table=[self.tr(f"table.{name}") for name in q["table"].tolist()]
+            ),
             {
                 "table": "col.table",
                 "file": "col.file",
@@ -251,7 +254,10 @@ class Report:
             },
         )
         if len(reasons):
-            self.table(reasons, {"reason": "col.reason", "rows": "col.rows"})
+            shown = reasons.assign(
+                reason=[reason_text(r, self.lang) for r in reasons["reason"].tolist()]
+            )
+            self.table(shown, {"reason": "col.reason", "rows": "col.rows"})
         if personal:
             self.text("report.personal_dropped", n=personal)
 
