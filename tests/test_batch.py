@@ -22,8 +22,9 @@ def _orders(folder):
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     """One run over: a good store; 5 negative amounts; orders without `amount`."""
-    from conftest import ROOT
     import shutil
+
+    from conftest import ROOT
 
     project = tmp_path_factory.mktemp("proj")
     (project / "params" / "stores").mkdir(parents=True)

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 from pandas.testing import assert_frame_equal
+
 from wxshop.errors import DataError
 from wxshop.load import load_store
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-
-
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns

@@ -231,7 +231,7 @@ class Report:
             "tables": table_records(
                 q[["table", "file", "rows_read", "rows_used", "rows_rejected"]]
             ),
-            "rejected_reasons": {r: int(n) for r, n in zip(reasons["reason"], reasons["rows"])},
+            "rejected_reasons": {r: int(n) for r, n in zip(reasons["reason"], reasons["rows"], strict=True)},
             "missing_tables": list(store.missing),
         }
         _html(
