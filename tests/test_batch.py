@@ -15,6 +15,11 @@ from wxshop import runner
 pytestmark = pytest.mark.slow
 
 
+ZH_HEADERS = {"order_id": "订单号", "customer_id": "买家ID", "ordered_at": "下单时间",
+              "amount": "实付金额", "status": "订单状态", "channel": "渠道",
+              "campaign_id": "活动ID", "discount": "优惠金额"}
+
+
 def _orders(folder):
     return pd.read_csv(folder / "orders.csv", dtype=str, encoding="utf-8-sig")
 
@@ -40,6 +45,11 @@ def batch(tmp_path_factory):
     _orders(broken).drop(columns="amount").to_csv(
         broken / "orders.csv", index=False, encoding="utf-8-sig"
     )
+    gbk = add_store(project, "gbk_chinese_headers")
+    zh = _orders(gbk).rename(columns=ZH_HEADERS)
+    zh["订单状态"] = zh["订单状态"].map({"paid": "已支付", "refunded": "已退款", "cancelled": "已取消"})
+    (gbk / "orders.csv").unlink()
+    zh.to_csv(gbk / "订单.csv", index=False, encoding="gbk")
     proc = run_wxshop("run", "--jobs", "2", cwd=project, env={"WXSHOP_HOME": str(project)})
     return project, proc, orders.loc[picked, "order_id"].tolist()
 
@@ -67,26 +77,46 @@ def test_rejected_rows_saved_and_counted(batch):
     project, _, neg_ids = batch
     with open(project / "reports" / "negatives" / "rejected_rows.csv", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
-    assert sorted(r["order_id"] for r in rows) == sorted(neg_ids)
-    assert all("negative amount" in r["reason"] for r in rows)
+    orders = [r for r in rows if r["table"] == "orders"]
+    assert sorted(r["order_id"] for r in orders) == sorted(neg_ids)
+    assert all(r["reason"] == "negative amount" for r in orders)
+    # their item lines cannot be used either, and say why
+    items = [r for r in rows if r["table"] == "order_items"]
+    sample_items = pd.read_csv(SAMPLE / "order_items.csv", dtype=str, encoding="utf-8-sig")
+    assert len(items) == sample_items["order_id"].isin(neg_ids).sum() > 0
+    assert {r["reason"] for r in items} == {"order_id not in orders"}
+    assert len(rows) == len(orders) + len(items)
+
     report = json.loads(
         (project / "reports" / "negatives" / "store_overview.json").read_text(encoding="utf-8")
     )
     dq = report["data_quality"]
-    assert dq["rows_rejected"] == 5
-    assert dq["rows_read"] == dq["rows_used"] + 5
+    by_table = {t["table"]: t for t in dq["tables"]}
+    assert by_table["orders"]["rows_rejected"] == 5
+    assert by_table["orders"]["rows_read"] == by_table["orders"]["rows_used"] + 5
+    assert dq["rows_rejected"] == len(rows)
+    assert dq["rows_read"] == dq["rows_used"] + dq["rows_rejected"]
     html = (project / "reports" / "negatives" / "store_overview.html").read_text(encoding="utf-8")
-    read, used = f"{dq['rows_read']:,}", f"{dq['rows_used']:,}"
-    assert re.search(rf"读取 {read} 行 = 使用 {used} 行 \+ 剔除 5 行", html)
+    read, used, rej = (f"{dq[k]:,}" for k in ("rows_read", "rows_used", "rows_rejected"))
+    assert re.search(rf"读取 {read} 行 = 使用 {used} 行 \+ 剔除 {rej} 行", html)
+    assert "amount 为负数" in html
+
+
+def _body(html: str) -> str:
+    """The page body without <style> and <script> blocks."""
+    body = html.split("<body", 1)[1]
+    return re.sub(r"<(style|script)\b.*?</\1>", "", body, flags=re.S)
 
 
 def test_reports_show_no_code(batch):
     project, _, _ = batch
-    for html_file in (project / "reports").glob("*/*.html"):
-        html = html_file.read_text(encoding="utf-8")
-        assert "jp-InputArea" not in html and "input_area" not in html, html_file
-        assert "load_store(" not in html and "import " not in html, html_file
-        assert "parameters" not in html.split("<body", 1)[1].split("wx-header")[0]
+    htmls = list((project / "reports").glob("*/*.html"))
+    assert htmls
+    for html_file in htmls:
+        body = _body(html_file.read_text(encoding="utf-8"))
+        assert "jp-InputArea" not in body and 'class="highlight' not in body, html_file
+        for code in ("load_store(", "import ", "report.section(", "store: str ="):
+            assert code not in body, (html_file, code)
 
 
 def test_index_links_every_report_and_lists_the_failure(batch):
@@ -109,3 +139,14 @@ def test_personal_columns_never_reach_a_report(batch):
             text = f.read_text(encoding="utf-8-sig")
             leaked = [v for v in planted if v in text]
             assert not leaked, f"{f}: {leaked[:3]}"
+
+
+def test_gbk_orders_with_chinese_headers_give_the_same_figures(batch):
+    project, _, _ = batch
+    (project / "data" / "gbk_chinese_headers" / "订单.csv").read_bytes().decode("gbk")
+    read = {
+        store: json.loads((project / "reports" / store / "store_overview.json").read_text("utf-8"))
+        for store in ("good", "gbk_chinese_headers")
+    }
+    assert read["gbk_chinese_headers"]["headline"] == read["good"]["headline"]
+    assert read["good"]["headline"]["orders"] > 100
