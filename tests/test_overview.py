@@ -102,3 +102,19 @@ def test_category_mix(orders):
 def test_missing_column_is_named(orders):
     with pytest.raises(KeyError, match="amount"):
         overview.store_kpis(orders.drop(columns="amount"))
+
+
+def test_kpis_on_a_generated_store_match_its_planted_truth(tmp_path):
+    """Generator → files → loader → KPIs agree with what the generator planted."""
+    from wxshop import demo
+    from wxshop.load import load_store
+
+    tables, truth = demo.generate_store(1500, seed=11, store_id="t")
+    folder = demo.write_store(tables, truth, tmp_path / "t", "parquet")
+    store = load_store(folder)
+    assert store.rejected.empty
+    k = overview.store_kpis(store.orders)
+    assert k.gmv == pytest.approx(truth["orders"]["gmv_paid"], abs=0.005)
+    assert k.aov == pytest.approx(truth["orders"]["aov_paid_realised"], rel=1e-12)
+    # every planted customer buys; a few have only refunded or cancelled orders
+    assert 0.95 * truth["sizes"]["customers"] <= k.customers <= truth["sizes"]["customers"]
