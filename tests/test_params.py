@@ -60,3 +60,23 @@ def test_parse_override(text, want):
 def test_parse_override_needs_equals():
     with pytest.raises(ParamsError, match="key=value"):
         params.parse_override("lang")
+
+
+def test_each_notebook_gets_only_the_parameters_it_declares(tmp_path):
+    import nbformat
+
+    from wxshop.runner import notebook_parameters, plan_jobs
+
+    (tmp_path / "params" / "stores").mkdir(parents=True)
+    (tmp_path / "params" / "defaults.yaml").write_text("lang: zh\nrfm_bins: 5\n")
+    (tmp_path / "params" / "stores" / "s.yaml").write_text("data_dir: d\n")
+    (tmp_path / "notebooks").mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        'store: str = "x"  # id\nlang: str = "zh"  # language\nreport_dir: str = ""  # out',
+        metadata={"tags": ["parameters"]})]
+    nbformat.write(nb, tmp_path / "notebooks" / "00_thing.ipynb")
+    assert notebook_parameters(tmp_path / "notebooks" / "00_thing.ipynb") == {
+        "store", "lang", "report_dir"}
+    (job,) = plan_jobs(root=tmp_path, overrides={"lang": "en"})
+    assert job.parameters == {"store": "s", "lang": "en", "report_dir": str(tmp_path / "reports" / "s")}

@@ -32,8 +32,7 @@ def monthly_trend(trend: pd.DataFrame, lang: str = "zh", ax: plt.Axes | None = N
     step = max(1, len(trend) // 12)
     ax.set_xticks(list(x)[::step], list(trend["month"])[::step], rotation=45, ha="right")
     ax2 = ax.twinx()
-    ax2.plot(list(x), trend["customers"], color=PALETTE[1], marker="o", ms=3,
-             label=tr("chart.customers"))
+    ax2.plot(list(x), trend["customers"], color=PALETTE[1], marker="o", ms=3, label=tr("chart.customers"))
     ax2.set_ylabel(tr("chart.customers"))
     ax2.grid(False)
     ax2.set_ylim(bottom=0)
@@ -41,5 +40,103 @@ def monthly_trend(trend: pd.DataFrame, lang: str = "zh", ax: plt.Axes | None = N
     labels = ax.get_legend_handles_labels()[1] + ax2.get_legend_handles_labels()[1]
     ax.legend(handles, labels, loc="upper left", fontsize="small")
     ax.set_title(tr("overview.trend"))
+    ax.figure.tight_layout()
+    return ax
+
+
+def retention_heatmap(matrix: pd.DataFrame, lang: str = "zh", ax: plt.Axes | None = None) -> plt.Axes:
+    """Cohort retention: rows cohorts (YYYY-MM), columns months since first purchase, cells
+    shares 0–1 (``wxshop.cohorts.retention_matrix`` output)."""
+    tr = Translator(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, max(3.0, 0.28 * len(matrix) + 1.2)))
+    sns.heatmap(
+        matrix.astype(float),
+        ax=ax,
+        cmap="Greens",
+        vmin=0,
+        vmax=max(0.05, float(matrix.iloc[:, 1:].max().max()) if matrix.shape[1] > 1 else 1.0),
+        annot=matrix.shape[1] <= 13,
+        fmt=".0%",
+        annot_kws={"size": 7},
+        cbar=False,
+    )
+    ax.set_xlabel(tr("chart.months_since"))
+    ax.set_ylabel(tr("chart.cohort"))
+    ax.set_title(tr("profiling.cohorts"))
+    ax.figure.tight_layout()
+    return ax
+
+
+def repeat_curves(
+    curves: pd.DataFrame, lang: str = "zh", ax: plt.Axes | None = None, max_cohorts: int = 8
+) -> plt.Axes:
+    """Cumulative share of each cohort with a repeat purchase, by months since first purchase
+    (``wxshop.cohorts.repeat_curves`` output); the latest ``max_cohorts`` cohorts."""
+    tr = Translator(lang)
+    if ax is None:
+        _, ax = plt.subplots()
+    cohorts = sorted(curves["cohort"].unique())[-max_cohorts:]
+    shown = curves[curves["cohort"].isin(cohorts)]
+    sns.lineplot(
+        data=shown, x="months_since", y="repeat_share", hue="cohort", marker="o", ax=ax, palette="crest"
+    )
+    ax.set_xlabel(tr("chart.months_since"))
+    ax.set_ylabel(tr("chart.repeat_share"))
+    ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+    ax.legend(title=tr("chart.cohort"), fontsize="x-small", ncol=2)
+    ax.set_title(tr("profiling.repeat_curves"))
+    ax.figure.tight_layout()
+    return ax
+
+
+def segment_bars(
+    summary: pd.DataFrame, labels: dict[str, str], lang: str = "zh", ax: plt.Axes | None = None
+) -> plt.Axes:
+    """Customer share and GMV share per RFM segment (``segment_summary`` output)."""
+    tr = Translator(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4.2))
+    names = [labels[s] for s in summary["segment"]]
+    long = pd.DataFrame(
+        {
+            "segment": names * 2,
+            "share": list(summary["customer_share"]) + list(summary["gmv_share"]),
+            "what": [tr("chart.customer_share")] * len(names) + [tr("chart.gmv_share")] * len(names),
+        }
+    )
+    sns.barplot(data=long, y="segment", x="share", hue="what", ax=ax, orient="h")
+    ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel(tr("chart.share"))
+    ax.set_ylabel("")
+    ax.legend(title="", fontsize="small")
+    ax.set_title(tr("profiling.rfm"))
+    ax.figure.tight_layout()
+    return ax
+
+
+def holdout_bars(table: pd.DataFrame, lang: str = "zh", ax: plt.Axes | None = None) -> plt.Axes:
+    """Predicted against actual mean repeat purchases in the holdout window, by the number
+    of repeat purchases in the calibration window (``wxshop.clv.holdout_check`` table)."""
+    tr = Translator(lang)
+    if ax is None:
+        _, ax = plt.subplots()
+    x = range(len(table))
+    width = 0.4
+    ax.bar(
+        [i - width / 2 for i in x], table["actual_mean"], width, label=tr("chart.actual"), color=PALETTE[1]
+    )
+    ax.bar(
+        [i + width / 2 for i in x],
+        table["predicted_mean"],
+        width,
+        label=tr("chart.predicted"),
+        color=PALETTE[0],
+    )
+    ax.set_xticks(list(x), [str(v) for v in table.iloc[:, 0]])
+    ax.set_xlabel(tr("chart.calibration_repeats"))
+    ax.set_ylabel(tr("chart.holdout_repeats"))
+    ax.legend(fontsize="small")
+    ax.set_title(tr("profiling.holdout"))
     ax.figure.tight_layout()
     return ax

@@ -108,16 +108,37 @@ def plan_jobs(
             f"no stores: {paths.stores_params_dir(root)} has no <store>.yaml. "
             "Fix: run `make demo`, or add a YAML with `data_dir:` for your store."
         )
+    declared = {nb: notebook_parameters(known_nb[nb]) for nb in chosen_nb}
     jobs = []
     for store in chosen_stores:
         params = store_params(store, overrides, root)
         report_dir = reports / store
         params["report_dir"] = str(report_dir)
         for nb in chosen_nb:
-            jobs.append(
-                Job(store, nb, str(known_nb[nb]), str(report_dir), str(root), params, with_code)
-            )
+            # each notebook gets the parameters it declares; the rest belong to other notebooks
+            own = {k: v for k, v in params.items() if k in declared[nb]}
+            jobs.append(Job(store, nb, str(known_nb[nb]), str(report_dir), str(root), own, with_code))
     return jobs
+
+
+def notebook_parameters(path: Path) -> set[str]:
+    """Names assigned in the notebook's cell tagged ``parameters``."""
+    import ast
+
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    for cell in nb.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            names = set()
+            for node in ast.parse(cell.source).body:
+                target = node.target if isinstance(node, ast.AnnAssign) else None
+                if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                    target = node.targets[0]
+                if isinstance(target, ast.Name):
+                    names.add(target.id)
+            return names
+    return set()
 
 
 def _is_startup_error(exc: BaseException) -> bool:

@@ -1,0 +1,100 @@
+"""Action lists for operators: one CSV per RFM segment and per lifecycle stage.
+
+Files open in Excel with Chinese intact (UTF-8 with BOM) and import as 企业微信 customer
+tags: one customer per row with the tag columns (segment, stage) and what to do.
+No personal columns ever: the customer table is built from ids and model outputs only.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from .i18n import Translator
+
+EXPORT_COLUMNS = (
+    "customer_id",
+    "segment",
+    "stage",
+    "p_alive",
+    "expected_purchases_90",
+    "expected_value_90",
+    "suggested_action",
+)
+
+
+def customer_actions(
+    segmented: pd.DataFrame,
+    stages: pd.DataFrame,
+    predictions: pd.DataFrame | None,
+    *,
+    segment_actions: dict[str, str],
+    stage_cadence: dict[str, int | None],
+    lang: str = "zh",
+) -> pd.DataFrame:
+    """One row per customer: ids, segment and stage (codes and labels), P(alive),
+    expected purchases and value over the next 90 days (CNY) and the suggested action.
+
+    ``segmented``: customer_id, segment (``wxshop.segments.rfm_segments``);
+    ``stages``: customer_id, stage (``wxshop.segments.lifecycle_stages``);
+    ``predictions``: customer_id, p_alive, expected_purchases_90, expected_value_90
+    (``wxshop.clv.predict_customers``), or None when no model could be fitted.
+    """
+    tr = Translator(lang)
+    out = segmented[["customer_id", "segment"]].merge(
+        stages[["customer_id", "stage"]], on="customer_id", how="left", validate="one_to_one"
+    )
+    if predictions is not None:
+        cols = ["customer_id", "p_alive", "expected_purchases_90", "expected_value_90"]
+        out = out.merge(predictions[cols], on="customer_id", how="left", validate="one_to_one")
+    else:
+        out = out.assign(
+            p_alive=float("nan"), expected_purchases_90=float("nan"), expected_value_90=float("nan")
+        )
+    seg_label = {code: tr(f"segment.{code}") for code in segment_actions}
+    seg_action = {code: tr(f"action.{action}") for code, action in segment_actions.items()}
+    stage_label = {code: tr(f"stage.{code}") for code in stage_cadence}
+    stage_when = {code: tr(f"cadence.{code}") for code in stage_cadence}
+    out = out.assign(
+        segment_code=out["segment"],
+        stage_code=out["stage"],
+        segment=out["segment"].map(seg_label),
+        stage=out["stage"].map(stage_label),
+        suggested_action=out["stage"].map(stage_when) + tr("sep.semicolon") + out["segment"].map(seg_action),
+        p_alive=out["p_alive"].round(4),
+        expected_purchases_90=out["expected_purchases_90"].round(3),
+        expected_value_90=out["expected_value_90"].round(2),
+    )
+    return out[[*EXPORT_COLUMNS, "segment_code", "stage_code"]]
+
+
+def write_action_lists(actions: pd.DataFrame, out_dir: Path, lang: str = "zh") -> pd.DataFrame:
+    """Write ``segment-<code>.csv`` and ``stage-<code>.csv`` (plus ``all_customers.csv``)
+    into ``out_dir``, replacing what was there. Headers are in the report language.
+
+    Returns the files written: file, kind (segment / stage / all), code, customers.
+    """
+    tr = Translator(lang)
+    out_dir = Path(out_dir)
+    if out_dir.exists():
+        shutil.rmtree(out_dir)  # stale lists from an earlier run must not linger
+    out_dir.mkdir(parents=True)
+    headers = {c: tr(f"export.{c}") for c in EXPORT_COLUMNS}
+    written = []
+
+    def write(frame: pd.DataFrame, name: str, kind: str, code: str) -> None:
+        ordered = frame.sort_values(
+            ["expected_value_90", "customer_id"], ascending=[False, True], na_position="last"
+        )
+        ordered[list(EXPORT_COLUMNS)].rename(columns=headers).to_csv(
+            out_dir / name, index=False, encoding="utf-8-sig"
+        )
+        written.append({"file": name, "kind": kind, "code": code, "customers": len(frame)})
+
+    write(actions, "all_customers.csv", "all", "all")
+    for kind, col in (("segment", "segment_code"), ("stage", "stage_code")):
+        for code, frame in actions.groupby(col, sort=True):
+            write(frame, f"{kind}-{code}.csv", kind, str(code))
+    return pd.DataFrame(written)
