@@ -118,3 +118,8 @@ def test_kpis_on_a_generated_store_match_its_planted_truth(tmp_path):
     assert k.aov == pytest.approx(truth["orders"]["aov_paid_realised"], rel=1e-12)
     # every planted customer buys; a few have only refunded or cancelled orders
     assert 0.95 * truth["sizes"]["customers"] <= k.customers <= truth["sizes"]["customers"]
+
+
+def test_resolve_period_end(orders):
+    assert overview.resolve_period_end(orders) == pd.Timestamp("2025-03-31")
+    assert overview.resolve_period_end(orders, "2025-02-01") == pd.Timestamp("2025-02-01")

@@ -98,3 +98,33 @@ def write_action_lists(actions: pd.DataFrame, out_dir: Path, lang: str = "zh") -
         for code, frame in actions.groupby(col, sort=True):
             write(frame, f"{kind}-{code}.csv", kind, str(code))
     return pd.DataFrame(written)
+
+
+STAGE_PRIORITY = ("new", "active", "silent", "dormant")  # the cadence order of the playbook
+
+
+def action_plan(actions: pd.DataFrame, top: int = 12) -> pd.DataFrame:
+    """This week's contact plan: customers grouped by stage × segment.
+
+    ``actions`` is :func:`customer_actions` output. Returns stage_code, segment_code,
+    customers, mean_p_alive (0–1), expected_value_sum (CNY over the next 90 days) and
+    suggested_action, ordered by stage urgency (new, active, silent, dormant) and then
+    expected value; the ``top`` largest groups by expected value are kept (at least the
+    largest group of every stage).
+    """
+    g = actions.groupby(["stage_code", "segment_code"], sort=False, observed=True)
+    plan = g.agg(
+        customers=("customer_id", "size"),
+        mean_p_alive=("p_alive", "mean"),
+        expected_value_sum=("expected_value_90", "sum"),
+        suggested_action=("suggested_action", "first"),
+    ).reset_index()
+    plan["expected_value_sum"] = plan["expected_value_sum"].round(2)
+    plan["mean_p_alive"] = plan["mean_p_alive"].round(4)
+    ranked = plan.sort_values(["expected_value_sum", "customers"], ascending=False)
+    keep = set(ranked.head(top).index) | set(ranked.groupby("stage_code").head(1).index)
+    plan = plan.loc[sorted(keep)]
+    order = {s: i for i, s in enumerate(STAGE_PRIORITY)}
+    plan = plan.assign(_o=plan["stage_code"].map(order).fillna(len(order)))
+    plan = plan.sort_values(["_o", "expected_value_sum"], ascending=[True, False])
+    return plan.drop(columns="_o").reset_index(drop=True)

@@ -179,3 +179,13 @@ def category_mix(
     out["sales_share"] = out["item_sales"] / total if total else np.nan
     out = out.sort_values("item_sales", ascending=False).reset_index()
     return out[["category", "units", "item_sales", "sales_share"]]
+
+
+def resolve_period_end(orders: pd.DataFrame, period_end: str = "") -> pd.Timestamp:
+    """The last day analysed: ``period_end`` (YYYY-MM-DD) or, when empty, the day of the
+    latest order. Returned as midnight of that day; analyses include the whole day."""
+    if period_end:
+        return pd.Timestamp(period_end).normalize()
+    if orders.empty:
+        raise ValueError("no orders: set period_end")
+    return orders[ORDERED_AT].max().normalize()

@@ -165,20 +165,21 @@ class Report:
         shown = self.tr.columns(shown, columns) if columns else shown
         _html(shown.to_html(index=False, escape=True, na_rep="—", border=0, classes="wx-table"))
 
-    def kpis(self, values: dict[str, Any], spec: list[tuple[str, str]]) -> None:
+    def kpis(self, values: dict[str, Any], spec: list[tuple[str, ...]]) -> None:
         """Show a Metric | Value | Definition table and record each figure as headline.
 
-        ``spec`` lists (name, kind): the name picks i18n keys ``kpi.<name>`` and
-        ``def.<name>``; kind is a :func:`format_value` kind.
+        ``spec`` lists (name, kind) or (name, kind, definition key): the name picks i18n
+        keys ``kpi.<name>`` and (by default) ``def.<name>``; kind is a
+        :func:`format_value` kind.
         """
         rows = []
-        for name, kind in spec:
+        for name, kind, *definition in spec:
             self.record(name, values[name])
             rows.append(
                 {
                     "metric": self.tr(f"kpi.{name}"),
                     "value": format_value(values[name], kind, self.lang),
-                    "definition": self.tr(f"def.{name}"),
+                    "definition": self.tr(definition[0] if definition else f"def.{name}"),
                 }
             )
         self.table(
