@@ -1,0 +1,75 @@
+"""`wxshop run --notebooks user_profiling` on generated demo stores, in both languages."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, run_wxshop
+
+pytestmark = pytest.mark.slow
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    project = tmp_path_factory.mktemp("profiling")
+    (project / "params" / "stores").mkdir(parents=True)
+    shutil.copy(ROOT / "params" / "defaults.yaml", project / "params" / "defaults.yaml")
+    shutil.copytree(ROOT / "notebooks", project / "notebooks")
+    env = {"WXSHOP_HOME": str(project)}
+    gen = run_wxshop("demo-data", "--stores", "2", "--customers", "2500", "--seed", "3",
+                     "--out", "data/demo", cwd=project, env=env)
+    assert gen.returncode == 0, gen.stderr
+    for store in ("demo_01", "demo_02"):
+        (project / "params" / "stores" / f"{store}.yaml").write_text(f"data_dir: data/demo/{store}\n")
+    zh = run_wxshop("run", "-n", "user_profiling", "--jobs", "2", cwd=project, env=env)
+    assert zh.returncode == 0, zh.stdout + zh.stderr
+    en = run_wxshop("run", "-n", "user_profiling", "-s", "demo_02", "--lang", "en",
+                    "--reports", "reports_en", cwd=project, env=env)
+    assert en.returncode == 0, en.stdout + en.stderr
+    return project
+
+
+@pytest.mark.parametrize("store", ["demo_01", "demo_02"])
+def test_report_json_and_exports_for_every_store(project, store):
+    out = project / "reports" / store
+    html = (out / "user_profiling.html").read_text(encoding="utf-8")
+    assert "重要价值客户" in html and "沉睡（流失）" in html
+    data = json.loads((out / "user_profiling.json").read_text(encoding="utf-8"))
+    head = data["headline"]
+    for key in ("customers", "active_customers", "new_customers", "orders", "gmv", "aov",
+                "frequency", "repurchase_rate", "return_rate"):
+        assert key in head
+    assert {"r", "alpha", "a", "b"} <= set(head["bgnbd"])
+    assert {s["segment"] for s in data["tables"]["segments"]} >= {"important_value", "general_retain"}
+    assert sum(s["customers"] for s in data["tables"]["stages"]) == head["customers"]
+    files = {p.name for p in (out / "exports").iterdir()}
+    assert {"all_customers.csv", "stage-dormant.csv", "segment-important_value.csv"} <= files
+    every = pd.read_csv(out / "exports" / "all_customers.csv", encoding="utf-8-sig", dtype=str)
+    assert len(every) == head["customers"] and every["客户ID"].is_unique
+
+
+def test_exports_hold_no_personal_data(project):
+    customers = pd.read_parquet(project / "data" / "demo" / "demo_01" / "customers.parquet")
+    planted = set(customers["phone"].head(200)) | set(customers["openid"].head(200))
+    for f in (project / "reports" / "demo_01").rglob("*"):
+        if f.suffix in {".csv", ".html", ".json"}:
+            text = f.read_text(encoding="utf-8-sig")
+            assert not [v for v in planted if v in text], f
+
+
+def test_english_report(project):
+    out = project / "reports_en" / "demo_02"
+    html = (out / "user_profiling.html").read_text(encoding="utf-8")
+    headings = re.findall(r"<h[12][^>]*>(.*?)</h[12]>", html, flags=re.S)
+    assert len(headings) >= 8
+    for h in headings:
+        assert not CJK.search(re.sub(r"<[^>]+>", "", h).replace("demo_02", "")), h
+    assert "Important value" in html
+    back = pd.read_csv(out / "exports" / "stage-new.csv", encoding="utf-8-sig")
+    assert back.columns[0] == "customer_id"
