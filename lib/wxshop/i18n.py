@@ -236,7 +236,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.predicted_mean": ("预测（人均）", "Predicted (per customer)"),
     "col.p_alive": ("存活概率", "P(alive)"),
     "col.expected_value_90": ("90 天预期价值（元）", "Expected value, 90 days (CNY)"),
-    "col.file": ("文件", "File"),
     "chart.months_since": ("距首购月数", "Months since first purchase"),
     "chart.cohort": ("首购月份", "First-purchase month"),
     "chart.repeat_share": ("累计复购占比", "Share with a repeat purchase"),
