@@ -170,11 +170,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "profiling.repeat_curves": ("同期群累计复购曲线", "Cumulative repeat purchase by cohort"),
     "profiling.prediction": ("购买预测（BG/NBD + Gamma-Gamma）", "Purchase prediction (BG/NBD + Gamma-Gamma)"),
     "profiling.prediction_text": (
-        "按天汇总交易拟合：r = {r:.3f}，α = {alpha:.3f}，a = {a:.3f}，b = {b:.3f}"
+        "{model}，按天汇总交易拟合：r = {r:.3f}，α = {alpha:.3f}，a = {a:.3f}，b = {b:.3f}"
         "（{n:,} 位客户，{status}）。",
-        "Fitted on daily transactions: r = {r:.3f}, α = {alpha:.3f}, a = {a:.3f}, b = {b:.3f} "
+        "{model}, fitted on daily transactions: r = {r:.3f}, α = {alpha:.3f}, a = {a:.3f}, b = {b:.3f} "
         "({n:,} customers, {status}).",
     ),
+    "model.mbgnbd": (
+        "MBG/NBD 模型（BG/NBD 的变体：只买过一次的客户也可能已流失）",
+        "MBG/NBD model (a BG/NBD variant in which one-off buyers may also have left)",
+    ),
+    "model.bgnbd": ("BG/NBD 模型", "BG/NBD model"),
     "profiling.gg_text": (
         "客单价模型（Gamma-Gamma）：p = {p:.3f}，q = {q:.3f}，γ = {v:.3f}（{n:,} 位复购客户）。",
         "Spend model (Gamma-Gamma): p = {p:.3f}, q = {q:.3f}, γ = {v:.3f} ({n:,} repeat customers).",
