@@ -140,3 +140,87 @@ def holdout_bars(table: pd.DataFrame, lang: str = "zh", ax: plt.Axes | None = No
     ax.set_title(tr("profiling.holdout"))
     ax.figure.tight_layout()
     return ax
+
+
+def role_quadrant(
+    table: pd.DataFrame,
+    role_labels: dict[str, str],
+    lang: str = "zh",
+    *,
+    margin_line: float | None = None,
+    cycle_line: float | None = None,
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """Gross margin (y) against repurchase cycle in days (x), bubble size GMV, colour role.
+
+    ``table`` needs gross_margin (0–1), cycle_days, gmv (CNY) and role (a code, labelled via
+    ``role_labels``). Rows without margin or cycle are left out.
+    """
+    tr = Translator(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4.8))
+    shown = table.dropna(subset=["gross_margin", "cycle_days"])
+    if len(shown):
+        size = 40 + 900 * shown["gmv"] / max(float(shown["gmv"].max()), 1e-9)
+        for i, (role, part) in enumerate(shown.groupby("role", sort=True)):
+            ax.scatter(part["cycle_days"], part["gross_margin"], s=size.loc[part.index], alpha=0.6,
+                       color=PALETTE[i % len(PALETTE)], edgecolor="white",
+                       label=role_labels.get(role, role))
+    if margin_line is not None:
+        ax.axhline(margin_line, color="#8f959e", lw=1, ls="--")
+    if cycle_line is not None:
+        ax.axvline(cycle_line, color="#8f959e", lw=1, ls="--")
+    ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel(tr("chart.cycle_days"))
+    ax.set_ylabel(tr("chart.gross_margin"))
+    ax.legend(fontsize="small", markerscale=0.5)
+    ax.set_title(tr("products.quadrant"))
+    ax.figure.tight_layout()
+    return ax
+
+
+def km_curves(curves: pd.DataFrame, lang: str = "zh", ax: plt.Axes | None = None,
+              max_day: int = 180) -> plt.Axes:
+    """Share of purchases followed by a repurchase within t days (1 − Kaplan–Meier survival),
+    one line per group. ``curves``: group, day, survival."""
+    tr = Translator(lang)
+    if ax is None:
+        _, ax = plt.subplots()
+    for i, (group, part) in enumerate(curves.groupby("group", sort=True)):
+        part = part[part["day"] <= max_day].sort_values("day")
+        ax.step(part["day"], 1 - part["survival"], where="post", label=str(group),
+                color=PALETTE[i % len(PALETTE)])
+    ax.set_xlim(0, max_day)
+    ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel(tr("chart.days_after_purchase"))
+    ax.set_ylabel(tr("chart.repurchased_share"))
+    ax.legend(fontsize="small")
+    ax.set_title(tr("products.km"))
+    ax.figure.tight_layout()
+    return ax
+
+
+def pareto(table: pd.DataFrame, value: str = "gmv", lang: str = "zh",
+           ax: plt.Axes | None = None) -> plt.Axes:
+    """Items sorted by ``value`` (bars) with the cumulative share (line) and the A/B cut-offs.
+    ``table`` needs ``value`` and cum_share (0–1), sorted descending."""
+    tr = Translator(lang)
+    if ax is None:
+        _, ax = plt.subplots()
+    x = range(len(table))
+    ax.bar(x, table[value], color=PALETTE[0])
+    ax.set_xticks([])
+    ax.set_xlabel(tr("chart.items_ranked"))
+    ax.set_ylabel(tr("chart.gmv_cny") if value == "gmv" else tr("chart.profit_cny"))
+    ax2 = ax.twinx()
+    ax2.plot(list(x), table["cum_share"], color=PALETTE[1])
+    for cut in (0.8, 0.95):
+        ax2.axhline(cut, color="#8f959e", lw=1, ls="--")
+    ax2.set_ylim(0, 1.02)
+    ax2.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+    ax2.grid(False)
+    ax2.set_ylabel(tr("chart.cum_share"))
+    ax.set_title(tr("products.abc"))
+    ax.figure.tight_layout()
+    return ax
