@@ -29,14 +29,19 @@ def run_wxshop(*args: str, cwd: Path, env: dict | None = None, timeout: int = 60
     )
 
 
+def new_project(folder: Path) -> Path:
+    """Make ``folder`` a project with the repo's notebooks and defaults and no stores yet."""
+    (folder / "params" / "stores").mkdir(parents=True)
+    shutil.copy(ROOT / "params" / "defaults.yaml", folder / "params" / "defaults.yaml")
+    shutil.copytree(ROOT / "notebooks", folder / "notebooks")
+    (folder / "data").mkdir()
+    return folder
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A project folder with the repo's notebooks and defaults and no stores yet."""
-    (tmp_path / "params" / "stores").mkdir(parents=True)
-    shutil.copy(ROOT / "params" / "defaults.yaml", tmp_path / "params" / "defaults.yaml")
-    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
-    (tmp_path / "data").mkdir()
-    return tmp_path
+    """A throw-away project (see :func:`new_project`)."""
+    return new_project(tmp_path)
 
 
 def add_store(project: Path, name: str, source: Path = SAMPLE, yaml_extra: str = "") -> Path:

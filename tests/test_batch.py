@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from conftest import SAMPLE, add_store, run_wxshop
+from conftest import SAMPLE, add_store, new_project, run_wxshop
 from wxshop import runner
 
 pytestmark = pytest.mark.slow
@@ -27,14 +27,7 @@ def _orders(folder):
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     """One run over: a good store; 5 negative amounts; orders without `amount`."""
-    import shutil
-
-    from conftest import ROOT
-
-    project = tmp_path_factory.mktemp("proj")
-    (project / "params" / "stores").mkdir(parents=True)
-    shutil.copy(ROOT / "params" / "defaults.yaml", project / "params" / "defaults.yaml")
-    shutil.copytree(ROOT / "notebooks", project / "notebooks")
+    project = new_project(tmp_path_factory.mktemp("proj"))
     add_store(project, "good")
     neg = add_store(project, "negatives")
     orders = _orders(neg)

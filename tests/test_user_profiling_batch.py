@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pandas as pd
 import pytest
 
-from conftest import ROOT, run_wxshop
+from conftest import new_project, run_wxshop
 
 pytestmark = pytest.mark.slow
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -17,10 +16,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    project = tmp_path_factory.mktemp("profiling")
-    (project / "params" / "stores").mkdir(parents=True)
-    shutil.copy(ROOT / "params" / "defaults.yaml", project / "params" / "defaults.yaml")
-    shutil.copytree(ROOT / "notebooks", project / "notebooks")
+    project = new_project(tmp_path_factory.mktemp("profiling"))
     env = {"WXSHOP_HOME": str(project)}
     gen = run_wxshop("demo-data", "--stores", "2", "--customers", "2500", "--seed", "3",
                      "--out", "data/demo", cwd=project, env=env)

@@ -64,6 +64,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import schema
+from .jsonable import to_jsonable
 
 __all__ = [
     "CATEGORIES",
@@ -360,17 +361,7 @@ def _planted(labels: tuple[str, ...] | list[str], shares: np.ndarray | tuple) ->
 
 def _jsonable(value: Any) -> Any:
     """numpy scalars to Python, non-finite floats to None, keys to str."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat(sep=" ")
-    return value
+    return to_jsonable(value, sep=" ")
 
 
 def _iso(origin: np.datetime64, seconds: float) -> str:

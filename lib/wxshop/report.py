@@ -25,12 +25,12 @@ import math
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from . import __version__, paths
 from .i18n import Translator
 from .i18n import reason as reason_text
+from .jsonable import to_jsonable
 
 JSON_SCHEMA = 1
 
@@ -63,20 +63,7 @@ def format_value(value: Any, kind: str, lang: str = "zh") -> str:
 
 
 def _jsonable(value: Any) -> Any:
-    """Plain JSON types; NaN becomes null."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
-        return value.isoformat()
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
+    return to_jsonable(value)
 
 
 def table_records(df: pd.DataFrame) -> list[dict[str, Any]]:
