@@ -51,9 +51,16 @@ def test_exit_code_2_and_short_error_for_broken_store(batch):
     _, proc, _ = batch
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
+    assert "IPKernelApp" not in proc.stderr + proc.stdout, "kernel chatter belongs in the job log"
     line = next(x for x in proc.stderr.splitlines() if x.startswith("FAILED broken"))
     assert "orders.csv" in line and "amount" in line
     assert len(line) < 400
+
+
+def test_kernel_output_is_kept_in_a_log_per_job(batch):
+    project, _, _ = batch
+    logs = sorted((project / "reports").glob("*/*.kernel.log"))
+    assert {p.parent.name for p in logs} >= {"good", "broken"}
 
 
 def test_other_stores_still_get_reports(batch):

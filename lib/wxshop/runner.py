@@ -7,8 +7,11 @@ written to ``reports/<store>/<notebook>.status.json`` and listed on the index pa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing as mp
+import os
+import sys
 import re
 import time
 import traceback
@@ -65,6 +68,10 @@ class Job:
     @property
     def status_path(self) -> Path:
         return Path(self.report_dir) / f"{self.notebook}.status.json"
+
+    @property
+    def log_path(self) -> Path:
+        return Path(self.report_dir) / f"{self.notebook}.kernel.log"
 
 
 @dataclass
@@ -150,8 +157,33 @@ def _is_startup_error(exc: BaseException) -> bool:
     }
 
 
+@contextlib.contextmanager
+def _stderr_to(path: Path):
+    """Send this process's file descriptor 2 — and so the kernel's, which inherits it — to
+    ``path`` while the block runs. Kernel chatter (TCP warnings, ZMQ tracebacks at shutdown)
+    belongs in the job's log, not in the batch's output."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "ab") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def execute(job: Job) -> JobResult:
-    """Run one job: papermill, then HTML on success. Never raises."""
+    """Run one job: papermill, then HTML on success. Never raises. The kernel's own output
+    goes to ``<notebook>.kernel.log`` beside the report."""
+    Path(job.report_dir).mkdir(parents=True, exist_ok=True)
+    job.log_path.unlink(missing_ok=True)
+    with _stderr_to(job.log_path):
+        return _execute(job)
+
+
+def _execute(job: Job) -> JobResult:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
