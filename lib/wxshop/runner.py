@@ -11,8 +11,8 @@ import contextlib
 import json
 import multiprocessing as mp
 import os
-import sys
 import re
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable
