@@ -100,7 +100,7 @@ def run(
             progress.advance(task)
             if result.status != "ok":
                 progress.console.print(
-                    f"[red]✗ {result.store} / {result.notebook}: {result.error}[/red]"
+                    f"[red]✗ {result.store} / {_report_name(result)}: {result.error}[/red]"
                 )
 
         results = run_jobs(job_list, n_jobs=jobs, on_done=done)
@@ -111,9 +111,13 @@ def run(
     typer.echo(f"{len(results) - len(failed)}/{len(results)} reports written.")
     for r in failed:
         where = f" (cell {r.cell})" if r.cell is not None else ""
-        typer.echo(f"FAILED {r.store} / {r.notebook}{where}: {r.error}", err=True)
+        typer.echo(f"FAILED {r.store} / {_report_name(r)}{where}: {r.error}", err=True)
     typer.echo(f"Index: {index}")
     raise typer.Exit(exit_code(results))
+
+
+def _report_name(result) -> str:
+    return f"{result.notebook}-{result.item}" if result.item else result.notebook
 
 
 @app.command()

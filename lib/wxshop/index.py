@@ -32,7 +32,8 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 
 def collect(reports: Path) -> tuple[list[dict[str, Any]], list[str], list[dict[str, Any]]]:
-    """Stores (name, cells, headline), notebooks seen, and failures, from the status files."""
+    """Stores (name, cells: notebook → its reports' statuses, headline), notebooks seen, and
+    failures, from the status files."""
     stores, notebooks, failures = [], [], []
     for folder in sorted(p for p in reports.iterdir() if p.is_dir() and not p.name.startswith(".")):
         cells: dict[str, dict[str, Any]] = {}
@@ -49,7 +50,7 @@ def collect(reports: Path) -> tuple[list[dict[str, Any]], list[str], list[dict[s
                 status["href"] = f"{folder.name}/{html}"
             else:
                 status["html"] = None
-            cells[nb] = status
+            cells.setdefault(nb, []).append(status)
             if status["status"] != "ok":
                 failures.append(status)
             elif nb == "store_overview":
@@ -89,7 +90,7 @@ def build_index(reports: Path, lang: str = "zh", order: list[str] | None = None)
         stores=stores,
         notebooks=notebooks,
         failures=failures,
-        n_ok=sum(c["status"] == "ok" for s in stores for c in s["cells"].values()),
+        n_ok=sum(c["status"] == "ok" for s in stores for cs in s["cells"].values() for c in cs),
         headline_columns=[(k, tr(label)) for k, label, _ in INDEX_HEADLINES],
     )
     out = reports / "index.html"

@@ -56,22 +56,28 @@ class Job:
     root: str
     parameters: dict[str, Any] = field(default_factory=dict)
     with_code: bool = False
+    item: str = ""  # one of several reports of this notebook for the store (an experiment id)
+
+    @property
+    def name(self) -> str:
+        """File name stem of the outputs: ``<notebook>`` or ``<notebook>-<item>``."""
+        return f"{self.notebook}-{self.item}" if self.item else self.notebook
 
     @property
     def output_ipynb(self) -> Path:
-        return Path(self.report_dir) / f"{self.notebook}.ipynb"
+        return Path(self.report_dir) / f"{self.name}.ipynb"
 
     @property
     def output_html(self) -> Path:
-        return Path(self.report_dir) / f"{self.notebook}.html"
+        return Path(self.report_dir) / f"{self.name}.html"
 
     @property
     def status_path(self) -> Path:
-        return Path(self.report_dir) / f"{self.notebook}.status.json"
+        return Path(self.report_dir) / f"{self.name}.status.json"
 
     @property
     def log_path(self) -> Path:
-        return Path(self.report_dir) / f"{self.notebook}.kernel.log"
+        return Path(self.report_dir) / f"{self.name}.kernel.log"
 
 
 @dataclass
@@ -84,6 +90,7 @@ class JobResult:
     cell: int | None = None
     html: str | None = None
     attempts: int = 1
+    item: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -124,8 +131,64 @@ def plan_jobs(
         for nb in chosen_nb:
             # each notebook gets the parameters it declares; the rest belong to other notebooks
             own = {k: v for k, v in params.items() if k in declared[nb]}
-            jobs.append(Job(store, nb, str(known_nb[nb]), str(report_dir), str(root), own, with_code))
+            if FAN_OUT_PARAMETER not in declared[nb]:
+                jobs.append(Job(store, nb, str(known_nb[nb]), str(report_dir), str(root), own, with_code))
+                continue
+            for item, extra in experiment_entries(store, params.get("experiments"), declared[nb], nb):
+                jobs.append(Job(store, nb, str(known_nb[nb]), str(report_dir), str(root),
+                                {**own, **extra, FAN_OUT_PARAMETER: item}, with_code, item))
     return jobs
+
+
+FAN_OUT_PARAMETER = "experiment_id"
+_ITEM_RE = re.compile(r"^[\w.-]+$")
+
+
+def experiment_entries(
+    store: str, experiments: Any, declared: set[str], notebook: str
+) -> list[tuple[str, dict[str, Any]]]:
+    """(experiment id, parameters) for every experiment a store's YAML lists.
+
+    A notebook that declares ``experiment_id`` writes one report per experiment. The YAML
+    lists them as a mapping ``{exp_id: {parameter: value, ...}}`` or a list of ids or of
+    mappings with an ``experiment_id`` key; the per-experiment keys must be parameters of
+    the notebook. A store that lists none gets no such report.
+    """
+    from .errors import ParamsError
+
+    if experiments in (None, "", [], {}):
+        return []
+    where = f"params/stores/{store}.yaml, `experiments:`"
+    if isinstance(experiments, dict):
+        entries = [(str(k), dict(v or {})) for k, v in experiments.items()]
+    elif isinstance(experiments, list):
+        entries = []
+        for e in experiments:
+            if isinstance(e, dict) and FAN_OUT_PARAMETER in e:
+                rest = {k: v for k, v in e.items() if k != FAN_OUT_PARAMETER}
+                entries.append((str(e[FAN_OUT_PARAMETER]), rest))
+            elif isinstance(e, str | int):
+                entries.append((str(e), {}))
+            else:
+                raise ParamsError(f"{where}: each entry needs an experiment_id, got {e!r}.")
+    else:
+        raise ParamsError(f"{where}: expected a mapping of experiment ids or a list, got {experiments!r}.")
+    seen: set[str] = set()
+    for item, extra in entries:
+        if not _ITEM_RE.match(item):
+            raise ParamsError(f"{where}: experiment id {item!r} may only hold letters, digits, _ . -")
+        if item in seen:
+            raise ParamsError(f"{where}: experiment {item!r} is listed twice.")
+        seen.add(item)
+        if not isinstance(extra, dict):
+            raise ParamsError(f"{where}: settings of {item!r} must be a mapping, got {extra!r}.")
+        unknown = sorted(set(extra) - declared)
+        if unknown:
+            raise ParamsError(
+                f"{where}: {item!r} sets {', '.join(unknown)}, which {notebook} does not take; "
+                f"known: {', '.join(sorted(declared))}."
+            )
+    return entries
 
 
 def notebook_parameters(path: Path) -> set[str]:
@@ -191,7 +254,7 @@ def _execute(job: Job) -> JobResult:
     Path(job.report_dir).mkdir(parents=True, exist_ok=True)
     for stale in (job.output_html,):
         stale.unlink(missing_ok=True)
-    result = JobResult(job.store, job.notebook, "ok", 0.0)
+    result = JobResult(job.store, job.notebook, "ok", 0.0, item=job.item)
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         result.attempts = attempt
         try:
@@ -236,7 +299,8 @@ def _execute_safely(job: Job) -> JobResult:
     try:
         return execute(job)
     except Exception:  # a bug in the runner itself must not lose the batch
-        return JobResult(job.store, job.notebook, "failed", 0.0, error=traceback.format_exc(limit=3))
+        return JobResult(job.store, job.notebook, "failed", 0.0, error=traceback.format_exc(limit=3),
+                         item=job.item)
 
 
 def write_html(ipynb: Path, html_path: Path, with_code: bool = False) -> Path:
@@ -270,7 +334,7 @@ def run_jobs(
                 except Exception as exc:  # worker process died
                     job = jobs[i]
                     results[i] = JobResult(
-                        job.store, job.notebook, "failed", 0.0, error=f"worker died: {exc}"
+                        job.store, job.notebook, "failed", 0.0, error=f"worker died: {exc}", item=job.item
                     )
                 if on_done:
                     on_done(results[i])
