@@ -382,7 +382,7 @@ def test_experiment_splits_and_srm(tables, truth):
         share = observed[1] / observed.sum()
         if t["has_srm"]:
             assert exp_id == "exp_share_card"
-            assert 0.45 <= share <= 0.49
+            assert 0.40 <= share <= 0.46  # 1 : 0.75 after the logging loses a quarter
         else:
             assert p_value > 0.001, exp_id
             assert share == pytest.approx(planned[1], abs=0.06)
