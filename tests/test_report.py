@@ -100,3 +100,12 @@ def test_index_escapes_errors_and_links_only_existing_reports(tmp_path):
 def test_index_language(tmp_path, lang):
     html = build_index(tmp_path, lang=lang).read_text(encoding="utf-8")
     assert ("报告索引" in html) == (lang == "zh")
+
+
+def test_banner_is_shown_escaped_and_recorded(tmp_path, capsys):
+    from wxshop.report import Report
+
+    r = Report("s", "nb", "en", tmp_path)
+    r.banner("ab.srm_banner", p=1e-6, threshold=0.001)
+    assert r.warnings[0]["key"] == "ab.srm_banner" and "SRM" in r.warnings[0]["text"]
+    assert r.to_dict()["warnings"] == r.warnings

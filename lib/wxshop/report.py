@@ -101,6 +101,7 @@ class Report:
         self.headline: dict[str, Any] = {}
         self.tables: dict[str, list[dict[str, Any]]] = {}
         self.skipped: list[dict[str, str]] = []
+        self.warnings: list[dict[str, str]] = []
         self.data_quality: dict[str, Any] = {}
 
     # ---- paths -----------------------------------------------------------------
@@ -121,6 +122,13 @@ class Report:
 
     def text(self, key: str, **values: Any) -> None:
         _html(f"<p>{html.escape(self.tr(key, **values))}</p>")
+
+    def banner(self, key: str, **values: Any) -> None:
+        """A red warning box that cannot be missed (e.g. results not to be trusted)."""
+        self.warnings.append({"key": key, "text": self.tr(key, **values)})
+        _html('<div class="wx-banner" role="alert" style="border:2px solid #d93026;background:#fdecea;'
+              'color:#a50e0e;padding:.8em 1em;margin:1em 0;font-weight:bold">'
+              f"{html.escape(self.tr(key, **values))}</div>")
 
     def header(self, start: str = "", end: str = "") -> None:
         """Store, period, generation time and version, as a small table."""
@@ -263,6 +271,7 @@ class Report:
             "tables": self.tables,
             "data_quality": self.data_quality,
             "skipped": self.skipped,
+            "warnings": self.warnings,
             "parameters": _jsonable(self.parameters),
         }
 
