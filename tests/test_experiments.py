@@ -416,7 +416,8 @@ def test_read_user_outcomes_from_csv(tmp_path):
     from wxshop.experiments import read_user_outcomes
 
     f = tmp_path / "outcomes.csv"
-    f.write_text("variant,orders,revenue,pre_revenue\ncontrol,0,0,5\ntreatment,2,30.5,0\n", encoding="utf-8-sig")
+    f.write_text("variant,orders,revenue,pre_revenue\ncontrol,0,0,5\ntreatment,2,30.5,0\n",
+                 encoding="utf-8-sig")
     users = read_user_outcomes(f)
     assert list(users["variant"]) == ["control", "treatment"]
     assert list(users["converted"]) == [False, True]
