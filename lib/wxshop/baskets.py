@@ -28,7 +28,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from .overview import _require, paid_mask
+from .overview import UNKNOWN, _require, paid_mask
 from .schema import CAMPAIGN_ID, DISCOUNT, ORDER_ID, ORDERED_AT, QUANTITY, SKU_ID, UNIT_PRICE
 from .segments import DateLike, _end_day, _timestamps
 
@@ -46,7 +46,7 @@ __all__ = [
 
 Level = Literal["sku", "category"]
 
-UNKNOWN_CATEGORY = "—"  # category of SKUs missing from products (as in overview.category_mix)
+UNKNOWN_CATEGORY = UNKNOWN  # category of SKUs missing from products
 MIN_PAIR_ORDERS = 5  # default floor on orders_together ...
 MIN_PAIR_SUPPORT = 1e-4  # ... raised to this share of the analysed orders on big stores
 MAX_BASKET_ITEMS = 30  # orders with more distinct items are bulk orders, not baskets

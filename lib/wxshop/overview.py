@@ -19,6 +19,7 @@ import pandas as pd
 
 from .schema import AMOUNT, CHANNEL, CUSTOMER_ID, ORDER_ID, ORDERED_AT, STATUS
 
+UNKNOWN = "—"  # label of a missing channel or category (a SKU not in products)
 
 def _require(df: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
     missing = [c for c in columns if c not in df.columns]
@@ -124,7 +125,7 @@ def monthly_trend(orders: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def channel_mix(orders: pd.DataFrame, unknown: str = "—") -> pd.DataFrame:
+def channel_mix(orders: pd.DataFrame, unknown: str = UNKNOWN) -> pd.DataFrame:
     """Paid orders and GMV by ``channel``, largest GMV first.
 
     Returns columns: channel, orders, gmv (CNY), gmv_share (0-1). Empty channel values
@@ -168,7 +169,7 @@ def category_mix(
     cat = items["sku_id"].map(products.drop_duplicates("sku_id").set_index("sku_id")["category"])
     frame = pd.DataFrame(
         {
-            "category": cat.astype("string").fillna("—"),
+            "category": cat.astype("string").fillna(UNKNOWN),
             "units": items["quantity"],
             "item_sales": items["quantity"] * items["unit_price"],
         }

@@ -35,7 +35,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .overview import _require, paid_mask
+from .overview import UNKNOWN, _require, paid_mask
 from .schema import CUSTOMER_ID, ORDER_ID, ORDERED_AT, QUANTITY, SKU_ID, UNIT_PRICE
 from .segments import DateLike, _end_day, _timestamps
 
@@ -68,7 +68,7 @@ GROUP = "group"  # key column of km_curves / reminder_days (what wxshop.plots.km
 
 Level = Literal["sku", "category"]
 LEVELS: tuple[str, ...] = ("sku", "category")
-UNKNOWN_CATEGORY = "—"  # category of lines whose SKU is not in products (as in overview.category_mix)
+UNKNOWN_CATEGORY = UNKNOWN  # category of lines whose SKU is not in products
 
 # How the cycle used by roles and channel fit was obtained.
 CYCLE_SOURCES: tuple[str, ...] = ("km_median", "naive_median", "none")
