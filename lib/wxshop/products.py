@@ -185,7 +185,7 @@ def _events(lines: pd.DataFrame, level: str, end_day: int | None, what: str) -> 
     _check_level(level)
     _require(lines, (CUSTOMER_ID, ORDERED_AT, *_key_columns(level)), what)
     groups = _groups(lines, level)
-    cust, cust_ids = pd.factorize(lines[CUSTOMER_ID])
+    cust, cust_ids = pd.factorize(lines[CUSTOMER_ID], sort=True)  # events sorted by customer_id
     day, ok = _days(lines[ORDERED_AT])
     keep = ok & (groups.code >= 0) & (cust >= 0)
     if end_day is not None:
