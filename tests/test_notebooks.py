@@ -19,6 +19,14 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NAMES = [p.name for p in NOTEBOOKS]
 
 
+def report_name(path: Path) -> str:
+    """The JSON stem a notebook writes on its defaults (ab_test names it after the experiment)."""
+    name = path.stem.split("_", 1)[1]
+    if name == "ab_test":
+        return f"{name}-{pm.inspect_notebook(str(path))['experiment_id']['default'].strip(chr(34))}"
+    return name
+
+
 def test_there_are_notebooks():
     assert any(p.name == "00_store_overview.ipynb" for p in NOTEBOOKS)
 
@@ -69,8 +77,7 @@ def test_run_all_on_defaults_from_the_notebooks_folder(path, tmp_path):
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
               if o.output_type == "error"]
     assert not errors
-    name = path.stem.split("_", 1)[1]
-    data = json.loads((report_dir / f"{name}.json").read_text(encoding="utf-8"))
+    data = json.loads((report_dir / f"{report_name(path)}.json").read_text(encoding="utf-8"))
     assert data["store"] == "sample" and data["lang"] == "zh"
     dq = data["data_quality"]
     assert dq["rows_read"] == dq["rows_used"] + dq["rows_rejected"]
@@ -96,8 +103,7 @@ def test_plain_papermill_cli_with_a_store_yaml(path, tmp_path):
         env={**os.environ}, stdin=subprocess.DEVNULL,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    name = path.stem.split("_", 1)[1]
-    report = json.loads((tmp_path / "r" / f"{name}.json").read_text(encoding="utf-8"))
+    report = json.loads((tmp_path / "r" / f"{report_name(path)}.json").read_text(encoding="utf-8"))
     assert report["lang"] == "en"
     assert report["skipped"], "orders alone: the report must say what it skipped"
     assert {s["table"] for s in report["skipped"]} <= {

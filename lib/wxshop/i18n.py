@@ -411,6 +411,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart.profit_cny": ("毛利（元）", "Gross profit (CNY)"),
     "chart.cum_share": ("累计占比", "Cumulative share"),
     "channel.unknown": ("未标注", "not recorded"),
+    "chart.rel_lift": ("相对对照组的变化（95% 区间；绿色为校正后显著）", "Change vs control (95% interval; green: significant after correction)"),
     # A/B tests
     "notebook.ab_test": ("A/B 实验评估", "A/B test evaluation"),
     "ab.title": ("A/B 实验：{experiment}（{store}）", "A/B test: {experiment} ({store})"),
@@ -462,8 +463,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "ab.no_cap": ("不封顶", "no cap"),
     "ab.cuped_text": (
-        "CUPED（以分组前消费为协变量）使 {metric} 的方差降低 {reduction:.0%}。",
-        "CUPED (pre-period spend as covariate) reduced the variance of {metric} by {reduction:.0%}.",
+        "CUPED（以分组前消费为协变量）使 {metric} 的方差降低 {reduction:.0%}；表中该指标两组的值为调整后的均值。",
+        "CUPED (pre-period spend as covariate) reduced the variance of {metric} by {reduction:.0%}; "
+        "the table shows both arms' adjusted means for it.",
     ),
     "ab.relative_undefined": (
         "对照组均值接近 0，相对提升无意义，只报告绝对差。",
@@ -557,6 +559,68 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.margin": ("容许下降", "Margin"),
     "col.decision": ("结论", "Decision"),
     "col.reasons": ("依据", "Reasons"),
+    "col.role_ab": ("角色", "Role"),
+    "col.cuped": ("CUPED", "CUPED"),
+    "col.variable": ("变量", "Variable"),
+    "col.flagged": ("异常", "Flagged"),
+    "col.welch_ci": ("Welch 95% 区间", "Welch 95% interval"),
+    "col.bound": ("最差可能（区间下限）", "Worst case (interval bound)"),
+    "role_ab.primary": ("主要指标", "primary"),
+    "role_ab.guardrail": ("护栏指标", "guardrail"),
+    "role_ab.secondary": ("次要指标", "secondary"),
+    "guardrail.ok": ("未变差（通过）", "not worse (passed)"),
+    "guardrail.unproven": ("尚未证明", "not yet shown"),
+    "guardrail.harmed": ("显著变差", "significantly worse"),
+    "guardrail.undefined": ("无法判断（对照组均值接近 0）", "undecidable (control mean near zero)"),
+    "balance.pre_revenue": ("分组前人均消费", "Pre-period spend per user"),
+    "balance.is_new": ("新客占比", "Share of new customers"),
+    "ab.days_unknown": ("未知（缺少分组天数）", "unknown (assignment days not given)"),
+    "ab.primary_line": (
+        "{metric}：{variant} 比对照组 {diff}（{rel}），95% 区间 {ci}，校正后 p = {p}。",
+        "{metric}: {variant} vs control {diff} ({rel}), 95% interval {ci}, adjusted p = {p}.",
+    ),
+    "ab.need_more": (
+        "要证明结论，每组约需 {n} 人；按当前流量还需约 {days} 天。",
+        "To settle it, about {n} users per arm are needed; at the current traffic about {days} more days.",
+    ),
+    "ab.action.ship": (
+        "行动：把 {variant} 全量上线，上线后继续观察护栏指标。",
+        "Action: roll {variant} out to everyone, and keep watching the guardrails after launch.",
+    ),
+    "ab.action.dont_ship": (
+        "行动：保持现状（对照组），不要上线实验方案。",
+        "Action: keep the current version (control); do not roll out the variant.",
+    ),
+    "ab.action.keep_running": (
+        "行动：实验继续运行，达到所需样本后再决定；期间不要提前上线。",
+        "Action: keep the experiment running until the needed sample is reached; do not roll out early.",
+    ),
+    "ab.action.inconclusive": (
+        "行动：暂不上线；先处理下面列出的原因（分流问题、样本不足），再重新实验。",
+        "Action: do not roll out; fix the reasons below (broken split, too little data) and rerun.",
+    ),
+    "ab.bootstrap_text": (
+        "收入分布长尾；Bootstrap 区间（{n} 次重抽样）与 Welch 区间接近时，结论不受长尾影响。",
+        "Revenue is heavy-tailed; when the bootstrap interval ({n} resamples) is close to the Welch "
+        "interval, the conclusion does not hinge on the tail.",
+    ),
+    "ab.no_relative": (
+        "部分指标的对照组均值接近 0，其相对提升不显示（—）。",
+        "Some metrics have a control mean near zero; their relative lift is not shown (—).",
+    ),
+    "ab.skipped_metrics": (
+        "输入数据不足以计算：{metrics}。",
+        "The input does not allow: {metrics}.",
+    ),
+    "ab.guardrail_not_checked": (
+        "护栏指标 {metrics} 无法用此输入计算，未检查。",
+        "Guardrail {metrics} cannot be computed from this input and was not checked.",
+    ),
+    "ab.imbalance": (
+        "⚠ 分组前的指标在各组间差异过大（p < {threshold}）：分组可能依赖用户历史，结果需谨慎解读。",
+        "⚠ Pre-period figures differ between arms more than chance allows (p < {threshold}): the "
+        "assignment may depend on user history; read the results with care.",
+    ),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "products.headline": ("选品概览", "At a glance"),

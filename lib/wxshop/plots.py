@@ -224,3 +224,26 @@ def pareto(table: pd.DataFrame, value: str = "gmv", lang: str = "zh",
     ax.set_title(tr("products.abc"))
     ax.figure.tight_layout()
     return ax
+
+
+def ab_intervals(metrics: pd.DataFrame, lang: str = "zh", ax: plt.Axes | None = None) -> plt.Axes:
+    """Relative lift of each treatment × metric with its interval (a forest plot), zero marked.
+    ``metrics``: treatment, metric, rel_lift, rel_ci_low, rel_ci_high, relative_undefined,
+    significant (rows with an undefined relative lift are left out)."""
+    tr = Translator(lang)
+    shown = metrics.loc[~metrics["relative_undefined"].astype(bool)].reset_index(drop=True)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, max(2.0, 0.45 * len(shown) + 1.2)))
+    y = list(range(len(shown)))[::-1]
+    colours = [PALETTE[0] if bool(s) else PALETTE[5] for s in shown["significant"]]
+    ax.hlines(y, shown["rel_ci_low"], shown["rel_ci_high"], colors=colours, lw=2)
+    ax.scatter(shown["rel_lift"], y, color=colours, zorder=3)
+    ax.axvline(0, color="#8f959e", lw=1)
+    ax.set_yticks(y)
+    ax.set_yticklabels([f"{tr(f'metric.{m}')} · {t}" for m, t in zip(shown["metric"], shown["treatment"],
+                                                                     strict=True)])
+    ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel(tr("chart.rel_lift"))
+    ax.set_title(tr("ab.metrics"))
+    ax.figure.tight_layout()
+    return ax

@@ -123,6 +123,10 @@ class Report:
     def text(self, key: str, **values: Any) -> None:
         _html(f"<p>{html.escape(self.tr(key, **values))}</p>")
 
+    def say(self, text: str) -> None:
+        """A paragraph of text already in the report's language (escaped)."""
+        _html(f"<p>{html.escape(text)}</p>")
+
     def banner(self, key: str, **values: Any) -> None:
         """A red warning box that cannot be missed (e.g. results not to be trusted)."""
         self.warnings.append({"key": key, "text": self.tr(key, **values)})

@@ -246,6 +246,11 @@ def execute(job: Job) -> JobResult:
         return _execute(job)
 
 
+# Exceptions raised in a notebook that mean bad input (data or parameters), not a bug: the
+# batch shows their message without a traceback and exits with 2.
+BAD_INPUT_ERRORS = frozenset({"DataError", "ParamsError", "ABConfigError"})
+
+
 def _execute(job: Job) -> JobResult:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -270,7 +275,7 @@ def _execute(job: Job) -> JobResult:
             )
             break
         except PapermillExecutionError as exc:
-            result.status = "data_error" if exc.ename == "DataError" else "failed"
+            result.status = "data_error" if exc.ename in BAD_INPUT_ERRORS else "failed"
             result.cell = exc.exec_count
             result.error = (
                 str(exc.evalue) if result.status == "data_error" else f"{exc.ename}: {exc.evalue}"
