@@ -110,3 +110,16 @@ def test_missing_outcome_file_is_a_data_error(tmp_path):
     with pytest.raises(PapermillExecutionError) as err:
         _run(tmp_path, experiment_id="nofile", outcomes_file=str(tmp_path / "missing.csv"))
     assert err.value.ename == "DataError" and "missing.csv" in err.value.evalue
+
+
+def test_sequential_adds_always_valid_intervals_wider_than_the_fixed_ones(tmp_path):
+    path = tmp_path / "outcomes.csv"
+    _outcome_frame(seed=5).to_csv(path, index=False)
+    data = _run(tmp_path, experiment_id="seq", outcomes_file=str(path), sequential=True, days=14.0)
+    seq = data["tables"]["sequential"]
+    fixed = {r["treatment"]: r for r in data["tables"]["metrics"] if r["role"] == "primary"}
+    assert len(seq) == 1 and data["parameters"]["sequential"] is True
+    row = seq[0]
+    base = fixed[row["treatment"]]
+    assert row["ci_low"] < base["ci_low"] and row["ci_high"] > base["ci_high"]
+    assert row["p_value"] >= base["p_value"]
