@@ -123,3 +123,6 @@ def test_sequential_adds_always_valid_intervals_wider_than_the_fixed_ones(tmp_pa
     base = fixed[row["treatment"]]
     assert row["ci_low"] < base["ci_low"] and row["ci_high"] > base["ci_high"]
     assert row["p_value"] >= base["p_value"]
+    head = data["headline"]
+    assert head["treatment.always_valid_ci_low"] == pytest.approx(row["ci_low"], rel=1e-12)
+    assert head["treatment.always_valid_p_adjusted"] == pytest.approx(row["p_adjusted"], rel=1e-12)

@@ -108,11 +108,12 @@ def fmt_metric(value: Any, metric: str) -> str:
     if not _finite(value):
         return "—"
     v = float(value)
+    sign = "−" if v < 0 else ""
     if metric == CONVERSION:
-        return f"{100 * v:.1f}%"
+        return f"{sign}{abs(100 * v):.1f}%"
     if metric in _MONEY:
-        return f"¥{v:,.2f}"
-    return f"{v:,.3f}"
+        return f"{sign}¥{abs(v):,.2f}"
+    return f"{sign}{abs(v):,.3f}"
 
 
 def fmt_diff(value: Any, metric: str, lang: str = "zh") -> str:
@@ -150,6 +151,12 @@ def _p(value: Any) -> str:
         return "—"
     v = float(value)
     return "< 0.0001" if v < 1e-4 else f"{v:.4f}"
+
+
+def _p_sentence(value: Any) -> str:
+    """A p-value after '=' or '<' in a sentence: '= 0.0206', '< 0.0001'."""
+    text = _p(value)
+    return text if text.startswith(("<", "—")) else f"= {text}"
 
 
 def _share(value: Any) -> str:
@@ -205,7 +212,7 @@ def arms_from_summary(summary: Mapping[str, Any], *, where: str = "summary") -> 
             if raw is None:
                 values[key] = None
                 continue
-            if isinstance(raw, bool) or not _finite(raw) or float(raw) < 0:
+            if isinstance(raw, bool | str) or not _finite(raw) or float(raw) < 0:
                 raise ParamsError(f"{where}.{arm}.{key}: must be a number >= 0, got {raw!r}.")
             values[key] = float(raw)
         for key in ("users", "conversions"):
@@ -461,6 +468,8 @@ def decision_lines(a: ABAnalysis, tr: Tr) -> list[str]:
     lines = [tr("ab.decision_overall", decision=tr(f"decision.{overall.decision}"))]
     lines.append(tr(f"ab.action.{overall.decision}", variant=overall.best_variant or "—"))
     primary = a.metrics[a.metrics["role"] == "primary"].set_index("treatment")
+    if a.sequential is not None:  # the decision used the always-valid interval and p-value
+        primary = a.sequential.set_index("treatment")
     power = a.power.set_index("treatment") if len(a.power) else None
     sep = "；" if lang == "zh" else "; "
     for t, d in a.decisions.items():
@@ -477,7 +486,7 @@ def decision_lines(a: ABAnalysis, tr: Tr) -> list[str]:
                     diff=fmt_diff(r["diff"], m, lang),
                     rel=rel,
                     ci=fmt_interval(r["ci_low"], r["ci_high"], m, lang),
-                    p=_p(d.p_value),
+                    p=_p_sentence(d.p_value),
                 )
             )
         reasons = [tr(f"reason.{code}") for code in d.reasons]
@@ -497,7 +506,9 @@ def decision_lines(a: ABAnalysis, tr: Tr) -> list[str]:
 
 def headline(a: ABAnalysis) -> dict[str, Any]:
     """The figures recorded in the report's JSON ``headline``: decision, SRM, users and, per
-    treatment, the primary metric's lift, interval and adjusted p."""
+    treatment, the primary metric's lift, interval and adjusted p (fixed-horizon), and with
+    ``sequential`` the always-valid interval and p-value the decision used
+    (``<t>.always_valid_*``)."""
     out: dict[str, Any] = {
         "decision": a.decision.decision,
         "best_variant": a.decision.best_variant,
@@ -516,4 +527,8 @@ def headline(a: ABAnalysis) -> dict[str, Any]:
         out[f"{t}.decision"] = a.decisions[t].decision if t in a.decisions else None
         for key in ("diff", "ci_low", "ci_high", "rel_lift", "p_value", "p_adjusted"):
             out[f"{t}.{key}"] = r[key]
+    if a.sequential is not None:
+        for r in a.sequential.to_dict(orient="records"):
+            for key in ("ci_low", "ci_high", "p_value", "p_adjusted"):
+                out[f"{r['treatment']}.always_valid_{key}"] = r[key]
     return out

@@ -513,7 +513,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reason.guardrails_non_inferior": ("护栏指标均未变差", "every guardrail is shown not worse"),
     "reason.guardrail_harmed": ("护栏指标显著变差", "a guardrail got significantly worse"),
     "reason.guardrail_not_yet_non_inferior": ("护栏指标尚未证明未变差", "a guardrail is not yet shown to be safe"),
-    "reason.power_unknown": ("缺少功效分析", "no power analysis"),
+    "reason.power_unknown": ("无法判断样本是否足够（缺少目标提升或分组天数）", "cannot tell whether the sample is enough (no target lift or assignment days)"),
     "reason.effect_below_target_mde": ("样本已足够，效应小于目标提升", "enough users, and the effect is below the target lift"),
     "reason.target_sample_reached": ("已达到目标样本量", "the target sample is reached"),
     "reason.underpowered_keep_collecting": ("样本不足，目标样本可在期限内达到", "too few users yet; the target sample is within reach"),
@@ -576,8 +576,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "balance.is_new": ("新客占比", "Share of new customers"),
     "ab.days_unknown": ("未知（缺少分组天数）", "unknown (assignment days not given)"),
     "ab.primary_line": (
-        "{metric}：{variant} 比对照组 {diff}（{rel}），95% 区间 {ci}，校正后 p = {p}。",
-        "{metric}: {variant} vs control {diff} ({rel}), 95% interval {ci}, adjusted p = {p}.",
+        "{metric}：{variant} 比对照组 {diff}（{rel}），95% 区间 {ci}，校正后 p {p}。",
+        "{metric}: {variant} vs control {diff} ({rel}), 95% interval {ci}, adjusted p {p}.",
     ),
     "ab.need_more": (
         "要证明结论，每组约需 {n} 人；按当前流量还需约 {days} 天。",
