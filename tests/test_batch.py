@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -65,11 +66,11 @@ def test_kernel_output_is_kept_in_a_log_per_job(batch):
 
 def test_other_stores_still_get_reports(batch):
     project, _, _ = batch
-    notebooks = list(runner.discover_notebooks(project))
-    for store in ("good", "negatives"):
-        for nb in notebooks:
-            assert (project / "reports" / store / f"{nb}.html").stat().st_size > 10_000
-            assert (project / "reports" / store / f"{nb}.json").is_file()
+    jobs = runner.plan_jobs(["good", "negatives"], root=project)  # no experiments listed: no A/B job
+    assert {j.notebook for j in jobs} == set(runner.discover_notebooks(project)) - {"ab_test"}
+    for job in jobs:
+        assert job.output_html.stat().st_size > 10_000
+        assert (Path(job.report_dir) / f"{job.name}.json").is_file()
     assert not (project / "reports" / "broken" / "store_overview.html").exists()
 
 
