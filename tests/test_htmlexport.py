@@ -37,6 +37,7 @@ r.kpis({{"gmv": evil[1]}}, [("gmv", "text")])
 wide = pd.DataFrame({{f"商品列_{{i}}": ["长商品名称" * 4] * 3 for i in range(30)}})
 wide.insert(0, "product", [evil[0], evil[1], "普通商品"])
 r.table(wide)
+r.table(pd.DataFrame({{evil[0]: [1], "GMV": [evil[1]]}}))  # markup as a column header too
 fig, ax = plt.subplots()
 ax.bar(["一月", "二月", "三月"], [-1200, 800, 1500])
 ax.set_title("月度 GMV（¥）")
@@ -191,8 +192,9 @@ def test_markup_in_data_is_shown_as_text(exported):
     html = exported.read_text(encoding="utf-8")
     assert "<script>alert" not in html and "<img src=x" not in html
     text = "".join(page.text)
-    # Store name (title, header), section, text, KPI value and table cells, each as text.
-    assert text.count(SCRIPT) >= 4 and text.count(IMG) >= 4, (text.count(SCRIPT), text.count(IMG))
+    # Store name (title, header), section, text, KPI value, table cells and a column header,
+    # each as text.
+    assert text.count(SCRIPT) >= 5 and text.count(IMG) >= 5, (text.count(SCRIPT), text.count(IMG))
 
 
 def _notebook(parameters_source: str, injected: dict | None = None):
