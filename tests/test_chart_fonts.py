@@ -15,7 +15,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib import font_manager, ft2font  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
 
 from wxshop import plots  # noqa: E402
 
@@ -64,12 +64,17 @@ def test_chart_without_the_theme_would_miss_glyphs():
         assert any("CJK UNIFIED IDEOGRAPH" in m for m in _missing_glyph_warnings(fig))
 
 
-def test_default_font_is_the_packaged_cjk_file(themed):
+def test_default_font_is_the_packaged_cjk_font(themed):
     path = plots.cjk_font_path()
     assert path.name == "NotoSansCJKsc-Regular.otf" and path.parent.parent.name == plots.CJK_FONT_PACKAGE
+    family = plt.rcParams["font.family"][0]
+    # The package's file is registered under the family the theme asks for first; a machine
+    # with the same family installed system-wide may resolve to its copy, which is as good.
+    files = {f.fname for f in font_manager.fontManager.ttflist if f.name == family}
+    assert str(path) in files
     resolved = font_manager.findfont(font_manager.FontProperties(), fallback_to_default=False)
-    assert resolved == str(path)
-    font = ft2font.FT2Font(resolved)
+    assert str(resolved) in files
+    font = font_manager.get_font(resolved)
     for char in "复购率¥−":
         assert font.get_char_index(ord(char)) != 0, char
 
