@@ -49,28 +49,34 @@ class ReaderView(Preprocessor):
         return nb, resources
 
 
+def _literal(source: str, name: str) -> Any:
+    """The literal assigned to ``name`` in ``source`` (``name: T = v`` or ``name = v``), else None."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign | ast.Assign) and node.value is not None:
+            targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                try:
+                    return ast.literal_eval(node.value)
+                except ValueError:
+                    return None
+    return None
+
+
 def report_language(nb: Any) -> str:
     """The ``lang`` the notebook ran with: papermill's injected value, else the literal in the
     cell tagged ``parameters``, else the default (zh)."""
-    injected = nb.metadata.get("papermill", {}).get("parameters", {})
-    if isinstance(injected.get("lang"), str):
-        return injected["lang"]
+    injected = nb.metadata.get("papermill", {}).get("parameters", {}).get("lang")
+    if isinstance(injected, str):
+        return injected
     for cell in nb.cells:
         if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            try:
-                tree = ast.parse(cell.source)
-            except SyntaxError:
-                break
-            for node in tree.body:
-                target = node.target if isinstance(node, ast.AnnAssign) else (
-                    node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None)
-                if isinstance(target, ast.Name) and target.id == "lang" and node.value is not None:
-                    try:
-                        value = ast.literal_eval(node.value)
-                    except ValueError:
-                        break
-                    if isinstance(value, str):
-                        return value
+            value = _literal(cell.source, "lang")
+            if isinstance(value, str):
+                return value
     return DEFAULT_LANG
 
 
