@@ -1,16 +1,30 @@
-"""Executed notebook → the HTML report a stakeholder reads."""
+"""Executed notebook → the HTML report a stakeholder reads.
+
+The page stands alone: JupyterLab's CSS is inlined, pictures are ``data:`` URIs and no
+script, style or font is fetched from the network (the ``report`` template in
+``wxshop/templates`` drops the CDN scripts of nbconvert's ``lab`` template), so a report
+opens offline, from a chat attachment or a file share, and reads on a phone.
+"""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
+from .i18n import DEFAULT_LANG
+
 # Cells with these tags are for analysts working in JupyterLab, not for readers.
 ANALYST_TAGS = ("analyst", "parameters", "injected-parameters")
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "report"
+# Report language → the page's <html lang>, so browsers pick Chinese glyph forms and voices.
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
 
 class ReaderView(Preprocessor):
@@ -35,23 +49,60 @@ class ReaderView(Preprocessor):
         return nb, resources
 
 
+def _literal(source: str, name: str) -> Any:
+    """The literal assigned to ``name`` in ``source`` (``name: T = v`` or ``name = v``), else None."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign | ast.Assign) and node.value is not None:
+            targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                try:
+                    return ast.literal_eval(node.value)
+                except ValueError:
+                    return None
+    return None
+
+
+def report_language(nb: Any) -> str:
+    """The ``lang`` the notebook ran with: papermill's injected value, else the literal in the
+    cell tagged ``parameters``, else the default (zh)."""
+    injected = nb.metadata.get("papermill", {}).get("parameters", {}).get("lang")
+    if isinstance(injected, str):
+        return injected
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            value = _literal(cell.source, "lang")
+            if isinstance(value, str):
+                return value
+    return DEFAULT_LANG
+
+
 def export_html(ipynb: Path, html_path: Path, with_code: bool = False) -> Path:
     """Write ``html_path`` from the executed notebook ``ipynb``.
 
-    Reader view (default): no code, no prompts, no analyst cells, no stderr; images
-    embedded. ``with_code=True`` keeps everything for analysts.
+    Reader view (default): no code, no prompts, no analyst cells, no stderr. ``with_code=True``
+    keeps every cell and its code for analysts. Either way the page is self-contained (images
+    embedded, nothing loaded from the network) and laid out for a phone.
     """
     nb = nbformat.read(str(ipynb), as_version=4)
     c = Config()
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES_DIR)]
+    c.HTMLExporter.template_name = TEMPLATE_NAME
+    c.HTMLExporter.theme = "light"
     c.HTMLExporter.exclude_input_prompt = True
     c.HTMLExporter.exclude_output_prompt = True
+    c.HTMLExporter.exclude_anchor_links = True
     c.HTMLExporter.embed_images = True
     c.HTMLExporter.exclude_input = not with_code
     exporter = HTMLExporter(config=c)
     if not with_code:
         exporter.register_preprocessor(ReaderView(), enabled=True)
     title = nb.metadata.get("wxshop", {}).get("title") or Path(ipynb).stem
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    html_lang = HTML_LANG.get(report_language(nb), HTML_LANG[DEFAULT_LANG])
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}, "html_lang": html_lang})
     html_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = html_path.with_suffix(".html.tmp")
     tmp.write_text(body, encoding="utf-8")

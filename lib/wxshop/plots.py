@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
+import matplotlib.font_manager as font_manager
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -10,11 +14,55 @@ from .i18n import Translator
 
 PALETTE = ["#07C160", "#576B95", "#FA9D3B", "#E64340", "#10AEFF", "#B2B2B2"]  # WeChat colours
 
+# Chinese glyphs come from Noto Sans CJK SC (SIL OFL), shipped inside the mplfonts wheel, so a
+# plain `pip install` draws Chinese on any machine without system fonts or an apt step.
+CJK_FONT_PACKAGE = "mplfonts"
+CJK_FONT_FILE = "fonts/NotoSansCJKsc-Regular.otf"
+# Glyphs the CJK font lacks fall back to matplotlib's own font.
+FALLBACK_FONT = "DejaVu Sans"
+
+
+def cjk_font_path() -> Path:
+    """Where the CJK font file is, found without importing its package."""
+    spec = importlib.util.find_spec(CJK_FONT_PACKAGE)
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    path = Path(folders[0]) / CJK_FONT_FILE if folders else None
+    if path is None or not path.is_file():
+        raise FileNotFoundError(
+            f"the CJK chart font {CJK_FONT_FILE} of the {CJK_FONT_PACKAGE!r} package is missing; "
+            f"reinstall wxshop (pip install -e .) to get it"
+        )
+    return path
+
+
+def register_cjk_font() -> str:
+    """Add the CJK font to matplotlib's font manager (once per process); returns its family name.
+
+    Registering the file at run time, rather than relying on matplotlib's font cache or
+    system fonts, means a stale cache can never hide it.
+    """
+    path = cjk_font_path()
+    if not any(f.fname == str(path) for f in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(path)
+    return font_manager.FontProperties(fname=path).get_name()
+
 
 def setup_theme() -> None:
-    """The house look for every chart: light, readable on a phone."""
+    """The house look for every chart: light, readable on a phone, Chinese drawn in Noto Sans CJK."""
     sns.set_theme(style="whitegrid", palette=PALETTE, font_scale=0.95)
-    plt.rcParams.update({"figure.figsize": (7.5, 3.8), "figure.dpi": 96, "axes.titleweight": "bold"})
+    cjk = register_cjk_font()
+    plt.rcParams.update({
+        "figure.figsize": (7.5, 3.8),
+        "figure.dpi": 96,
+        # The CJK font has one weight; asking for bold would only log a findfont warning.
+        "axes.titleweight": "normal",
+        "axes.titlesize": "large",
+        # A list of families is a per-glyph fallback chain (matplotlib >= 3.6): everything the
+        # CJK font has (Chinese, Latin, digits, ¥, −) comes from it, so a label never mixes two
+        # Latin designs; anything it lacks comes from DejaVu Sans.
+        "font.family": [cjk, FALLBACK_FONT],
+        "font.sans-serif": [cjk, *[f for f in plt.rcParams["font.sans-serif"] if f != cjk]],
+    })
 
 
 def monthly_trend(trend: pd.DataFrame, lang: str = "zh", ax: plt.Axes | None = None) -> plt.Axes:
