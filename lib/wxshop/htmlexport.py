@@ -9,6 +9,8 @@ opens offline, from a chat attachment or a file share, and reads on a phone.
 from __future__ import annotations
 
 import ast
+import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +47,52 @@ class ReaderView(Preprocessor):
                 if not cell.outputs:
                     continue
             kept.append(cell)
-        nb.cells = kept
+        nb.cells = summary_first(kept, resources.get("toc_title", ""))
         return nb, resources
+
+
+_SECTION_RE = re.compile(r'<h2 id="(wx-s\d+)">(.*?)</h2>', re.S)
+
+
+def _html_of(output: Any) -> str:
+    text = output.get("data", {}).get("text/html", "")
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
+def summary_first(cells: list[Any], toc_title: str) -> list[Any]:
+    """Readers see the key findings right after the report's header, then a table of contents
+    linking every section; analysts' notebooks keep their natural order.
+
+    The findings (``Report.key_findings``, class ``wx-findings``) are moved out of whatever cell
+    made them; the contents list the ``<h2 id="wx-s…">`` headings of ``Report.section``. Without
+    a header (class ``wx-header``) the cells are left as they are.
+    """
+    header_at = next((i for i, c in enumerate(cells) if c.cell_type == "code"
+                      and any('class="wx-header"' in _html_of(o) for o in c.outputs)), None)
+    if header_at is None:
+        return cells
+    moved = []
+    for cell in cells:
+        if cell.cell_type != "code":
+            continue
+        keep = []
+        for o in cell.outputs:
+            (moved if 'class="wx-findings"' in _html_of(o) else keep).append(o)
+        cell.outputs = keep
+    sections = [m for c in cells if c.cell_type == "code" for o in c.outputs
+                for m in _SECTION_RE.findall(_html_of(o))]
+    outputs = list(moved)
+    if len(sections) >= 3:
+        items = "".join(f'<li><a href="#{sid}">{text}</a></li>' for sid, text in sections)
+        outputs.append(nbformat.v4.new_output(
+            "display_data", data={"text/html": f'<nav class="wx-toc"><h2>{html.escape(toc_title)}</h2>'
+                                                 f"<ol>{items}</ol></nav>"}))
+    if not outputs:
+        return cells
+    opening = nbformat.v4.new_code_cell("", outputs=outputs)
+    rest = [c for c in cells if c.cell_type != "code" or c.outputs]
+    at = rest.index(cells[header_at]) + 1 if cells[header_at] in rest else 0
+    return [*rest[:at], opening, *rest[at:]]
 
 
 def _literal(source: str, name: str) -> Any:
@@ -100,9 +146,14 @@ def export_html(ipynb: Path, html_path: Path, with_code: bool = False) -> Path:
     exporter = HTMLExporter(config=c)
     if not with_code:
         exporter.register_preprocessor(ReaderView(), enabled=True)
+    from .i18n import t
+
+    lang = report_language(nb)
+    toc_title = t("report.toc", lang if lang in HTML_LANG else DEFAULT_LANG)
     title = nb.metadata.get("wxshop", {}).get("title") or Path(ipynb).stem
-    html_lang = HTML_LANG.get(report_language(nb), HTML_LANG[DEFAULT_LANG])
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}, "html_lang": html_lang})
+    html_lang = HTML_LANG.get(lang, HTML_LANG[DEFAULT_LANG])
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"metadata": {"name": title}, "html_lang": html_lang, "toc_title": toc_title})
     html_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = html_path.with_suffix(".html.tmp")
     tmp.write_text(body, encoding="utf-8")

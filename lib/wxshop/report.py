@@ -103,6 +103,8 @@ class Report:
         self.skipped: list[dict[str, str]] = []
         self.warnings: list[dict[str, str]] = []
         self.data_quality: dict[str, Any] = {}
+        self.findings: list[str] = []
+        self._sections = 0
 
     # ---- paths -----------------------------------------------------------------
     @property
@@ -118,7 +120,8 @@ class Report:
         _html(f"<h1>{html.escape(self.tr(key, **values))}</h1>")
 
     def section(self, key: str, **values: Any) -> None:
-        _html(f"<h2>{html.escape(self.tr(key, **values))}</h2>")
+        self._sections += 1  # ids let the reader's table of contents link to each section
+        _html(f'<h2 id="wx-s{self._sections}">{html.escape(self.tr(key, **values))}</h2>')
 
     def text(self, key: str, **values: Any) -> None:
         _html(f"<p>{html.escape(self.tr(key, **values))}</p>")
@@ -134,19 +137,32 @@ class Report:
               'color:#a50e0e;padding:.8em 1em;margin:1em 0;font-weight:bold">'
               f"{html.escape(self.tr(key, **values))}</div>")
 
-    def header(self, start: str = "", end: str = "") -> None:
-        """Store, period, generation time and version, as a small table."""
+    def header(self, start: str = "", end: str = "", data_until: str = "") -> None:
+        """Store, period, data freshness, generation time, version and the parameters used."""
         self.period = {"start": start, "end": end}
         rows = [
             (self.tr("report.store"), self.store),
             (self.tr("report.period"), f"{start} – {end}" if start or end else "—"),
+            (self.tr("report.data_until"), data_until or end or "—"),
             (self.tr("report.generated_at"), self.generated_at.isoformat(sep=" ")),
             (self.tr("report.version"), __version__),
         ]
         body = "".join(
             f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows
         )
+        shown = {k: v for k, v in self.parameters.items() if v not in ("", None, {}, [])}
+        params = "; ".join(f"{k} = {json.dumps(_jsonable(v), ensure_ascii=False)}" for k, v in shown.items())
+        body += (f"<tr><th>{html.escape(self.tr('report.parameters'))}</th>"
+                 f'<td><details><summary>{len(shown)}</summary><code>{html.escape(params)}</code>'
+                 "</details></td></tr>")
         _html(f'<table class="wx-header">{body}</table>')
+
+    def key_findings(self, lines: list[str]) -> None:
+        """The 3–5 findings with numbers and actions; the reader's view shows them first."""
+        self.findings = [str(line) for line in lines]
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.findings)
+        _html(f'<div class="wx-findings"><h2>{html.escape(self.tr("report.findings"))}</h2>'
+              f"<ol>{items}</ol></div>")
 
     def table(
         self,
@@ -276,6 +292,7 @@ class Report:
             "data_quality": self.data_quality,
             "skipped": self.skipped,
             "warnings": self.warnings,
+            "findings": self.findings,
             "parameters": _jsonable(self.parameters),
         }
 
