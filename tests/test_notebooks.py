@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NAMES = [p.name for p in NOTEBOOKS]
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def report_name(path: Path) -> str:
@@ -79,6 +81,7 @@ def test_run_all_on_defaults_from_the_notebooks_folder(path, tmp_path):
     assert not errors
     data = json.loads((report_dir / f"{report_name(path)}.json").read_text(encoding="utf-8"))
     assert data["store"] == "sample" and data["lang"] == "zh"
+    assert 3 <= len(data["findings"]) <= 5, data["findings"]  # summary first: 3-5 key findings
     dq = data["data_quality"]
     assert dq["rows_read"] == dq["rows_used"] + dq["rows_rejected"]
 
@@ -106,6 +109,7 @@ def test_plain_papermill_cli_with_a_store_yaml(path, tmp_path):
     report = json.loads((tmp_path / "r" / f"{report_name(path)}.json").read_text(encoding="utf-8"))
     assert report["lang"] == "en"
     assert report["skipped"], "orders alone: the report must say what it skipped"
+    assert 1 <= len(report["findings"]) <= 5 and not any(CJK.search(f) for f in report["findings"])
     assert {s["table"] for s in report["skipped"]} <= {
         "order_items", "products", "customers", "experiments", "events"}
 
