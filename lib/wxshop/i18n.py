@@ -141,7 +141,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "index.threshold_row": ("阈值", "Threshold"),
     "index.median_row": ("中位数店铺", "Median store"),
-    "index.median_n": ("{n} 家店", "of {n} stores"),
+    "index.median_n": ("{n} 家店", "n = {n}"),
     "index.legend": ("图例", "Legend"),
     "index.legend_good": ("达到阈值", "meets the threshold"),
     "index.legend_bad": ("未达到阈值", "misses the threshold"),
@@ -157,9 +157,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "difference for test counts.",
     ),
     "index.legend_median": (
-        "中位数只计有该指标的店铺；店铺数为偶数时取中间两家的平均。",
-        "The median counts only the stores that have the figure; with an even number of stores "
-        "it is the mean of the middle two.",
+        "中位数只计有该指标的店铺（家数写在中位数下方）；店铺数为偶数时取中间两家的平均。",
+        "The median counts only the stores that have the figure (n, under the median); with an "
+        "even number of stores it is the mean of the middle two.",
     ),
     "index.figures": ("指标、来源与阈值", "Figures, sources and thresholds"),
     "index.col.figure": ("指标", "Figure"),
