@@ -361,8 +361,8 @@ def comparison_view(
     table = compare(values, thresholds)
     by = {(r["store"], r["figure"]): r for r in table.to_dict(orient="records")}
 
-    def nan_none(x: Any) -> Any:
-        return None if isinstance(x, float) and math.isnan(x) else x
+    def nan_none(x: Any) -> Any:  # the frame holds missing as NaN
+        return None if not isinstance(x, str) and pd.isna(x) else x
 
     rows = []
     for s in stores:
@@ -398,7 +398,6 @@ def comparison_view(
         "medians": medians,
         "thresholds": [format_threshold(thresholds.get(f.key), f.kind, tr.lang) for f in FIGURES],
         "figures": figures,
-        "any_house": any(t.source == "house" for t in thresholds.values()),
     }
 
 
