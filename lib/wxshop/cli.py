@@ -76,7 +76,7 @@ def run(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .i18n import check_lang
-    from .index import build_index
+    from .index import THRESHOLDS_PARAM, build_index, load_thresholds
     from .params import parse_override, read_yaml
     from .runner import discover_notebooks, exit_code, plan_jobs, run_jobs
 
@@ -86,6 +86,7 @@ def run(
         overrides["lang"] = check_lang(lang)
     out = paths.resolve(reports, root) if reports else paths.reports_dir(root)
     job_list = plan_jobs(_split(stores), _split(notebooks), overrides, out, root, with_code)
+    thresholds = load_thresholds(root, overrides.get(THRESHOLDS_PARAM))  # bad values stop before the batch
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -106,7 +107,7 @@ def run(
         results = run_jobs(job_list, n_jobs=jobs, on_done=done)
     defaults = paths.params_dir(root) / "defaults.yaml"
     index_lang = lang or (read_yaml(defaults).get("lang", "zh") if defaults.is_file() else "zh")
-    index = build_index(out, lang=index_lang, order=list(discover_notebooks(root)))
+    index = build_index(out, lang=index_lang, order=list(discover_notebooks(root)), thresholds=thresholds)
     failed = [r for r in results if r.status != "ok"]
     typer.echo(f"{len(results) - len(failed)}/{len(results)} reports written.")
     for r in failed:
@@ -155,12 +156,13 @@ def index(
     lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
 ) -> None:
     """Rebuild reports/index.html from the reports already written."""
-    from .index import build_index
+    from .index import build_index, load_thresholds
     from .runner import discover_notebooks
 
     root = paths.project_root()
     out = paths.resolve(reports, root) if reports else paths.reports_dir(root)
-    typer.echo(str(build_index(out, lang=lang, order=list(discover_notebooks(root)))))
+    page = build_index(out, lang=lang, order=list(discover_notebooks(root)), thresholds=load_thresholds(root))
+    typer.echo(str(page))
 
 
 def main() -> None:
