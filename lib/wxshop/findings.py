@@ -13,12 +13,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .i18n import Translator
+from .index import THRESHOLDS
 
 __all__ = ["PLAYBOOK", "ab_test", "for_notebook", "product_selection", "store_overview", "user_profiling"]
 
-# Thresholds the playbook states (CNY, shares 0-1).
+# Thresholds the playbook states (CNY), shared with the index page (wxshop.index.THRESHOLDS).
 PLAYBOOK = {
-    "aov_good": 150.0,  # 客单价 ≥ 150 CNY counts as good
+    "aov_good": THRESHOLDS["aov"].value,  # 客单价 ≥ 150 CNY counts as good
 }
 
 Records = Sequence[Mapping[str, Any]]
