@@ -111,12 +111,12 @@ def test_planted_srm_is_flagged_with_a_red_banner_before_the_decision(project, s
     assert head["decision"] == "inconclusive"
     assert [w["key"] for w in data["warnings"]] == ["ab.srm_banner"]
     html = (project / reports / store / f"{NB}-exp_share_card.html").read_text(encoding="utf-8")
-    banner = html.find("wx-banner")
+    banner = html.find('class="wx-banner"')
     decision = html.find("总体结论" if reports == "reports" else "Overall decision")
     assert 0 < banner < decision
     # experiments without planted SRM carry no banner
     coupon = (project / reports / store / f"{NB}-exp_coupon.html").read_text(encoding="utf-8")
-    assert "wx-banner" not in coupon
+    assert 'class="wx-banner"' not in coupon
 
 
 def test_report_figures_equal_a_direct_analysis(project):
