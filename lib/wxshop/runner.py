@@ -1,6 +1,8 @@
 """The batch: every store × notebook through papermill, then to HTML, then the index.
 
-Each job runs in its own kernel; ``--jobs N`` runs N at once in worker processes.
+Each worker process keeps one warm kernel and reuses it from report to report, reset to a
+clean state in between (:mod:`wxshop.kernels`; ``WXSHOP_KERNEL_REUSE=0`` starts a fresh kernel
+for every report); ``--jobs N`` runs N at once in worker processes.
 A failing job never stops the others: its status, the failing cell and the error are
 written to ``reports/<store>/<notebook>.status.json`` and listed on the index page.
 """
@@ -21,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from . import paths
+from . import kernels, paths
 from .params import list_stores, store_params
 
 Status = Literal["ok", "failed", "data_error"]
@@ -251,6 +253,20 @@ def execute(job: Job) -> JobResult:
 BAD_INPUT_ERRORS = frozenset({"DataError", "ParamsError", "ABConfigError"})
 
 
+REUSE_ENV = "WXSHOP_KERNEL_REUSE"  # "0": a fresh kernel for every report (slower, fully isolated)
+_POOL: kernels.KernelPool | None = None
+
+
+def _kernel_pool(job: Job) -> kernels.KernelPool | None:
+    """This process's warm kernel pool (see :mod:`wxshop.kernels`), None when reuse is off."""
+    global _POOL
+    if os.environ.get(REUSE_ENV, "1") == "0":
+        return None
+    if _POOL is None:
+        _POOL = kernels.KernelPool(stderr_path=Path(job.report_dir).parent / ".kernels.log")
+    return _POOL
+
+
 def _execute(job: Job) -> JobResult:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -260,9 +276,11 @@ def _execute(job: Job) -> JobResult:
     for stale in (job.output_html,):
         stale.unlink(missing_ok=True)
     result = JobResult(job.store, job.notebook, "ok", 0.0, item=job.item)
+    pool = _kernel_pool(job)
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         result.attempts = attempt
         try:
+            warm = {"engine_name": kernels.ENGINE, "km": pool.kernel(job.root)} if pool else {}
             pm.execute_notebook(
                 job.input_path,
                 str(job.output_ipynb),
@@ -272,6 +290,7 @@ def _execute(job: Job) -> JobResult:
                 progress_bar=False,
                 log_output=False,
                 start_timeout=120,
+                **warm,
             )
             break
         except PapermillExecutionError as exc:
@@ -282,6 +301,8 @@ def _execute(job: Job) -> JobResult:
             )
             break
         except Exception as exc:  # kernel start-up races for ports: retry those
+            if pool:
+                pool.discard()  # a kernel that failed outside a cell is not reused
             if _is_startup_error(exc) and attempt < KERNEL_START_ATTEMPTS:
                 time.sleep(0.5 * attempt)
                 continue
