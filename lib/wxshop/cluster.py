@@ -55,8 +55,8 @@ def connect(
         raise WxshopError(
             "--scheduler needs Dask distributed. Fix: pip install 'dask[distributed]'."
         ) from None
-    # A Client that failed to connect hangs for seconds while it is collected, so an
-    # unreachable or malformed address is found out before one is made.
+    # A Client made with a malformed address hangs 10 s and prints a traceback when it is
+    # collected, so a bad or unreachable address is found out before one is made.
     reason = _unreachable(address, timeout)
     if reason:
         raise WxshopError(f"cannot reach the Dask scheduler at {address}: {reason}. {_FIX_ADDRESS}")
