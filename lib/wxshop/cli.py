@@ -6,6 +6,7 @@ with code 2, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -64,13 +65,22 @@ def run(
     notebooks: Annotated[
         list[str] | None, typer.Option("--notebooks", "-n", help="Notebook names (default: all).")
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Reports run at once.")] = 1,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Reports run at once on this machine (not with --scheduler).")
+    ] = 1,
     set_: Annotated[
         list[str] | None, typer.Option("--set", help="Override a parameter: key=value.")
     ] = None,
     lang: Annotated[str | None, typer.Option(help="Report language: zh or en.")] = None,
     reports: Annotated[Path | None, typer.Option(help="Output folder (default reports/).")] = None,
     with_code: Annotated[bool, typer.Option("--with-code", help="Keep code in the HTML.")] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address, e.g. tcp://host:8786: run the reports on that cluster's "
+            "workers, which need wxshop and the project at the same path."
+        ),
+    ] = None,
 ) -> None:
     """Run every notebook for every store (papermill → HTML) and write reports/index.html."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -87,7 +97,8 @@ def run(
     out = paths.resolve(reports, root) if reports else paths.reports_dir(root)
     job_list = plan_jobs(_split(stores), _split(notebooks), overrides, out, root, with_code)
     thresholds = load_thresholds(root, overrides.get(THRESHOLDS_PARAM))  # bad values stop before the batch
-    with Progress(
+    cluster = _connect(scheduler, jobs) if scheduler else None  # a bad address stops here
+    with cluster or contextlib.nullcontext(), Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -104,7 +115,7 @@ def run(
                     f"[red]✗ {result.store} / {_report_name(result)}: {result.error}[/red]"
                 )
 
-        results = run_jobs(job_list, n_jobs=jobs, on_done=done)
+        results = run_jobs(job_list, n_jobs=jobs, on_done=done, cluster=cluster)
     defaults = paths.params_dir(root) / "defaults.yaml"
     index_lang = lang or (read_yaml(defaults).get("lang", "zh") if defaults.is_file() else "zh")
     index = build_index(out, lang=index_lang, order=list(discover_notebooks(root)), thresholds=thresholds)
@@ -115,6 +126,16 @@ def run(
         typer.echo(f"FAILED {r.store} / {_report_name(r)}{where}: {r.error}", err=True)
     typer.echo(f"Index: {index}")
     raise typer.Exit(exit_code(results))
+
+
+def _connect(scheduler: str, jobs: int):
+    """A Dask client for ``--scheduler`` (closed when the batch ends)."""
+    from .cluster import connect
+
+    if jobs != 1:
+        typer.echo("note: --jobs does not apply with --scheduler; the workers' threads set "
+                   "how many reports run at once.", err=True)
+    return connect(scheduler)
 
 
 def _report_name(result) -> str:

@@ -2,7 +2,8 @@
 
 Each worker process keeps one warm kernel and reuses it from report to report, reset to a
 clean state in between (:mod:`wxshop.kernels`; ``WXSHOP_KERNEL_REUSE=0`` starts a fresh kernel
-for every report); ``--jobs N`` runs N at once in worker processes.
+for every report); ``--jobs N`` runs N at once in worker processes, and ``--scheduler`` sends
+the jobs to a Dask cluster instead (:mod:`wxshop.cluster`).
 A failing job never stops the others: its status, the failing cell and the error are
 written to ``reports/<store>/<notebook>.status.json`` and listed on the index page.
 """
@@ -93,6 +94,7 @@ class JobResult:
     html: str | None = None
     attempts: int = 1
     item: str = ""
+    worker: str = ""  # the Dask worker that ran the job; empty when it ran on this machine
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -239,13 +241,13 @@ def _stderr_to(path: Path):
             os.close(saved)
 
 
-def execute(job: Job) -> JobResult:
+def execute(job: Job, worker: str = "") -> JobResult:
     """Run one job: papermill, then HTML on success. Never raises. The kernel's own output
-    goes to ``<notebook>.kernel.log`` beside the report."""
+    goes to ``<notebook>.kernel.log`` beside the report; ``worker`` is recorded in the result."""
     Path(job.report_dir).mkdir(parents=True, exist_ok=True)
     job.log_path.unlink(missing_ok=True)
     with _stderr_to(job.log_path):
-        return _execute(job)
+        return _execute(job, worker)
 
 
 # Exceptions raised in a notebook that mean bad input (data or parameters), not a bug: the
@@ -267,7 +269,7 @@ def _kernel_pool(job: Job) -> kernels.KernelPool | None:
     return _POOL
 
 
-def _execute(job: Job) -> JobResult:
+def _execute(job: Job, worker: str = "") -> JobResult:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -275,7 +277,7 @@ def _execute(job: Job) -> JobResult:
     Path(job.report_dir).mkdir(parents=True, exist_ok=True)
     for stale in (job.output_html,):
         stale.unlink(missing_ok=True)
-    result = JobResult(job.store, job.notebook, "ok", 0.0, item=job.item)
+    result = JobResult(job.store, job.notebook, "ok", 0.0, item=job.item, worker=worker)
     pool = _kernel_pool(job)
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         result.attempts = attempt
@@ -317,16 +319,21 @@ def _execute(job: Job) -> JobResult:
             result.status = "failed"
             result.error = f"HTML export: {type(exc).__name__}: {exc}"
     result.seconds = round(time.perf_counter() - t0, 2)
-    job.status_path.write_text(json.dumps(result.to_dict(), ensure_ascii=False), encoding="utf-8")
+    save_status(job, result)
     return result
 
 
-def _execute_safely(job: Job) -> JobResult:
+def save_status(job: Job, result: JobResult) -> None:
+    """Write ``<notebook>.status.json``, which the index reads."""
+    job.status_path.write_text(json.dumps(result.to_dict(), ensure_ascii=False), encoding="utf-8")
+
+
+def _execute_safely(job: Job, worker: str = "") -> JobResult:
     try:
-        return execute(job)
+        return execute(job, worker)
     except Exception:  # a bug in the runner itself must not lose the batch
         return JobResult(job.store, job.notebook, "failed", 0.0, error=traceback.format_exc(limit=3),
-                         item=job.item)
+                         item=job.item, worker=worker)
 
 
 def write_html(ipynb: Path, html_path: Path, with_code: bool = False) -> Path:
@@ -341,8 +348,18 @@ def run_jobs(
     jobs: list[Job],
     n_jobs: int = 1,
     on_done: Callable[[JobResult], None] | None = None,
+    cluster: Any = None,
 ) -> list[JobResult]:
-    """Run ``jobs``, ``n_jobs`` at a time; results in the order given."""
+    """Run ``jobs``, ``n_jobs`` at a time; results in the order given.
+
+    ``cluster`` — a ``distributed.Client`` from :func:`wxshop.cluster.connect` — sends the
+    jobs to its Dask workers instead; ``n_jobs`` does not apply then (the workers' threads
+    decide how many run at once).
+    """
+    if cluster is not None:
+        from .cluster import run_on_cluster
+
+        return run_on_cluster(jobs, cluster, on_done)
     results: dict[int, JobResult] = {}
     if n_jobs <= 1 or len(jobs) <= 1:
         for i, job in enumerate(jobs):
