@@ -109,3 +109,13 @@ def test_banner_is_shown_escaped_and_recorded(tmp_path, capsys):
     r.banner("ab.srm_banner", p=1e-6, threshold=0.001)
     assert r.warnings[0]["key"] == "ab.srm_banner" and "SRM" in r.warnings[0]["text"]
     assert r.to_dict()["warnings"] == r.warnings
+
+
+def test_header_shows_freshness_and_parameters_without_long_rule_tables():
+    from wxshop.report import _param_text
+
+    assert _param_text({"control": {"users": 10}}) == '{"control": {"users": 10}}'
+    rules = [{"rule": f"r{i}", "scenes": ["group_buying", "moments_showcase"]} for i in range(5)]
+    assert _param_text(rules) == "[5 …]"
+    assert _param_text("x" * 200).endswith("…") and len(_param_text("x" * 200)) == 120
+    assert _param_text(0.05) == "0.05" and _param_text(True) == "true"

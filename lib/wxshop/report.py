@@ -66,6 +66,17 @@ def _jsonable(value: Any) -> Any:
     return to_jsonable(value)
 
 
+def _param_text(value: Any, limit: int = 120) -> str:
+    """A parameter as the header shows it: compact JSON, or its size when longer than ``limit``
+    characters (long rule tables hold codes; the JSON keeps them whole)."""
+    text = json.dumps(_jsonable(value), ensure_ascii=False)
+    if len(text) <= limit:
+        return text
+    if not isinstance(value, list | tuple | dict):
+        return text[: limit - 1] + "…"
+    return f"[{len(value)} …]" if isinstance(value, list | tuple) else f"{{{len(value)} …}}"
+
+
 def table_records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """A DataFrame as JSON-ready records."""
     return _jsonable(df.astype(object).where(df.notna(), None).to_dict(orient="records"))
@@ -151,7 +162,7 @@ class Report:
             f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows
         )
         shown = {k: v for k, v in self.parameters.items() if v not in ("", None, {}, [])}
-        params = "; ".join(f"{k} = {json.dumps(_jsonable(v), ensure_ascii=False)}" for k, v in shown.items())
+        params = "; ".join(f"{k} = {_param_text(v)}" for k, v in shown.items())
         body += (f"<tr><th>{html.escape(self.tr('report.parameters'))}</th>"
                  f'<td><details><summary>{len(shown)}</summary><code>{html.escape(params)}</code>'
                  "</details></td></tr>")
