@@ -906,9 +906,7 @@ def main() -> None:
 
     started = time.perf_counter()
     results: dict[str, Any] = {
-        "command": shlex.join([Path(sys.executable).relative_to(ROOT).as_posix()
-                               if Path(sys.executable).is_relative_to(ROOT) else sys.executable,
-                               "tools/bench_all.py", *sys.argv[1:]]),
+        "command": command_line(),
         "quick": args.quick,
         "started_at": dt.datetime.now().isoformat(timespec="seconds"),
         "machine": machine_info(),
@@ -940,6 +938,14 @@ def main() -> None:
         write_docs(render_markdown(results))
         print(f"updated {DOCS.relative_to(ROOT)}")
     print(f"wrote {out} ({results['total_seconds'] / 60:.1f} min)")
+
+
+def command_line() -> str:
+    """How this run was started: ``make bench → .venv/bin/python tools/bench_all.py ...``."""
+    python = Path(sys.executable)
+    python_text = python.relative_to(ROOT).as_posix() if python.is_relative_to(ROOT) else str(python)
+    command = shlex.join([python_text, "tools/bench_all.py", *sys.argv[1:]])
+    return f"make bench → {command}" if os.environ.get("MAKELEVEL") else command
 
 
 def save(results: dict[str, Any], out: Path, session: Session, started: float,
