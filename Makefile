@@ -1,6 +1,7 @@
 # Two commands on a fresh machine with Python >= 3.11 and make:
 #   make demo   install into .venv, generate 3 demo stores, write every report
 #   make test   install into .venv (or reuse it) and run the whole test suite
+#   make bench  benchmarks (20-40 min): benchmarks/results.json and docs/benchmarks.md
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -10,7 +11,7 @@ DEMO_STORES    ?= 3
 DEMO_CUSTOMERS ?= 20000
 DEMO_SEED      ?= 7
 
-.PHONY: install demo demo-data sample test lint clean
+.PHONY: install demo demo-data sample test lint bench clean
 
 install: $(STAMP)
 
@@ -35,7 +36,13 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check lib tests notebooks
+	$(BIN)/ruff check lib tests notebooks tools
+
+# Speed and memory against the plain papermill + nbconvert CLIs (tools/bench_all.py; BENCH_ARGS=--quick
+# for a short development run that leaves docs/benchmarks.md alone).
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(BIN)/python tools/bench_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf reports/*/ reports/index.html data/demo
