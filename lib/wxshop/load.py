@@ -843,10 +843,14 @@ def _arrow(s: pd.Series) -> pa_arrow.Array:
     return arr.combine_chunks() if isinstance(arr, pa_arrow.ChunkedArray) else arr
 
 
-def _isin(values: pd.Series, allowed: pd.Series) -> np.ndarray:
-    """``values.isin(allowed)`` for text; pandas falls back to objects, Arrow does not."""
+def isin_text(values: pd.Series, allowed: pd.Series) -> np.ndarray:
+    """``values.isin(allowed)`` for text ids as a bool array, in Arrow: pandas 3's ``isin`` on
+    Arrow-backed strings is slow (38 s for 7.5M order lines against 4.7M ids; Arrow ~1 s)."""
     found = pc.is_in(_arrow(values), value_set=_arrow(allowed.dropna()))
     return found.to_numpy(zero_copy_only=False)
+
+
+_isin = isin_text
 
 
 def _duplicated(key: pd.DataFrame) -> np.ndarray:

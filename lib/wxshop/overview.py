@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from .load import isin_text
 from .schema import AMOUNT, CHANNEL, CUSTOMER_ID, ORDER_ID, ORDERED_AT, STATUS
 
 UNKNOWN = "—"  # label of a missing channel or category (a SKU not in products)
@@ -165,7 +166,8 @@ def category_mix(
     _require(order_items, (ORDER_ID, "sku_id", "quantity", "unit_price"), "category_mix")
     _require(products, ("sku_id", "category"), "category_mix")
     paid_ids = paid_orders(orders)[ORDER_ID]
-    items = order_items.loc[order_items[ORDER_ID].isin(paid_ids), ["sku_id", "quantity", "unit_price"]]
+    items = order_items.loc[isin_text(order_items[ORDER_ID], paid_ids),
+                            ["sku_id", "quantity", "unit_price"]]
     cat = items["sku_id"].map(products.drop_duplicates("sku_id").set_index("sku_id")["category"])
     frame = pd.DataFrame(
         {
