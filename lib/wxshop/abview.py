@@ -103,30 +103,27 @@ def _finite(value: Any) -> bool:
         return False
 
 
-def fmt_metric(value: Any, metric: str) -> str:
-    """A metric's level: conversion as %, money as ¥, orders per user with 3 decimals."""
+def _fmt(value: Any, metric: str, lang: str, signed: bool) -> str:
     if not _finite(value):
         return "—"
     v = float(value)
-    sign = "−" if v < 0 else ""
-    if metric == CONVERSION:
-        return f"{sign}{abs(100 * v):.1f}%"
+    sign = ("+" if v >= 0 else "−") if signed else ("−" if v < 0 else "")
+    a = abs(v)
+    if metric == CONVERSION:  # a level in %, a difference in percentage points
+        return f"{sign}{100 * a:.1f}" + ((" 个百分点" if lang == "zh" else " pp") if signed else "%")
     if metric in _MONEY:
-        return f"{sign}¥{abs(v):,.2f}"
-    return f"{sign}{abs(v):,.3f}"
+        return f"{sign}¥{a:,.2f}"
+    return f"{sign}{a:,.3f}"
+
+
+def fmt_metric(value: Any, metric: str) -> str:
+    """A metric's level: conversion as %, money as ¥, orders per user with 3 decimals."""
+    return _fmt(value, metric, "zh", signed=False)
 
 
 def fmt_diff(value: Any, metric: str, lang: str = "zh") -> str:
     """A signed difference: conversion in percentage points, money in ¥, orders plain."""
-    if not _finite(value):
-        return "—"
-    v = float(value)
-    sign = "+" if v >= 0 else "−"
-    if metric == CONVERSION:
-        return f"{sign}{abs(100 * v):.1f}" + (" 个百分点" if lang == "zh" else " pp")
-    if metric in _MONEY:
-        return f"{sign}¥{abs(v):,.2f}"
-    return f"{sign}{abs(v):,.3f}"
+    return _fmt(value, metric, lang, signed=True)
 
 
 def fmt_rel(value: Any) -> str:
