@@ -46,24 +46,42 @@ class Recording(Translator):
 # Dashboard counts, easy to follow by hand: conversion 10 % vs 13 %, revenue per user ¥10 vs ¥13,
 # orders per user 0.120 vs 0.156.
 COUNTS = {
-    "control": {"users": 1000, "conversions": 100, "revenue_sum": 10_000.0, "revenue_sumsq": 2_000_000.0,
-                "orders_sum": 120, "orders_sumsq": 160},
-    "treatment": {"users": 1000, "conversions": 130, "revenue_sum": 13_000.0, "revenue_sumsq": 2_600_000.0,
-                  "orders_sum": 156, "orders_sumsq": 208},
+    "control": {
+        "users": 1000,
+        "conversions": 100,
+        "revenue_sum": 10_000.0,
+        "revenue_sumsq": 2_000_000.0,
+        "orders_sum": 120,
+        "orders_sumsq": 160,
+    },
+    "treatment": {
+        "users": 1000,
+        "conversions": 130,
+        "revenue_sum": 13_000.0,
+        "revenue_sumsq": 2_600_000.0,
+        "orders_sum": 156,
+        "orders_sumsq": 208,
+    },
 }
 # Counts cannot give AOV (no Σ revenue·orders), so the guardrail is orders per user.
 COUNTS_CONFIG = ABConfig(guardrails=("orders_per_user",))
 
 
-def _counts(summary: dict[str, dict[str, Any]], planned: dict[str, float] = HALF,
-            config: ABConfig = COUNTS_CONFIG, **kw: Any) -> ABAnalysis:
+def _counts(
+    summary: dict[str, dict[str, Any]],
+    planned: dict[str, float] = HALF,
+    config: ABConfig = COUNTS_CONFIG,
+    **kw: Any,
+) -> ABAnalysis:
     return analyse_counts(v.arms_from_summary(summary), planned, config, **kw)
 
 
 def _conv(control: tuple[int, int], treatment: tuple[int, int]) -> dict[str, dict[str, int]]:
     """A conversions-only summary: (users, conversions) per arm."""
-    return {"control": {"users": control[0], "conversions": control[1]},
-            "treatment": {"users": treatment[0], "conversions": treatment[1]}}
+    return {
+        "control": {"users": control[0], "conversions": control[1]},
+        "treatment": {"users": treatment[0], "conversions": treatment[1]},
+    }
 
 
 @pytest.fixture(scope="module")
@@ -80,17 +98,20 @@ def _users_frame(seed: int = 7, n: int = 1500) -> pd.DataFrame:
     loyal = rng.random(variant.size) < 0.3
     converted = rng.random(variant.size) < p * np.where(loyal, 1.6, 0.75)
     orders = converted * (1 + rng.poisson(0.3, variant.size))
-    return pd.DataFrame({
-        "variant": variant,
-        "converted": converted,
-        "orders": orders,
-        "revenue": orders * rng.lognormal(4.0, 0.6, variant.size),
-        "pre_revenue": np.where(loyal, rng.lognormal(4.5, 0.8, variant.size), 0.0),
-        "is_new": ~loyal & (rng.random(variant.size) < 0.6),
-        "acquisition_channel": rng.choice(["ads", "friend", "search", ""], variant.size,
-                                          p=[0.5, 0.3, 0.15, 0.05]),
-        "city_tier": rng.choice(["tier1", "tier2"], variant.size),
-    })
+    return pd.DataFrame(
+        {
+            "variant": variant,
+            "converted": converted,
+            "orders": orders,
+            "revenue": orders * rng.lognormal(4.0, 0.6, variant.size),
+            "pre_revenue": np.where(loyal, rng.lognormal(4.5, 0.8, variant.size), 0.0),
+            "is_new": ~loyal & (rng.random(variant.size) < 0.6),
+            "acquisition_channel": rng.choice(
+                ["ads", "friend", "search", ""], variant.size, p=[0.5, 0.3, 0.15, 0.05]
+            ),
+            "city_tier": rng.choice(["tier1", "tier2"], variant.size),
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -138,15 +159,18 @@ def _row(view: pd.DataFrame, **match: str) -> pd.Series:
 # ============================================================================== formatting
 
 
-@pytest.mark.parametrize(("value", "metric", "expected"), [
-    (0.123, "conversion", "12.3%"),
-    (0.0, "conversion", "0.0%"),
-    (1.0, "conversion", "100.0%"),
-    (64.5, "aov", "¥64.50"),
-    (1_234_567.891, "revenue_per_user", "¥1,234,567.89"),
-    (0.1234, "orders_per_user", "0.123"),
-    (1234.5, "orders_per_user", "1,234.500"),
-])
+@pytest.mark.parametrize(
+    ("value", "metric", "expected"),
+    [
+        (0.123, "conversion", "12.3%"),
+        (0.0, "conversion", "0.0%"),
+        (1.0, "conversion", "100.0%"),
+        (64.5, "aov", "¥64.50"),
+        (1_234_567.891, "revenue_per_user", "¥1,234,567.89"),
+        (0.1234, "orders_per_user", "0.123"),
+        (1234.5, "orders_per_user", "1,234.500"),
+    ],
+)
 def test_fmt_metric(value: float, metric: str, expected: str) -> None:
     assert v.fmt_metric(value, metric) == expected
 
@@ -161,16 +185,19 @@ def test_missing_values_are_a_dash(missing: Any, metric: str) -> None:
     assert v.fmt_interval(-0.1, missing, None) == "—"
 
 
-@pytest.mark.parametrize(("value", "metric", "zh", "en"), [
-    (0.03, "conversion", "+3.0 个百分点", "+3.0 pp"),
-    (-0.0134, "conversion", f"{MINUS}1.3 个百分点", f"{MINUS}1.3 pp"),
-    (0.0, "conversion", "+0.0 个百分点", "+0.0 pp"),
-    (1234.5, "revenue_per_user", "+¥1,234.50", "+¥1,234.50"),
-    (-1234.5, "revenue_per_user", f"{MINUS}¥1,234.50", f"{MINUS}¥1,234.50"),
-    (-7.256, "aov", f"{MINUS}¥7.26", f"{MINUS}¥7.26"),
-    (0.0504, "orders_per_user", "+0.050", "+0.050"),
-    (-1500.0, "orders_per_user", f"{MINUS}1,500.000", f"{MINUS}1,500.000"),
-])
+@pytest.mark.parametrize(
+    ("value", "metric", "zh", "en"),
+    [
+        (0.03, "conversion", "+3.0 个百分点", "+3.0 pp"),
+        (-0.0134, "conversion", f"{MINUS}1.3 个百分点", f"{MINUS}1.3 pp"),
+        (0.0, "conversion", "+0.0 个百分点", "+0.0 pp"),
+        (1234.5, "revenue_per_user", "+¥1,234.50", "+¥1,234.50"),
+        (-1234.5, "revenue_per_user", f"{MINUS}¥1,234.50", f"{MINUS}¥1,234.50"),
+        (-7.256, "aov", f"{MINUS}¥7.26", f"{MINUS}¥7.26"),
+        (0.0504, "orders_per_user", "+0.050", "+0.050"),
+        (-1500.0, "orders_per_user", f"{MINUS}1,500.000", f"{MINUS}1,500.000"),
+    ],
+)
 def test_fmt_diff(value: float, metric: str, zh: str, en: str) -> None:
     assert v.fmt_diff(value, metric, "zh") == zh
     assert v.fmt_diff(value, metric, "en") == en
@@ -213,10 +240,12 @@ def test_arms_from_summary_equals_arm_stats_from_counts() -> None:
 def test_arms_from_summary_optional_sums() -> None:
     """Only users and conversions are required; a pair of sums may be given alone; whole-number
     floats and numpy integers are accepted and stored as int."""
-    arms = v.arms_from_summary({
-        "control": {"users": 1000.0, "conversions": np.int64(100)},
-        "b": {"users": 900, "conversions": 95, "revenue_sum": 900.0, "revenue_sumsq": 90_000},
-    })
+    arms = v.arms_from_summary(
+        {
+            "control": {"users": 1000.0, "conversions": np.int64(100)},
+            "b": {"users": 900, "conversions": 95, "revenue_sum": 900.0, "revenue_sumsq": 90_000},
+        }
+    )
     _assert_same_arm(arms["control"], arm_stats_from_counts("control", 1000, 100))
     expected_b = arm_stats_from_counts("b", 900, 95, revenue_sum=900.0, revenue_sumsq=90_000.0)
     _assert_same_arm(arms["b"], expected_b)
@@ -228,29 +257,40 @@ def test_arms_from_summary_optional_sums() -> None:
 _OK = {"users": 1000, "conversions": 100}
 
 
-@pytest.mark.parametrize(("summary", "fragments"), [
-    ({"control": _OK}, ["at least two arms"]),
-    ([_OK, _OK], ["at least two arms"]),
-    ({"control": _OK, "b": 500}, ["summary.b", "expected a mapping"]),
-    ({"control": _OK, "b": {**_OK, "visitors": 5}}, ["summary.b", "unknown key", "visitors"]),
-    ({"control": _OK, "b": {"conversions": 5}}, ["summary.b", "'users' is required"]),
-    ({"control": _OK, "b": {"users": 50}}, ["summary.b", "'conversions' is required"]),
-    ({"control": _OK, "b": {**_OK, "users": -5}}, ["summary.b.users", "number >= 0"]),
-    ({"control": _OK, "b": {**_OK, "conversions": "many"}}, ["summary.b.conversions", "'many'"]),
-    ({"control": _OK, "b": {**_OK, "conversions": [3]}}, ["summary.b.conversions", "number"]),
-    ({"control": _OK, "b": {**_OK, "conversions": math.nan}}, ["summary.b.conversions", "number"]),
-    ({"control": _OK, "b": {**_OK, "users": True}}, ["summary.b.users", "True"]),
-    ({"control": {**_OK, "conversions": False}, "b": _OK}, ["summary.control.conversions", "False"]),
-    ({"control": _OK, "b": {**_OK, "users": 1000.5}}, ["summary.b.users", "whole number", "1000.5"]),
-    ({"control": _OK, "b": {**_OK, "conversions": 9.5}}, ["summary.b.conversions", "whole number"]),
-    ({"control": _OK, "b": {"users": 100, "conversions": 150}}, ["arm 'b'", "conversions <= users"]),
-    ({"control": _OK, "b": {"users": 0, "conversions": 0}}, ["arm 'b'", "users >= 1"]),
-    ({"control": _OK, "b": {**_OK, "revenue_sum": 100.0}}, ["summary.b", "revenue_sum and revenue_sumsq"]),
-    ({"control": {**_OK, "orders_sumsq": 10}, "b": _OK}, ["summary.control", "orders_sum and orders_sumsq"]),
-    # Σ r² must be ≥ (Σ r)²/n: 100²/1000 = 10 > 9
-    ({"control": _OK, "b": {**_OK, "revenue_sum": 100.0, "revenue_sumsq": 9.0}},
-     ["arm 'b'", "revenue sum of squares"]),
-])
+@pytest.mark.parametrize(
+    ("summary", "fragments"),
+    [
+        ({"control": _OK}, ["at least two arms"]),
+        ([_OK, _OK], ["at least two arms"]),
+        ({"control": _OK, "b": 500}, ["summary.b", "expected a mapping"]),
+        ({"control": _OK, "b": {**_OK, "visitors": 5}}, ["summary.b", "unknown key", "visitors"]),
+        ({"control": _OK, "b": {"conversions": 5}}, ["summary.b", "'users' is required"]),
+        ({"control": _OK, "b": {"users": 50}}, ["summary.b", "'conversions' is required"]),
+        ({"control": _OK, "b": {**_OK, "users": -5}}, ["summary.b.users", "number >= 0"]),
+        ({"control": _OK, "b": {**_OK, "conversions": "many"}}, ["summary.b.conversions", "'many'"]),
+        ({"control": _OK, "b": {**_OK, "conversions": [3]}}, ["summary.b.conversions", "number"]),
+        ({"control": _OK, "b": {**_OK, "conversions": math.nan}}, ["summary.b.conversions", "number"]),
+        ({"control": _OK, "b": {**_OK, "users": True}}, ["summary.b.users", "True"]),
+        ({"control": {**_OK, "conversions": False}, "b": _OK}, ["summary.control.conversions", "False"]),
+        ({"control": _OK, "b": {**_OK, "users": 1000.5}}, ["summary.b.users", "whole number", "1000.5"]),
+        ({"control": _OK, "b": {**_OK, "conversions": 9.5}}, ["summary.b.conversions", "whole number"]),
+        ({"control": _OK, "b": {"users": 100, "conversions": 150}}, ["arm 'b'", "conversions <= users"]),
+        ({"control": _OK, "b": {"users": 0, "conversions": 0}}, ["arm 'b'", "users >= 1"]),
+        (
+            {"control": _OK, "b": {**_OK, "revenue_sum": 100.0}},
+            ["summary.b", "revenue_sum and revenue_sumsq"],
+        ),
+        (
+            {"control": {**_OK, "orders_sumsq": 10}, "b": _OK},
+            ["summary.control", "orders_sum and orders_sumsq"],
+        ),
+        # Σ r² must be ≥ (Σ r)²/n: 100²/1000 = 10 > 9
+        (
+            {"control": _OK, "b": {**_OK, "revenue_sum": 100.0, "revenue_sumsq": 9.0}},
+            ["arm 'b'", "revenue sum of squares"],
+        ),
+    ],
+)
 def test_arms_from_summary_errors_name_arm_and_key(summary: Any, fragments: list[str]) -> None:
     with pytest.raises(ParamsError) as err:
         v.arms_from_summary(summary)
@@ -292,8 +332,8 @@ def test_metrics_view_formats_the_metrics_rows(counts_a: ABAnalysis, lang: str) 
         assert row["diff"] == v.fmt_diff(r["diff"], metric, lang)
         assert row["ci"] == v.fmt_interval(r["ci_low"], r["ci_high"], metric, lang)
         assert row["rel_ci"] == v.fmt_interval(r["rel_ci_low"], r["rel_ci_high"], None)
-        assert row["p_value"] == _p(r['p_value'])
-        assert row["p_adjusted"] == _p(r['p_adjusted'])
+        assert row["p_value"] == _p(r["p_value"])
+        assert row["p_adjusted"] == _p(r["p_adjusted"])
     conv = _row(view, metric=tr("metric.conversion"))
     unit = " 个百分点" if lang == "zh" else " pp"
     # 13 % − 10 % = 3 points; Wald interval 0.03 ± 1.96·sqrt(0.1·0.9/1000 + 0.13·0.87/1000)
@@ -325,8 +365,10 @@ def test_arms_view_shares_and_levels(counts_a: ABAnalysis) -> None:
 
 def test_arms_view_uneven_split_and_arm_without_users() -> None:
     """12,000 : 9,600 users of a planned 40 : 40 : 20, the third arm with nobody assigned."""
-    summary = {"control": {"users": 12_000, "conversions": 1_200},
-               "b": {"users": 9_600, "conversions": 1_000}}
+    summary = {
+        "control": {"users": 12_000, "conversions": 1_200},
+        "b": {"users": 9_600, "conversions": 1_000},
+    }
     a = _counts(summary, {"control": 0.4, "b": 0.4, "ghost": 0.2}, ABConfig(guardrails=()))
     view = v.arms_view(a).set_index("variant")
     assert view.index.tolist() == ["control", "b", "ghost"]
@@ -337,24 +379,35 @@ def test_arms_view_uneven_split_and_arm_without_users() -> None:
     assert view.loc["ghost", "conversion"] == "—"
 
 
-@pytest.mark.parametrize(("treatment_orders", "verdict_key", "zh", "en"), [
-    # +30 %: worst case 0.3 − 1.96·0.173 = −3.9 % clears the −5 % margin
-    ((156, 208), "guardrail.ok", "未变差（通过）", "not worse (passed)"),
-    # −5 %: the interval reaches far below the margin but includes 0
-    ((114, 152), "guardrail.unproven", "尚未证明", "not yet shown"),
-    # halved: the whole interval is below 0
-    ((60, 80), "guardrail.harmed", "显著变差", "significantly worse"),
-])
-def test_guardrails_view_verdicts(treatment_orders: tuple[int, int], verdict_key: str, zh: str,
-                                  en: str) -> None:
+@pytest.mark.parametrize(
+    ("treatment_orders", "verdict_key", "zh", "en"),
+    [
+        # +30 %: worst case 0.3 − 1.96·0.173 = −3.9 % clears the −5 % margin
+        ((156, 208), "guardrail.ok", "未变差（通过）", "not worse (passed)"),
+        # −5 %: the interval reaches far below the margin but includes 0
+        ((114, 152), "guardrail.unproven", "尚未证明", "not yet shown"),
+        # halved: the whole interval is below 0
+        ((60, 80), "guardrail.harmed", "显著变差", "significantly worse"),
+    ],
+)
+def test_guardrails_view_verdicts(
+    treatment_orders: tuple[int, int], verdict_key: str, zh: str, en: str
+) -> None:
     s, ss = treatment_orders
     a = _counts({**COUNTS, "treatment": {**COUNTS["treatment"], "orders_sum": s, "orders_sumsq": ss}})
     g = a.guardrails.iloc[0]
     for lang, text in (("zh", zh), ("en", en)):
         tr = Translator(lang)
         view = v.guardrails_view(a, tr)
-        assert view.columns.tolist() == ["variant", "metric", "rel_lift", "bound", "margin", "p_value",
-                                         "non_inferior"]
+        assert view.columns.tolist() == [
+            "variant",
+            "metric",
+            "rel_lift",
+            "bound",
+            "margin",
+            "p_value",
+            "non_inferior",
+        ]
         row = view.iloc[0]
         assert tr(verdict_key) == text and row["non_inferior"] == text
         assert row["metric"] == tr("metric.orders_per_user")
@@ -394,8 +447,15 @@ def test_power_view(counts_a: ABAnalysis) -> None:
     for lang in ("zh", "en"):
         tr = Translator(lang)
         view = v.power_view(counts_a, tr)
-        assert view.columns.tolist() == ["variant", "metric", "users", "n_needed", "achieved_power",
-                                         "mde_rel", "days_remaining"]
+        assert view.columns.tolist() == [
+            "variant",
+            "metric",
+            "users",
+            "n_needed",
+            "achieved_power",
+            "mde_rel",
+            "days_remaining",
+        ]
         row = view.iloc[0]
         assert row["metric"] == tr("metric.conversion")
         assert row["users"] == "1,000"
@@ -408,8 +468,7 @@ def test_power_view(counts_a: ABAnalysis) -> None:
 def test_power_view_without_days_or_relative_lift() -> None:
     """Without days the remaining days are 'unknown'; with a zero control rate there is no
     relative MDE and no sample size."""
-    a = _counts(_conv((1000, 0), (1000, 30)),
-                config=ABConfig(guardrails=()))
+    a = _counts(_conv((1000, 0), (1000, 30)), config=ABConfig(guardrails=()))
     b = _counts(COUNTS)
     for lang in ("zh", "en"):
         tr = Translator(lang)
@@ -439,8 +498,9 @@ def test_bayes_view(counts_a: ABAnalysis) -> None:
         assert (rev["prob_beat"], rev["expected_loss"]) == (f"{100 * stats.norm.cdf(z):.1f}%", "¥0.07")
         conv = _row(view, metric=tr("metric.conversion"))
         assert conv["prob_beat"] == f"{100 * bayes.loc['conversion', 'prob_treatment_better']:.1f}%"
-        assert conv["expected_loss"] == v.fmt_diff(bayes.loc["conversion", "expected_loss_treatment"],
-                                                   "conversion", lang).lstrip("+")
+        assert conv["expected_loss"] == v.fmt_diff(
+            bayes.loc["conversion", "expected_loss_treatment"], "conversion", lang
+        ).lstrip("+")
         assert not any(cell.startswith(("+", MINUS)) for cell in view["expected_loss"])  # a loss has no sign
 
 
@@ -456,9 +516,13 @@ def test_balance_view(users: pd.DataFrame, users_a: ABAnalysis, lang: str) -> No
     pre, new = by_arm["pre_revenue"].mean(), by_arm["is_new"].mean()
     pre_row, new_row = view.iloc[0], view.iloc[1]
     assert (pre_row["control_mean"], pre_row["treatment_mean"]) == (
-        f"¥{pre['control']:,.2f}", f"¥{pre['treatment']:,.2f}")
+        f"¥{pre['control']:,.2f}",
+        f"¥{pre['treatment']:,.2f}",
+    )
     assert (new_row["control_mean"], new_row["treatment_mean"]) == (
-        f"{100 * new['control']:.1f}%", f"{100 * new['treatment']:.1f}%")
+        f"{100 * new['control']:.1f}%",
+        f"{100 * new['treatment']:.1f}%",
+    )
     bal = users_a.balance
     assert view["rel_lift"].tolist() == [v.fmt_rel(x) for x in bal["rel_diff"]]
     assert view["p_value"].tolist() == [_p(p) for p in bal["p_value"]]
@@ -489,12 +553,20 @@ def test_bootstrap_diff_is_the_capped_revenue_difference(users: pd.DataFrame, us
     assert v.bootstrap_view(users_a, Translator("en")).iloc[0]["diff"] == f"+¥{diff:,.2f}"
 
 
-@pytest.mark.parametrize(("lang", "dims", "new", "returning", "unknown"), [
-    ("zh", ["新客 / 老客", "获客渠道", "城市等级"], "新客", "老客", "未标注"),
-    ("en", ["New vs returning", "Acquisition channel", "City tier"], "new", "returning", "not recorded"),
-])
+@pytest.mark.parametrize(
+    ("lang", "dims", "new", "returning", "unknown"),
+    [
+        ("zh", ["新客 / 老客", "获客渠道", "城市等级"], "新客", "老客", "未标注"),
+        ("en", ["New vs returning", "Acquisition channel", "City tier"], "new", "returning", "not recorded"),
+    ],
+)
 def test_segments_view_translates_dimensions_and_values(
-    users: pd.DataFrame, users_a: ABAnalysis, lang: str, dims: list[str], new: str, returning: str,
+    users: pd.DataFrame,
+    users_a: ABAnalysis,
+    lang: str,
+    dims: list[str],
+    new: str,
+    returning: str,
     unknown: str,
 ) -> None:
     view = v.segments_view(users_a, Translator(lang))
@@ -518,7 +590,7 @@ def test_sequential_view_only_with_sequential(users_a: ABAnalysis, users_seq: AB
     row = view.iloc[0]
     assert len(view) == 1 and row["variant"] == "treatment" and row["metric"] == "Conversion"
     assert row["ci"] == v.fmt_interval(seq["ci_low"], seq["ci_high"], "conversion", "en")
-    assert row["p_adjusted"] == _p(seq['p_adjusted'])
+    assert row["p_adjusted"] == _p(seq["p_adjusted"])
     assert row["significant"] == ("yes" if seq["significant"] else "no")
     # the always-valid interval is wider than the fixed-sample one
     fixed = users_seq.metrics.set_index("metric").loc["conversion"]
@@ -537,8 +609,11 @@ def test_views_absent_for_counts(counts_a: ABAnalysis) -> None:
 
 
 # Two variants beating control by 3 and 6 points on 2,000 users each: both ship, green lifts more.
-WIN = {"control": {"users": 2000, "conversions": 200}, "red": {"users": 2000, "conversions": 260},
-       "green": {"users": 2000, "conversions": 320}}
+WIN = {
+    "control": {"users": 2000, "conversions": 200},
+    "red": {"users": 2000, "conversions": 260},
+    "green": {"users": 2000, "conversions": 320},
+}
 WIN_SPLIT = {"control": 1 / 3, "red": 1 / 3, "green": 1 / 3}
 
 
@@ -575,8 +650,7 @@ def test_decision_lines_clear_win_en_has_no_chinese() -> None:
 
 def test_decision_lines_srm_is_inconclusive() -> None:
     """Planned 50 : 50 but 1,000 vs 800 users: chi² = 2·100²/900 = 22.2, p ≈ 2e-6 < 0.001."""
-    a = _counts(_conv((1000, 100), (800, 150)),
-                config=ABConfig(guardrails=()))
+    a = _counts(_conv((1000, 100), (800, 150)), config=ABConfig(guardrails=()))
     assert a.decision.decision == "inconclusive"
     assert a.decisions["treatment"].reasons == ("sample_ratio_mismatch",)
     zh = v.decision_lines(a, Translator("zh"))
@@ -591,8 +665,9 @@ def test_decision_lines_srm_is_inconclusive() -> None:
 def test_decision_lines_keep_running_say_what_is_needed() -> None:
     """Not significant, 10 % base, target lift 10 %: n ≈ (z.975 + z.8)²·0.09·2/0.01² ≈ 14,128 per arm;
     10,000 users in 5 days → 1,000 control users a day → 10 more days (≤ 28 to wait)."""
-    a = _counts(_conv((5000, 500), (5000, 510)),
-                config=ABConfig(guardrails=(), target_relative_mde=0.1), days=5)
+    a = _counts(
+        _conv((5000, 500), (5000, 510)), config=ABConfig(guardrails=(), target_relative_mde=0.1), days=5
+    )
     d = a.decisions["treatment"]
     assert d.decision == "keep_running"
     assert d.reasons == ("primary_not_significant", "underpowered_keep_collecting")
@@ -601,18 +676,18 @@ def test_decision_lines_keep_running_say_what_is_needed() -> None:
     days = math.ceil((need - 5000) / 1000)
     assert days == 10
     lines = v.decision_lines(a, Translator("en"))
-    assert lines[-1] == (f"To settle it, about {math.ceil(need):,} users per arm are needed; "
-                         "at the current traffic about 10 more days.")
+    assert lines[-1] == (
+        f"To settle it, about {math.ceil(need):,} users per arm are needed; "
+        "at the current traffic about 10 more days."
+    )
     # without days the wait is unknown, so no need-more line
-    b = _counts(_conv((5000, 500), (5000, 510)),
-                config=ABConfig(guardrails=(), target_relative_mde=0.1))
+    b = _counts(_conv((5000, 500), (5000, 510)), config=ABConfig(guardrails=(), target_relative_mde=0.1))
     assert b.decisions["treatment"].reasons == ("primary_not_significant", "power_unknown")
     assert not any(line.startswith("To settle it") for line in v.decision_lines(b, Translator("en")))
 
 
 def test_decision_lines_relative_lift_undefined() -> None:
-    a = _counts(_conv((1000, 0), (1000, 30)),
-                config=ABConfig(guardrails=()))
+    a = _counts(_conv((1000, 0), (1000, 30)), config=ABConfig(guardrails=()))
     assert a.decision.decision == "ship"
     primary = [line for line in v.decision_lines(a, Translator("en")) if line.startswith("Conversion:")]
     assert len(primary) == 1 and "+3.0 pp (—)" in primary[0]
@@ -635,10 +710,12 @@ def test_decision_lines_fixed_sample_use_the_metrics_row(users_a: ABAnalysis) ->
     m = users_a.metrics.set_index("metric").loc["conversion"]
     assert bool(m["cuped"])  # the decision's test is the CUPED one
     line = next(x for x in v.decision_lines(users_a, Translator("en")) if x.startswith("Conversion:"))
-    assert line == (f"Conversion: treatment vs control {v.fmt_diff(m['diff'], 'conversion', 'en')} "
-                    f"({v.fmt_rel(m['rel_lift'])}), 95% interval "
-                    f"{v.fmt_interval(m['ci_low'], m['ci_high'], 'conversion', 'en')}, "
-                    f"adjusted p = {_p(m['p_adjusted'])}.")
+    assert line == (
+        f"Conversion: treatment vs control {v.fmt_diff(m['diff'], 'conversion', 'en')} "
+        f"({v.fmt_rel(m['rel_lift'])}), 95% interval "
+        f"{v.fmt_interval(m['ci_low'], m['ci_high'], 'conversion', 'en')}, "
+        f"adjusted p = {_p(m['p_adjusted'])}."
+    )
 
 
 # =============================================================================== headline
@@ -673,8 +750,7 @@ def test_headline_win_and_srm() -> None:
     assert h["green.p_adjusted"] == pytest.approx(m.loc["green", "p_adjusted"], abs=TIGHT)
     assert (h["red.decision"], h["green.decision"]) == ("ship", "ship")
 
-    srm = _counts(_conv((1000, 100), (800, 80)),
-                  config=ABConfig(guardrails=()))
+    srm = _counts(_conv((1000, 100), (800, 80)), config=ABConfig(guardrails=()))
     h = v.headline(srm)
     assert h["srm_p_value"] == pytest.approx(stats.chi2.sf(2 * 100**2 / 900, 1), rel=1e-9)
     assert h["srm_mismatch"] is True and h["warnings"][0] == "sample_ratio_mismatch"
@@ -691,8 +767,9 @@ def test_labels_are_translated() -> None:
         assert zh and en
 
 
-def test_every_view_column_has_a_label(counts_a: ABAnalysis, users_a: ABAnalysis,
-                                       users_seq: ABAnalysis) -> None:
+def test_every_view_column_has_a_label(
+    counts_a: ABAnalysis, users_a: ABAnalysis, users_seq: ABAnalysis
+) -> None:
     tr = Translator("zh")
     for a in (counts_a, users_a, users_seq):
         for name, view in _all_views(a, tr).items():
@@ -704,9 +781,21 @@ def test_every_view_column_has_a_label(counts_a: ABAnalysis, users_a: ABAnalysis
 def test_every_code_abview_translates_has_both_languages() -> None:
     """Every key abview builds from a code (decisions, actions, reasons, metrics, roles, guardrail
     verdicts, balance variables, segment dimensions and values) exists with the same placeholders."""
-    keys = {"ab.decision_overall", "ab.decision_line", "ab.primary_line", "ab.reasoning", "ab.need_more",
-            "ab.days_unknown", "yes", "no", "value.new", "value.returning", "channel.unknown",
-            "balance.pre_revenue", "balance.is_new"}
+    keys = {
+        "ab.decision_overall",
+        "ab.decision_line",
+        "ab.primary_line",
+        "ab.reasoning",
+        "ab.need_more",
+        "ab.days_unknown",
+        "yes",
+        "no",
+        "value.new",
+        "value.returning",
+        "channel.unknown",
+        "balance.pre_revenue",
+        "balance.is_new",
+    }
     keys |= {f"decision.{d}" for d in DECISIONS} | {f"ab.action.{d}" for d in DECISIONS}
     keys |= {f"reason.{r}" for r in REASONS} | {f"metric.{m}" for m in METRICS}
     keys |= {f"role_ab.{r}" for r in ("primary", "guardrail", "secondary")}
@@ -734,8 +823,16 @@ def test_keys_used_for_the_fixtures_exist_in_both_languages(
             if view is not None:
                 cells += [str(x) for x in view.to_numpy().ravel()]
         cells += v.decision_lines(a, tr)
-    assert {"decision.ship", "decision.keep_running", "decision.inconclusive", "guardrail.ok",
-            "guardrail.unproven", "value.new", "channel.unknown", "segment_dim.city_tier"} <= tr.keys
+    assert {
+        "decision.ship",
+        "decision.keep_running",
+        "decision.inconclusive",
+        "guardrail.ok",
+        "guardrail.unproven",
+        "value.new",
+        "channel.unknown",
+        "segment_dim.city_tier",
+    } <= tr.keys
     for key in tr.keys:
         assert key in STRINGS and all(STRINGS[key]), key
     if lang == "en":
@@ -747,10 +844,29 @@ def test_keys_used_for_the_fixtures_exist_in_both_languages(
 def test_summary_numbers_written_as_text_are_refused() -> None:
     """A quoted number in YAML ("5000") is a typo to fix, not a value to guess."""
     with pytest.raises(ParamsError, match=r"summary\.control\.users"):
-        v.arms_from_summary({"control": {"users": "5000", "conversions": 10},
-                             "treatment": {"users": 5000, "conversions": 12}})
+        v.arms_from_summary(
+            {"control": {"users": "5000", "conversions": 10}, "treatment": {"users": 5000, "conversions": 12}}
+        )
 
 
 def test_negative_levels_use_the_minus_sign() -> None:
     assert v.fmt_metric(-5, "revenue_per_user") == "−¥5.00"
     assert v.fmt_metric(-0.0123, "conversion") == "−1.2%"
+
+
+def test_metric_and_guardrail_notes_name_correction_cap_and_unchecked_guardrails() -> None:
+    """Counts cannot give AOV: the AOV guardrail is said to be not checked."""
+    a = _counts(
+        {"control": {"users": 1000, "conversions": 100}, "treatment": {"users": 1000, "conversions": 130}},
+        config=ABConfig(guardrails=("aov",), correction="bh", cap_percentile=None),
+    )
+    en = Translator("en")
+    notes = v.metric_notes(a, en)
+    assert notes[0].startswith("Significance level α = 0.05; multiple-testing correction: Benjamini–Hochberg")
+    assert "no cap" in notes[0] and f"over {len(a.metrics)} variant" in notes[0]
+    assert any(line.startswith("The input does not allow:") and "AOV" in line for line in notes[1:])
+    guard = v.guardrail_notes(a, en)
+    assert guard == [
+        "A guardrail must not be worse than control by more than 5% (one-sided test).",
+        "Guardrail AOV cannot be computed from this input and was not checked.",
+    ]

@@ -36,8 +36,10 @@ __all__ = [
     "fmt_interval",
     "fmt_metric",
     "fmt_rel",
+    "guardrail_notes",
     "guardrails_view",
     "headline",
+    "metric_notes",
     "metrics_view",
     "power_view",
     "segments_view",
@@ -455,6 +457,43 @@ def segments_view(a: ABAnalysis, tr: Tr) -> pd.DataFrame | None:
 
 
 # ============================================================================== words
+
+
+def metric_notes(a: ABAnalysis, tr: Tr) -> list[str]:
+    """The sentences under the metrics table: level and correction, CUPED's variance reduction
+    per metric, undefined relative lifts, metrics the input cannot give."""
+    cfg = a.config
+    cap = tr("ab.no_cap") if cfg.cap_percentile is None else f"{100 * cfg.cap_percentile:g}%"
+    out = [
+        tr(
+            "ab.metrics_text",
+            alpha=cfg.alpha,
+            correction=tr(f"correction.{cfg.correction}"),
+            n=len(a.metrics),
+            cap=cap,
+        )
+    ]
+    cuped = a.metrics.loc[a.metrics["cuped"].astype(bool)].drop_duplicates("metric")
+    out += [
+        tr("ab.cuped_text", metric=_metric_name(m, tr), reduction=r)
+        for m, r in zip(cuped["metric"], cuped["variance_reduction"], strict=True)
+    ]
+    if a.metrics["relative_undefined"].astype(bool).any():
+        out.append(tr("ab.no_relative"))
+    if a.skipped_metrics:
+        out.append(
+            tr("ab.skipped_metrics", metrics=", ".join(_metric_name(m, tr) for m in a.skipped_metrics))
+        )
+    return out
+
+
+def guardrail_notes(a: ABAnalysis, tr: Tr) -> list[str]:
+    """The margin rule, and the guardrails the input cannot compute (not checked)."""
+    out = [tr("ab.guardrails_text", margin=a.config.guardrail_margin)]
+    unchecked = [m for m in a.config.guardrails if m in a.skipped_metrics]
+    if unchecked:
+        out.append(tr("ab.guardrail_not_checked", metrics=", ".join(_metric_name(m, tr) for m in unchecked)))
+    return out
 
 
 def decision_lines(a: ABAnalysis, tr: Tr) -> list[str]:

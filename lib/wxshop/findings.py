@@ -14,6 +14,7 @@ from typing import Any
 
 from .i18n import Translator
 from .index import THRESHOLDS
+from .report import format_value
 
 __all__ = ["PLAYBOOK", "ab_test", "for_notebook", "product_selection", "store_overview", "user_profiling"]
 
@@ -37,7 +38,7 @@ def _cny(v: float) -> str:
 
 
 def _pct(v: float) -> str:
-    return f"{100 * v:.1f}%"
+    return format_value(v, "share")
 
 
 def store_overview(headline: Mapping[str, Any], tables: Mapping[str, Records], tr: Translator) -> list[str]:

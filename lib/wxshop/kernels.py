@@ -176,11 +176,12 @@ class KernelPool:
         from jupyter_core.utils import run_sync
 
         km = AsyncKernelManager(kernel_name=self.kernel_name)
-        extra: dict[str, Any] = {}
-        if self.stderr_path is not None:
+        if self.stderr_path is None:
+            run_sync(km.start_kernel)(cwd=root)
+        else:
             self.stderr_path.parent.mkdir(parents=True, exist_ok=True)
-            extra["stderr"] = open(self.stderr_path, "ab")  # noqa: SIM115 - the kernel keeps it
-        run_sync(km.start_kernel)(cwd=root, **extra)
+            with open(self.stderr_path, "ab") as log:  # the kernel inherits its own copy
+                run_sync(km.start_kernel)(cwd=root, stderr=log)
         self._km, self._root, self._uses, self._dirty = km, root, 0, False
         self.started += 1
         try:
