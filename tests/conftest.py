@@ -83,6 +83,16 @@ def demo_report_names() -> list[str]:
     return ["store_overview", "user_profiling", "product_selection", *experiments]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def table_cache(tmp_path_factory) -> Path:
+    """Checked tables are cached (wxshop.storecache) in one folder for the whole run, not in
+    the repo's .cache: loads in tests go through the cache as they do in real runs."""
+    folder = tmp_path_factory.mktemp("table_cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WXSHOP_CACHE_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def demo_project(tmp_path_factory) -> Path:
     """One demo store as `make demo` makes it (20 000 customers, seed 7) with the committed

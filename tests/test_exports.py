@@ -60,3 +60,32 @@ def test_action_plan_orders_by_stage_urgency(actions):
     assert plan["stage_code"].tolist() == ["new", "active", "dormant"]
     assert plan["customers"].tolist() == [1, 1, 1]
     assert plan.loc[1, "expected_value_sum"] == 300.46
+
+
+def test_files_read_back_as_pandas_would_have_written_them(tmp_path):
+    """Arrow writes the CSVs; Excel-hostile ids (commas, quotes, line breaks), Chinese and
+    missing predictions must come back exactly as the frame has them."""
+    ids = ["c,1", 'c"2', "c\n3", "客户4", "c5"]
+    segmented = pd.DataFrame({"customer_id": ids, "segment": ["important_value"] * 3
+                              + ["general_retain"] * 2})
+    stages = pd.DataFrame({"customer_id": ids, "stage": ["new", "active", "new", "dormant", "new"]})
+    predictions = pd.DataFrame({"customer_id": ids, "p_alive": [0.1, float("nan"), 0.3, 1e-5, 1.0],
+                                "expected_purchases_90": [1.5, float("nan"), 0.0, 2.25, 12.0],
+                                "expected_value_90": [1234567.89, float("nan"), 0.5, 99.0, 3.0]})
+    acts = exports.customer_actions(segmented, stages, predictions, segment_actions=SEG_ACTIONS,
+                                    stage_cadence=CADENCE, lang="en")
+    written = exports.write_action_lists(acts, tmp_path, "en")
+    assert written["customers"].sum() == 3 * len(ids)
+    ordered = acts.sort_values(["expected_value_90", "customer_id"], ascending=[False, True],
+                               na_position="last")
+    new = ordered["stage_code"] == "new"
+    ordered = ordered[list(exports.EXPORT_COLUMNS)]
+    for name, rows in [("all_customers.csv", ordered), ("stage-new.csv", ordered[new])]:
+        pandas_way = tmp_path / f"pandas-{name}"
+        rows.to_csv(pandas_way, index=False, encoding="utf-8-sig")
+        ours = pd.read_csv(tmp_path / name, encoding="utf-8-sig", keep_default_na=True)
+        theirs = pd.read_csv(pandas_way, encoding="utf-8-sig", keep_default_na=True)
+        theirs.columns = ours.columns  # the headers are checked above; here the values
+        pd.testing.assert_frame_equal(ours, theirs)
+        assert len(ours) == len(rows)
+        assert "nan" not in (tmp_path / name).read_text(encoding="utf-8-sig").lower()

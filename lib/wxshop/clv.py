@@ -49,6 +49,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import optimize, special
 
+from .codes import codes_of
 from .overview import paid_mask
 from .schema import AMOUNT, CUSTOMER_ID, ORDERED_AT
 
@@ -163,14 +164,18 @@ def purchase_summary(
     if not unit_days > 0:
         raise ValueError(f"unit_days must be positive, got {unit_days}")
     end = _day_number(period_end)
-    paid = orders.loc[paid_mask(orders), [CUSTOMER_ID, ORDERED_AT, AMOUNT]]
-    day = _days_since_epoch(paid[ORDERED_AT])
-    keep = paid[CUSTOMER_ID].notna().to_numpy() & paid[ORDERED_AT].notna().to_numpy() & (day <= end)
+    day = _days_since_epoch(orders[ORDERED_AT])
+    keep = (
+        paid_mask(orders).to_numpy(bool)
+        & orders[CUSTOMER_ID].notna().to_numpy()
+        & orders[ORDERED_AT].notna().to_numpy()
+        & (day <= end)
+    )
     if not keep.any():
         return _empty_summary(orders[CUSTOMER_ID].dtype)
     day = day[keep]
-    amount = pd.to_numeric(paid[AMOUNT], errors="coerce").to_numpy(float)[keep]
-    codes, ids = pd.factorize(paid[CUSTOMER_ID].iloc[np.flatnonzero(keep)], sort=True)
+    amount = pd.to_numeric(orders[AMOUNT], errors="coerce").to_numpy(float)[keep]
+    codes, ids = codes_of(orders[CUSTOMER_ID], keep)
     first_day_all = day.min()
     span = int(end - first_day_all + 1)
     key = codes.astype(np.int64) * span + (day - first_day_all)

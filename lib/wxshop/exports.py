@@ -7,10 +7,13 @@ No personal columns ever: the customer table is built from ids and model outputs
 
 from __future__ import annotations
 
+import codecs
 import shutil
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from .i18n import Translator
 
@@ -81,22 +84,27 @@ def write_action_lists(actions: pd.DataFrame, out_dir: Path, lang: str = "zh") -
     if out_dir.exists():
         shutil.rmtree(out_dir)  # stale lists from an earlier run must not linger
     out_dir.mkdir(parents=True)
-    headers = {c: tr(f"export.{c}") for c in EXPORT_COLUMNS}
+    ordered = actions.sort_values(
+        ["expected_value_90", "customer_id"], ascending=[False, True], na_position="last"
+    )
+    table = pa.Table.from_pandas(  # NaN becomes an empty cell, as in pandas' CSV
+        ordered[list(EXPORT_COLUMNS)].rename(columns={c: tr(f"export.{c}") for c in EXPORT_COLUMNS}),
+        preserve_index=False,
+    )
     written = []
 
-    def write(frame: pd.DataFrame, name: str, kind: str, code: str) -> None:
-        ordered = frame.sort_values(
-            ["expected_value_90", "customer_id"], ascending=[False, True], na_position="last"
-        )
-        ordered[list(EXPORT_COLUMNS)].rename(columns=headers).to_csv(
-            out_dir / name, index=False, encoding="utf-8-sig"
-        )
-        written.append({"file": name, "kind": kind, "code": code, "customers": len(frame)})
+    def write(rows: pa.Table, name: str, kind: str, code: str) -> None:
+        with (out_dir / name).open("wb") as handle:
+            handle.write(codecs.BOM_UTF8)  # Excel then reads the Chinese as UTF-8
+            pa_csv.write_csv(rows, handle)
+        written.append({"file": name, "kind": kind, "code": code, "customers": rows.num_rows})
 
-    write(actions, "all_customers.csv", "all", "all")
+    write(table, "all_customers.csv", "all", "all")
     for kind, col in (("segment", "segment_code"), ("stage", "stage_code")):
-        for code, frame in actions.groupby(col, sort=True):
-            write(frame, f"{kind}-{code}.csv", kind, str(code))
+        values = ordered[col]
+        for code in sorted(values.dropna().unique()):
+            write(table.filter(pa.array((values == code).to_numpy(bool))),
+                  f"{kind}-{code}.csv", kind, str(code))
     return pd.DataFrame(written)
 
 

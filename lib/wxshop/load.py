@@ -39,6 +39,7 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow
 import pyarrow.compute as pc
 
+from . import storecache
 from .errors import DataError
 from .schema import (
     FILE_ALIASES,
@@ -139,6 +140,7 @@ def load_store(
     files: Mapping | None = None,
     rejected_path: str | Path | None = None,
     tables: Iterable[str] | None = None,
+    cache: bool | str | Path | None = None,
 ) -> Store:
     """Load and check every table of one store.
 
@@ -159,6 +161,10 @@ def load_store(
     tables : iterable of str, optional
         Tables to load (default all). ``order_items`` are checked against
         ``orders``, so asking for order items also loads orders.
+    cache : bool, str or Path, optional
+        Where checked tables are kept between loads (:mod:`wxshop.storecache`):
+        default the project's ``.cache/wxshop/tables`` (or ``$WXSHOP_CACHE_DIR``) unless
+        ``WXSHOP_STORE_CACHE=0``; ``False`` reads and checks the files afresh.
 
     Returns
     -------
@@ -193,19 +199,31 @@ def load_store(
     loaded: dict[str, pd.DataFrame] = {}
     quality: list[dict] = []
     rejected: list[pd.DataFrame] = []
+    table_cache = storecache.open_cache(cache)
+    keys: dict[str, str] = {}
     for table in wanted:  # schema order: orders come before order_items
         if table not in found:
             continue
         path = found[table]
         label = _label(path, folder)
-        result = _load_table(
-            path,
-            label,
-            TABLES[table],
-            _mapping_for(columns, table),
-            store,
-            order_ids=loaded["orders"][ORDER_ID] if table == "order_items" else None,
-        )
+        mapping = _mapping_for(columns, table)
+        result = None
+        if table_cache is not None:
+            keys[table] = table_cache.key(
+                path, table, label, mapping, keys.get("orders") if table == "order_items" else None
+            )
+            result = table_cache.get(keys[table])
+        if result is None:
+            result = _load_table(
+                path,
+                label,
+                TABLES[table],
+                mapping,
+                store,
+                order_ids=loaded["orders"][ORDER_ID] if table == "order_items" else None,
+            )
+            if table_cache is not None:
+                table_cache.put(keys[table], result)
         loaded[table] = result.used
         quality.append(
             {
@@ -768,12 +786,7 @@ class _Reasons:
         return np.array(labels, dtype=object)[inverse] if len(combos) else np.array([], object)
 
 
-@dataclass
-class _Result:
-    used: pd.DataFrame
-    rejected: pd.DataFrame
-    rows_read: int
-    personal_dropped: int
+_Result = storecache.Entry
 
 
 def _load_table(

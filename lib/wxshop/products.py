@@ -35,6 +35,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .codes import codes_of
 from .overview import UNKNOWN, _require, paid_mask
 from .schema import CUSTOMER_ID, ORDER_ID, ORDERED_AT, QUANTITY, SKU_ID, UNIT_PRICE
 from .segments import DateLike, _end_day, _timestamps
@@ -382,7 +383,7 @@ def item_lines(
     rows = np.flatnonzero((line_order >= 0) & (line_order < n_paid))
     opos = line_order[rows]
 
-    cust_code, cust_ids = pd.factorize(orders[CUSTOMER_ID][keep], sort=True)
+    cust_code, cust_ids = codes_of(orders[CUSTOMER_ID], keep)
     sku_code, sku_ids = pd.factorize(order_items[SKU_ID], sort=True)
     sku_code = sku_code[rows]
 

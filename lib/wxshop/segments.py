@@ -29,6 +29,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .codes import codes_of
 from .overview import _require, paid_mask
 from .schema import AMOUNT, CUSTOMER_ID, ORDERED_AT
 
@@ -137,7 +138,7 @@ def _paid(
     end = np.datetime64(end_day + 1, "D")
     keep = paid_mask(orders).to_numpy(bool) & (at < end).to_numpy(bool)
     keep &= orders[CUSTOMER_ID].notna().to_numpy(bool)
-    code, ids = pd.factorize(orders[CUSTOMER_ID][keep], sort=True)
+    code, ids = codes_of(orders[CUSTOMER_ID], keep)
     at_np = at.to_numpy()[keep]
     money = (
         pd.to_numeric(orders[AMOUNT][keep]).fillna(0.0).to_numpy(np.float64)
@@ -146,7 +147,7 @@ def _paid(
     )
     return _Paid(
         ids=pd.Index(ids, name=CUSTOMER_ID),
-        code=code.astype(np.int64),
+        code=code,
         day=at_np.astype("datetime64[D]").astype(np.int64),
         at=at_np,
         amount=money,

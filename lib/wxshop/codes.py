@@ -1,0 +1,66 @@
+"""Sorted integer codes for a text id column, worked out once per column.
+
+A report groups the same orders by customer a dozen times (headline, RFM, lifecycle,
+migration, cohorts, the purchase model, profiles...). Each grouping starts from
+``pd.factorize(ids[keep], sort=True)``, which for 4.7 million Arrow text ids takes
+1.5–2 s; twelve of them were a quarter of the user-profiling report on a
+1M-customer store. :func:`codes_of` gives the same result from the whole column's codes,
+which are computed once and remembered.
+
+The memory is keyed by the column's Arrow data, which never changes once made: pandas
+writes into an Arrow-backed column by building new Arrow data, so an edited column is a
+different key (and a freed one can never be mistaken for a new one, as the memory holds a
+weak reference and checks it). Columns not backed by Arrow are factorised each time.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+import pandas as pd
+
+_MEMORY: dict[int, tuple[weakref.ref, np.ndarray, pd.Index]] = {}
+_KEEP = 4  # columns remembered at once (a report uses one or two)
+
+
+def _arrow_data(values: pd.Series) -> object | None:
+    data = getattr(values.array, "_pa_array", None)  # pandas' ArrowExtensionArray storage
+    try:
+        weakref.ref(data)
+    except TypeError:
+        return None
+    return data
+
+
+def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """``pd.factorize(values, sort=True)``: int64 codes (−1 for missing) and the sorted
+    distinct values, remembered for Arrow-backed columns. The codes are read-only."""
+    data = _arrow_data(values)
+    if data is not None:
+        hit = _MEMORY.get(id(data))
+        if hit is not None and hit[0]() is data:
+            return hit[1], hit[2]
+    codes, uniques = pd.factorize(values, sort=True)
+    codes = codes.astype(np.int64, copy=False)
+    codes.flags.writeable = False
+    uniques = pd.Index(uniques, name=values.name)
+    if data is not None:
+        for key in [k for k, (ref, _, _) in _MEMORY.items() if ref() is None]:
+            del _MEMORY[key]
+        while len(_MEMORY) >= _KEEP:
+            del _MEMORY[next(iter(_MEMORY))]
+        _MEMORY[id(data)] = (weakref.ref(data), codes, uniques)
+    return codes, uniques
+
+
+def codes_of(values: pd.Series, keep: np.ndarray) -> tuple[np.ndarray, pd.Index]:
+    """``pd.factorize(values[keep], sort=True)`` for a boolean ``keep`` over rows whose
+    values are not missing: codes 0 .. k−1 of the kept rows and the k sorted values."""
+    codes, uniques = sorted_codes(values)
+    kept = codes[keep]
+    if kept.size and kept.min() < 0:
+        raise ValueError("codes_of: keep selects rows with a missing id")
+    present = np.bincount(kept, minlength=len(uniques)) > 0
+    renumber = np.cumsum(present) - 1
+    return renumber[kept], uniques[present]

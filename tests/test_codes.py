@@ -1,0 +1,59 @@
+"""codes_of / sorted_codes: the same answer as pd.factorize(sort=True), remembered safely."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from wxshop import codes
+
+
+def ids_frame(n: int = 5000, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    ids = pd.Series([f"C{v:05d}" for v in rng.integers(0, 800, n)], dtype="str")
+    ids[rng.random(n) < 0.05] = None
+    return pd.DataFrame({"customer_id": ids})
+
+
+@pytest.mark.parametrize("share", [1.0, 0.5, 0.01, 0.0])
+def test_codes_of_equals_factorize_of_the_kept_rows(share):
+    frame = ids_frame()
+    rng = np.random.default_rng(1)
+    keep = frame["customer_id"].notna().to_numpy() & (rng.random(len(frame)) < share)
+    got_codes, got_ids = codes.codes_of(frame["customer_id"], keep)
+    want_codes, want_ids = pd.factorize(frame["customer_id"][keep], sort=True)
+    np.testing.assert_array_equal(got_codes, want_codes)
+    assert list(got_ids) == list(want_ids)
+    assert got_ids.name == "customer_id"
+
+
+def test_whole_column_codes_are_remembered_and_read_only():
+    frame = ids_frame()
+    first, _ = codes.sorted_codes(frame["customer_id"])
+    again, _ = codes.sorted_codes(frame["customer_id"])  # a new Series over the same column
+    assert again is first
+    with pytest.raises(ValueError):
+        first[0] = 7
+
+
+def test_an_edited_column_is_factorised_afresh():
+    frame = ids_frame()
+    before, ids_before = codes.sorted_codes(frame["customer_id"])
+    frame.loc[0, "customer_id"] = "ZZZ-new"
+    after, ids_after = codes.sorted_codes(frame["customer_id"])
+    assert "ZZZ-new" in set(ids_after) and "ZZZ-new" not in set(ids_before)
+    assert ids_after[after[0]] == "ZZZ-new"
+
+
+def test_object_columns_are_not_remembered():
+    values = pd.Series(["b", "a", "b", None], dtype=object)
+    got, uniques = codes.sorted_codes(values)
+    np.testing.assert_array_equal(got, [1, 0, 1, -1])
+    assert list(uniques) == ["a", "b"]
+
+
+def test_keeping_a_missing_id_is_an_error():
+    frame = ids_frame()
+    with pytest.raises(ValueError, match="missing id"):
+        codes.codes_of(frame["customer_id"], np.ones(len(frame), bool))
