@@ -123,3 +123,53 @@ def test_kpis_on_a_generated_store_match_its_planted_truth(tmp_path):
 def test_resolve_period_end(orders):
     assert overview.resolve_period_end(orders) == pd.Timestamp("2025-03-31")
     assert overview.resolve_period_end(orders, "2025-02-01") == pd.Timestamp("2025-02-01")
+
+
+def test_monthly_trend_matches_a_pandas_groupby_on_a_generated_store():
+    """The numpy version against the plain pandas definition, including orders without a
+    time or a customer and a time-zone-aware column."""
+    from wxshop import demo
+
+    tables, _ = demo.generate_store(3000, seed=11)
+    orders = tables["orders"].copy()
+    orders.loc[orders.index[::97], "ordered_at"] = pd.NaT
+    orders.loc[orders.index[5::89], "customer_id"] = None
+    got = overview.monthly_trend(orders)
+    paid = orders[(orders["status"] == "paid") & orders["ordered_at"].notna()]
+    month = paid["ordered_at"].dt.to_period("M")
+    first = paid.groupby("customer_id")["ordered_at"].transform("min").dt.to_period("M")
+    g = pd.DataFrame({"month": month, "c": paid["customer_id"], "a": paid["amount"],
+                      "new": month == first}).groupby("month")
+    want = pd.DataFrame({"orders": g.size(), "customers": g["c"].nunique(),
+                         "gmv": g["a"].sum().round(2)})
+    want["new_customers"] = (pd.DataFrame({"month": month, "c": paid["customer_id"]})[month == first]
+                             .groupby("month")["c"].nunique().reindex(want.index, fill_value=0))
+    want = want.reindex(pd.period_range(want.index.min(), want.index.max(), freq="M"), fill_value=0)
+    assert got["month"].tolist() == [str(p) for p in want.index]
+    for col in ("orders", "customers", "new_customers"):
+        assert got[col].tolist() == want[col].astype(int).tolist(), col
+    np.testing.assert_allclose(got["gmv"], want["gmv"], atol=0.006)
+    aware = orders.assign(ordered_at=orders["ordered_at"].dt.tz_localize("Asia/Shanghai"))
+    pd.testing.assert_frame_equal(overview.monthly_trend(aware), got)
+
+
+def test_category_mix_matches_a_pandas_groupby_on_a_generated_store():
+    from wxshop import demo
+
+    tables, _ = demo.generate_store(3000, seed=12)
+    orders, items, products = tables["orders"], tables["order_items"].copy(), tables["products"].copy()
+    products.loc[products.index[0], "category"] = None  # a product without a category
+    items.loc[items.index[::50], "sku_id"] = "SKU-not-listed"
+    got = overview.category_mix(orders, items, products)
+    paid = items[items["order_id"].isin(orders.loc[orders["status"] == "paid", "order_id"])]
+    cat = paid["sku_id"].map(products.set_index("sku_id")["category"]).fillna("—")
+    want = (pd.DataFrame({"category": cat, "units": paid["quantity"],
+                          "item_sales": paid["quantity"] * paid["unit_price"]})
+            .groupby("category")[["units", "item_sales"]].sum())
+    assert "—" in want.index and len(want) > 3
+    got = got.set_index("category").sort_index()
+    want = want.sort_index()
+    assert list(got.index) == list(want.index)
+    np.testing.assert_allclose(got["units"], want["units"])
+    np.testing.assert_allclose(got["item_sales"], want["item_sales"], atol=0.006)
+    assert got["sales_share"].sum() == pytest.approx(1.0)

@@ -200,3 +200,14 @@ def test_demo_profiles_recover_planted_shares(store, dimension, key):
     assert set(got.index) == set(planted.index)  # no unknown, no stray values
     assert (got - planted).abs().max() <= 0.04
     assert (got - realised).abs().max() <= 0.006
+
+
+def test_profile_tables_share_one_pass_and_match_one_at_a_time(orders, customers):
+    together = profiles.profile_tables(orders, customers, END, period_days=30, reference_year=2025)
+    assert list(together) == [d for d in profiles.PROFILE_DIMENSIONS
+                              if (d if d != "age_band" else "birth_year") in customers]
+    for dimension, got in together.items():
+        alone = profiles.profile_table(orders, customers, dimension, END, 30, 2025)
+        pdt.assert_frame_equal(got, alone)
+    without_gender = profiles.profile_tables(orders, customers.drop(columns="gender"), END)
+    assert "gender" not in without_gender and "city_tier" in without_gender

@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from .load import isin_text
+from .codes import codes_of
+from .load import index_text, isin_text
 from .schema import AMOUNT, CHANNEL, CUSTOMER_ID, ORDER_ID, ORDERED_AT, STATUS
 
 UNKNOWN = "—"  # label of a missing channel or category (a SKU not in products)
@@ -58,14 +59,24 @@ class StoreKpis:
         return asdict(self)
 
 
+def _paid_codes(orders: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int]:
+    """Paid rows (bool), the customer code of each paid row (−1 without a customer), and
+    the number of distinct paying customers; codes come from :mod:`wxshop.codes`."""
+    paid = paid_mask(orders).to_numpy(bool)
+    known = paid & orders[CUSTOMER_ID].notna().to_numpy(bool)
+    code, ids = codes_of(orders[CUSTOMER_ID], known)
+    per_row = np.full(int(paid.sum()), -1, np.int64)
+    per_row[known[paid]] = code
+    return paid, per_row, len(ids)
+
+
 def store_kpis(orders: pd.DataFrame) -> StoreKpis:
     """Headline KPIs from ``orders`` (order_id, customer_id, ordered_at, amount[, status])."""
     _require(orders, (ORDER_ID, CUSTOMER_ID, ORDERED_AT, AMOUNT), "store_kpis")
-    paid = paid_orders(orders)
-    n_orders = len(paid)
-    per_customer = paid.groupby(CUSTOMER_ID, sort=False).size()
-    n_customers = len(per_customer)
-    gmv = float(paid[AMOUNT].sum())
+    paid, code, n_customers = _paid_codes(orders)
+    n_orders = int(paid.sum())
+    per_customer = np.bincount(code[code >= 0], minlength=n_customers)
+    gmv = float(np.nansum(orders[AMOUNT].to_numpy(np.float64, na_value=np.nan)[paid]))
     if STATUS in orders.columns:
         status = orders[STATUS]
         refunded = int((status == "refunded").sum())
@@ -95,35 +106,40 @@ def monthly_trend(orders: pd.DataFrame) -> pd.DataFrame:
     no paid orders inside the span appear with zeros (aov NaN).
     """
     _require(orders, (CUSTOMER_ID, ORDERED_AT, AMOUNT), "monthly_trend")
-    paid = paid_orders(orders)
+    paid, code, n_customers = _paid_codes(orders)
     cols = ["month", "orders", "customers", "new_customers", "gmv", "aov"]
-    if paid.empty:
+    if not paid.any():
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in cols}).astype(
             {"month": "str"}
         )
-    month = paid[ORDERED_AT].dt.to_period("M")
-    first = paid.groupby(CUSTOMER_ID, sort=False)[ORDERED_AT].transform("min").dt.to_period("M")
-    frame = pd.DataFrame(
-        {"month": month, CUSTOMER_ID: paid[CUSTOMER_ID], AMOUNT: paid[AMOUNT], "new": month == first}
-    )
-    g = frame.groupby("month", sort=True)
+    at = orders[ORDERED_AT]
+    if isinstance(at.dtype, pd.DatetimeTZDtype):
+        at = at.dt.tz_localize(None)  # months of the shop's wall clock
+    dated = at.notna().to_numpy()[paid]  # an order without a time has no month
+    if not dated.any():
+        return monthly_trend(orders.iloc[:0])
+    month = at.to_numpy()[paid][dated].astype("datetime64[M]").astype(np.int64)
+    lo = int(month.min())
+    m = month - lo
+    n_months = int(m.max()) + 1
+    amount = np.nan_to_num(orders[AMOUNT].to_numpy(np.float64, na_value=np.nan)[paid][dated])
+    code = code[dated]
+    buyer = code >= 0
+    pairs = np.unique(code[buyer] * n_months + m[buyer])  # distinct (customer, month)
+    first = np.full(n_customers, n_months, np.int64)
+    np.minimum.at(first, code[buyer], m[buyer])
     out = pd.DataFrame(
         {
-            "orders": g.size(),
-            "customers": g[CUSTOMER_ID].nunique(),
-            "gmv": g[AMOUNT].sum().round(2),
+            "month": pd.period_range(pd.Period(np.datetime64(lo, "M"), "M"), periods=n_months,
+                                     freq="M").astype(str),
+            "orders": np.bincount(m, minlength=n_months).astype(np.int64),
+            "customers": np.bincount(pairs % n_months, minlength=n_months).astype(np.int64),
+            "new_customers": np.bincount(first, minlength=n_months)[:n_months].astype(np.int64),
+            "gmv": np.round(np.bincount(m, weights=amount, minlength=n_months), 2),
         }
     )
-    new = frame.loc[frame["new"]].groupby("month")[CUSTOMER_ID].nunique()
-    out["new_customers"] = new.reindex(out.index, fill_value=0)
-    span = pd.period_range(out.index.min(), out.index.max(), freq="M")
-    out = out.reindex(span, fill_value=0)
     out["aov"] = (out["gmv"] / out["orders"].where(out["orders"] > 0)).round(2)
-    out.index = out.index.astype(str)
-    out = out.rename_axis("month").reset_index()
-    return out[cols].astype(
-        {"orders": "int64", "customers": "int64", "new_customers": "int64", "gmv": "float64"}
-    )
+    return out[cols].astype({"month": "str"})
 
 
 def channel_mix(orders: pd.DataFrame, unknown: str = UNKNOWN) -> pd.DataFrame:
@@ -135,7 +151,7 @@ def channel_mix(orders: pd.DataFrame, unknown: str = UNKNOWN) -> pd.DataFrame:
     cols = ["channel", "orders", "gmv", "gmv_share"]
     if CHANNEL not in orders.columns:
         return pd.DataFrame(columns=cols)
-    paid = paid_orders(orders)
+    paid = orders.loc[paid_mask(orders), [CHANNEL, AMOUNT]]
     channel = paid[CHANNEL].astype("string").fillna(unknown).replace("", unknown)
     g = paid.groupby(channel, sort=False)[AMOUNT]
     out = pd.DataFrame({"orders": g.size(), "gmv": g.sum().round(2)})
@@ -165,23 +181,42 @@ def category_mix(
     """
     _require(order_items, (ORDER_ID, "sku_id", "quantity", "unit_price"), "category_mix")
     _require(products, ("sku_id", "category"), "category_mix")
-    paid_ids = paid_orders(orders)[ORDER_ID]
-    items = order_items.loc[isin_text(order_items[ORDER_ID], paid_ids),
-                            ["sku_id", "quantity", "unit_price"]]
-    cat = items["sku_id"].map(products.drop_duplicates("sku_id").set_index("sku_id")["category"])
-    frame = pd.DataFrame(
+    paid_ids = orders.loc[paid_mask(orders), ORDER_ID]
+    keep = isin_text(order_items[ORDER_ID], paid_ids)
+    prod = products.drop_duplicates("sku_id")
+    labels, prod_code = _category_codes(prod["category"])
+    pos = index_text(order_items["sku_id"], prod["sku_id"])[keep]  # −1: SKU not in products
+    line = np.where(pos >= 0, prod_code[np.maximum(pos, 0)] if len(prod) else 0, len(labels) - 1)
+    quantity = order_items["quantity"].to_numpy(np.float64, na_value=np.nan)[keep]
+    price = order_items["unit_price"].to_numpy(np.float64, na_value=np.nan)[keep]
+    k = len(labels)
+    lines = np.bincount(line, minlength=k)
+    out = pd.DataFrame(
         {
-            "category": cat.astype("string").fillna(UNKNOWN),
-            "units": items["quantity"],
-            "item_sales": items["quantity"] * items["unit_price"],
+            "category": pd.array(labels, dtype="str"),
+            "units": np.bincount(line, weights=np.nan_to_num(quantity), minlength=k),
+            "item_sales": np.round(
+                np.bincount(line, weights=np.nan_to_num(quantity * price), minlength=k), 2
+            ),
         }
-    )
-    out = frame.groupby("category", sort=False)[["units", "item_sales"]].sum()
-    out["item_sales"] = out["item_sales"].round(2)
+    )[lines > 0]
     total = out["item_sales"].sum()
     out["sales_share"] = out["item_sales"] / total if total else np.nan
-    out = out.sort_values("item_sales", ascending=False).reset_index()
+    out = out.sort_values("item_sales", ascending=False, kind="stable").reset_index(drop=True)
     return out[["category", "units", "item_sales", "sales_share"]]
+
+
+def _category_codes(category: pd.Series) -> tuple[list[str], np.ndarray]:
+    """Category names (``"—"`` for a missing one, and last for SKUs not in products) and
+    each product's code into them."""
+    code, names = pd.factorize(category.astype("str").fillna(UNKNOWN))
+    labels = [str(v) for v in names]
+    code = np.asarray(code, np.int64)
+    if UNKNOWN in labels:  # put it last, where SKUs not in products go
+        at = labels.index(UNKNOWN)
+        code = np.where(code == at, len(labels) - 1, np.where(code > at, code - 1, code))
+        labels = [v for v in labels if v != UNKNOWN]
+    return [*labels, UNKNOWN], code
 
 
 def resolve_period_end(orders: pd.DataFrame, period_end: str = "") -> pd.Timestamp:

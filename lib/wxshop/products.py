@@ -34,6 +34,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .codes import codes_of
 from .overview import UNKNOWN, _require, paid_mask
@@ -168,6 +170,12 @@ def _groups(lines: pd.DataFrame, level: str) -> _Groups:
         for col in (NAME, CATEGORY):
             keys[col] = _str(lines[col].iloc[first].to_numpy(dtype=object))
     return _Groups(code, keys[_key_columns(level)])
+
+
+def _arrow_text(values: pd.Series) -> pa.Array:
+    """Text values as one Arrow string array (ids of any dtype compare as text)."""
+    arr = pa.array(values.astype("str").array)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
 @dataclass(frozen=True)
@@ -370,18 +378,16 @@ def item_lines(
     )
     paid_ids = orders[ORDER_ID][keep]
     n_paid = len(paid_ids)
-    # one hash pass over paid order ids followed by line order ids: paid orders get codes
-    # 0 .. n_paid - 1 exactly when their ids are unique
-    code, uniques = pd.factorize(
-        pd.concat([paid_ids.reset_index(drop=True), order_items[ORDER_ID].reset_index(drop=True)],
-                  ignore_index=True)
-    )
-    if not np.array_equal(code[:n_paid], np.arange(n_paid)):
+    if not pd.Index(paid_ids).is_unique:
         dup = paid_ids[paid_ids.duplicated()].iloc[0]
         raise ValueError(f"item_lines: order_id {dup!r} appears more than once among paid orders")
-    line_order = code[n_paid:]
-    rows = np.flatnonzero((line_order >= 0) & (line_order < n_paid))
-    opos = line_order[rows]
+    # each line's position among the paid orders (hashing in Arrow: pandas 3 took 4.8 s on
+    # 7.5M lines against 4.4M orders, Arrow 1.6 s); lines of other orders are dropped
+    found = pc.index_in(_arrow_text(order_items[ORDER_ID]), value_set=_arrow_text(paid_ids))
+    line_order = found.fill_null(-1).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(line_order >= 0)
+    opos = line_order[rows].astype(np.int64)
+    uniques = pd.Index(paid_ids.astype("str"))
 
     cust_code, cust_ids = codes_of(orders[CUSTOMER_ID], keep)
     sku_code, sku_ids = pd.factorize(order_items[SKU_ID], sort=True)
