@@ -95,7 +95,7 @@ def test_order_lines_follow_a_change_in_orders(store, tmp_path):
     assert "O000000001" in set(first.order_items["order_id"])
     path = store / "orders.csv"
     lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
-    path.write_text("".join(l for l in lines if not l.startswith("O000000001,")), "utf-8-sig")
+    path.write_text("".join(x for x in lines if not x.startswith("O000000001,")), "utf-8-sig")
     second = load_store(store, cache=cache, tables=["order_items"])
     assert "O000000001" not in set(second.order_items["order_id"])
     assert_same_store(second, load_store(store, cache=False, tables=["order_items"]))

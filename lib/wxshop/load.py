@@ -866,15 +866,6 @@ def isin_text(values: pd.Series, allowed: pd.Series) -> np.ndarray:
 _isin = isin_text
 
 
-def index_text(values: pd.Series, allowed: pd.Series) -> np.ndarray:
-    """Position of each text value in ``allowed`` (its first occurrence), −1 when absent:
-    ``pd.Index(allowed).get_indexer(values)`` in Arrow, which also copes with repeats."""
-    found = pc.index_in(
-        _arrow(values.astype("str")), value_set=_arrow(allowed.astype("str")), skip_nulls=True
-    )
-    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-
-
 def _duplicated(key: pd.DataFrame) -> np.ndarray:
     """Rows repeating the non-empty key of an earlier row (the first one is kept).
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from .codes import codes_of
-from .load import index_text, isin_text
 from .schema import AMOUNT, CHANNEL, CUSTOMER_ID, ORDER_ID, ORDERED_AT, STATUS
 
 UNKNOWN = "—"  # label of a missing channel or category (a SKU not in products)
@@ -181,25 +181,32 @@ def category_mix(
     """
     _require(order_items, (ORDER_ID, "sku_id", "quantity", "unit_price"), "category_mix")
     _require(products, ("sku_id", "category"), "category_mix")
-    paid_ids = orders.loc[paid_mask(orders), ORDER_ID]
-    keep = isin_text(order_items[ORDER_ID], paid_ids)
+    # lines of paid orders summed per SKU in DuckDB (a hash semi-join: 0.8 s on 7.5M lines
+    # against 4.7M orders, where Arrow is_in and pandas took 3.5 s and 38 s)
+    with duckdb.connect() as con:
+        con.register("paid", pd.DataFrame({"order_id": orders.loc[paid_mask(orders), ORDER_ID]
+                                           .astype("str").array}, copy=False))
+        con.register("i", pd.DataFrame({c: order_items[c].array for c in
+                                        (ORDER_ID, "sku_id", "quantity", "unit_price")}, copy=False))
+        per_sku = con.execute("""
+            SELECT CAST(sku_id AS VARCHAR) AS sku_id, count(*) AS lines,
+                   sum(coalesce(quantity, 0)) AS units,
+                   sum(coalesce(quantity * unit_price, 0)) AS item_sales
+            FROM i SEMI JOIN paid ON CAST(i.order_id AS VARCHAR) = paid.order_id
+            GROUP BY ALL""").df()
     prod = products.drop_duplicates("sku_id")
     labels, prod_code = _category_codes(prod["category"])
-    pos = index_text(order_items["sku_id"], prod["sku_id"])[keep]  # −1: SKU not in products
+    pos = pd.Index(prod["sku_id"].astype("str")).get_indexer(per_sku["sku_id"])  # −1: not listed
     line = np.where(pos >= 0, prod_code[np.maximum(pos, 0)] if len(prod) else 0, len(labels) - 1)
-    quantity = order_items["quantity"].to_numpy(np.float64, na_value=np.nan)[keep]
-    price = order_items["unit_price"].to_numpy(np.float64, na_value=np.nan)[keep]
     k = len(labels)
-    lines = np.bincount(line, minlength=k)
     out = pd.DataFrame(
         {
             "category": pd.array(labels, dtype="str"),
-            "units": np.bincount(line, weights=np.nan_to_num(quantity), minlength=k),
-            "item_sales": np.round(
-                np.bincount(line, weights=np.nan_to_num(quantity * price), minlength=k), 2
-            ),
+            "units": np.bincount(line, weights=per_sku["units"].to_numpy(np.float64), minlength=k),
+            "item_sales": np.round(np.bincount(
+                line, weights=per_sku["item_sales"].to_numpy(np.float64), minlength=k), 2),
         }
-    )[lines > 0]
+    )[np.bincount(line, weights=per_sku["lines"].to_numpy(np.float64), minlength=k) > 0]
     total = out["item_sales"].sum()
     out["sales_share"] = out["item_sales"] / total if total else np.nan
     out = out.sort_values("item_sales", ascending=False, kind="stable").reset_index(drop=True)
