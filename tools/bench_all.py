@@ -438,6 +438,26 @@ demo.write_store(tables, truth, Path(sys.argv[3]), "parquet")
 """
 
 
+COLD_LOAD = """
+import sys, time
+from wxshop.load import load_store
+t = time.perf_counter()
+load_store(sys.argv[1], name=sys.argv[2])
+print(round(time.perf_counter() - t, 3))
+"""
+
+
+def cold_load(session: Session, project: Path, data: Path, name: str) -> dict[str, Any]:
+    """Read and check every table of the store with the project's table cache empty (and so
+    fill it): what the first notebook of a store pays in a batch; the later ones read the
+    cache (``wxshop.storecache``)."""
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    run = session.run([sys.executable, "-c", COLD_LOAD, data, name], project, f"2-{name}-cold-load")
+    log = (session.log_dir / f"2-{name}-cold-load.log").read_text(encoding="utf-8").split()
+    return {"seconds": run.seconds, "load_seconds": float(log[-1]) if run.ok and log else None,
+            "peak_rss_gb": run.peak_rss_gb, "ok": run.ok}
+
+
 def generate(session: Session, name: str, customers: int, reuse: bool) -> tuple[Path, dict[str, Any]]:
     """``demo.generate_store(customers, seed=1)`` as Parquet (exact size; ``wxshop demo-data``
     would vary it by ±30 %), timed in a child process; row counts of the main tables."""
@@ -465,6 +485,7 @@ def step_sizes(session: Session, reuse: bool) -> dict[str, Any]:
         data, info = generate(session, name, customers, reuse)
         project = make_project(session.work / "projects" / f"size_{name}", {name: store_yaml(data)})
         notebooks: dict[str, Any] = {}
+        cold = cold_load(session, project, data, name)
         for nb in ("store_overview", "user_profiling", "product_selection", "ab_test"):
             full = wxshop_run(session, project, ["-s", name, "-n", nb, "--jobs", "1"], f"2-{name}-{nb}-full")
             lib = libonly(session, project, name, nb, f"2-{name}-{nb}-libonly")
@@ -473,10 +494,15 @@ def step_sizes(session: Session, reuse: bool) -> dict[str, Any]:
         if name != "L":  # one command for the store, all notebooks in one warm kernel
             whole = wxshop_run(session, project, ["-s", name, "--jobs", "1"], f"2-{name}-all-full")
             whole["time_split"] = time_split_of(whole)
-        out[name] = {**info, "notebooks": notebooks, "whole_store_run": whole,
+        out[name] = {**info, "cold_load": cold, "notebooks": notebooks, "whole_store_run": whole,
                      **size_totals(notebooks, whole)}
     out["growth"] = growth(out)
     return out
+
+
+def l_lib_total(size: dict[str, Any]) -> float:
+    """Library-only time of a store's batch: the one cold load plus every notebook."""
+    return round(size["cold_load"]["seconds"] + size["libonly_sum_seconds"], 2)
 
 
 def size_totals(notebooks: dict[str, Any], whole: dict[str, Any] | None) -> dict[str, Any]:
@@ -622,10 +648,12 @@ def evaluate(steps: dict[str, Any]) -> list[dict[str, Any]]:
             rows.append({
                 "id": "l_lib", "target": f"L store ({l_['customers_requested']:,} customers): library-only, "
                 f"every notebook, ≤ {TARGETS['l_lib_s']:.0f} s",
-                "measured": f"{l_['libonly_sum_seconds']} s "
-                f"(cells {l_['libonly_analysis_sum_seconds']} s)",
+                "measured": f"{l_lib_total(l_)} s: the store's files read and checked once "
+                f"{l_['cold_load']['seconds']} s (table cache filled) + the 4 notebooks "
+                f"{l_['libonly_sum_seconds']} s reading the cache (cells "
+                f"{l_['libonly_analysis_sum_seconds']} s)",
                 "baseline": f"full runs (executed + HTML) {l_['full_sum_seconds']} s",
-                "met": l_["libonly_all_ok"] and l_["libonly_sum_seconds"] <= TARGETS["l_lib_s"],
+                "met": l_["libonly_all_ok"] and l_lib_total(l_) <= TARGETS["l_lib_s"],
                 "why": size_text(l_),
             })
             rows.append({
@@ -833,6 +861,15 @@ def sizes_markdown(sizes: dict[str, Any]) -> list[str]:
         lines.append(f"| {n} | {s['rows']['customers']:,} | {s['rows']['orders']:,} | "
                      f"{s['rows']['order_items']:,} | {gen} |")
     lines += [
+        "",
+        "Cold load: `load_store` of every table in a fresh process with the project's table cache "
+        "emptied (it fills the cache); the notebooks after it read checked tables from the cache, as "
+        "in a batch.",
+        "",
+        "| store | cold load (process; load_store) | peak |",
+        "|---|---|---|",
+        *[f"| {n} | {sizes[n]['cold_load']['seconds']} s; {sizes[n]['cold_load']['load_seconds']} s | "
+          f"{sizes[n]['cold_load']['peak_rss_gb']} GB |" for n in names if sizes[n].get("cold_load")],
         "",
         "| store | notebook | full: wall (report; cells) | full: peak | library-only: wall (cells) "
         "| library-only: peak | slowest library cell |",
