@@ -57,3 +57,13 @@ def test_keeping_a_missing_id_is_an_error():
     frame = ids_frame()
     with pytest.raises(ValueError, match="missing id"):
         codes.codes_of(frame["customer_id"], np.ones(len(frame), bool))
+
+
+def test_positions_equal_get_indexer_with_repeats_and_missing_values():
+    among = pd.Series(["b", "a", None, "c", "a"], dtype="str")
+    values = pd.Series(["a", "c", None, "zz", "b", "a"], dtype="str")
+    np.testing.assert_array_equal(codes.positions(values, among), [1, 3, -1, -1, 0, 1])
+    frame = ids_frame()
+    uniq = pd.Index(frame["customer_id"].dropna().unique())
+    np.testing.assert_array_equal(codes.positions(frame["customer_id"], uniq),
+                                  uniq.get_indexer(frame["customer_id"]))

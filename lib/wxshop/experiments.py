@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .codes import positions
 from .errors import DataError, ParamsError
 from .overview import paid_mask
 from .schema import AMOUNT, CUSTOMER_ID, ORDERED_AT
@@ -302,7 +303,7 @@ def user_outcomes(
     # Orders of the users only, each tagged with its user's position.
     ordered = _timestamps(orders[ORDERED_AT])
     data_end = ordered.max() if len(ordered) else pd.NaT
-    code = ids.get_indexer(orders[CUSTOMER_ID].astype(_TEXT))
+    code = positions(orders[CUSTOMER_ID], ids)
     t = ordered.to_numpy()
     paid = paid_mask(orders).to_numpy(bool)
     mine = (code >= 0) & ~np.isnat(t)
@@ -359,7 +360,7 @@ def user_outcomes(
 def _with_segments(users: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     """city_tier and acquisition_channel of each user; ``"unknown"`` when missing or blank."""
     known = customers.drop_duplicates(CUSTOMER_ID, keep="first")
-    pos = pd.Index(known[CUSTOMER_ID].astype(_TEXT)).get_indexer(users[CUSTOMER_ID])
+    pos = positions(users[CUSTOMER_ID], known[CUSTOMER_ID])
     out = users.copy()
     for col in SEGMENT_COLUMNS:
         values = np.full(len(users), UNKNOWN, dtype=object)

@@ -11,10 +11,12 @@ import codecs
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from .codes import positions
 from .i18n import Translator
 
 EXPORT_COLUMNS = (
@@ -46,16 +48,14 @@ def customer_actions(
     (``wxshop.clv.predict_customers``), or None when no model could be fitted.
     """
     tr = Translator(lang)
-    out = segmented[["customer_id", "segment"]].merge(
-        stages[["customer_id", "stage"]], on="customer_id", how="left", validate="one_to_one"
-    )
-    if predictions is not None:
-        cols = ["customer_id", "p_alive", "expected_purchases_90", "expected_value_90"]
-        out = out.merge(predictions[cols], on="customer_id", how="left", validate="one_to_one")
+    out = segmented[["customer_id", "segment"]].reset_index(drop=True)
+    _require_unique(out["customer_id"])
+    out["stage"] = _lookup(out["customer_id"], stages, ["stage"])["stage"]
+    predicted = ["p_alive", "expected_purchases_90", "expected_value_90"]
+    if predictions is None:
+        out[predicted] = float("nan")
     else:
-        out = out.assign(
-            p_alive=float("nan"), expected_purchases_90=float("nan"), expected_value_90=float("nan")
-        )
+        out[predicted] = _lookup(out["customer_id"], predictions, predicted)
     seg_label = {code: tr(f"segment.{code}") for code in segment_actions}
     seg_action = {code: tr(f"action.{action}") for code, action in segment_actions.items()}
     stage_label = {code: tr(f"stage.{code}") for code in stage_cadence}
@@ -71,6 +71,23 @@ def customer_actions(
         expected_value_90=out["expected_value_90"].round(2),
     )
     return out[[*EXPORT_COLUMNS, "segment_code", "stage_code"]]
+
+
+def _require_unique(ids: pd.Series) -> None:
+    if not pd.Index(ids).is_unique:
+        raise ValueError("customer_actions: a customer_id appears twice in one of the tables")
+
+
+def _lookup(ids: pd.Series, table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``table[columns]`` of each id (a left join on customer_id, missing when absent);
+    ``table`` must list a customer once."""
+    _require_unique(table["customer_id"])
+    pos = positions(ids, table["customer_id"])
+    if not len(table):
+        return pd.DataFrame({c: pd.Series(np.nan, index=ids.index, dtype=table[c].dtype)
+                             for c in columns})
+    rows = table[columns].reset_index(drop=True).take(np.maximum(pos, 0)).reset_index(drop=True)
+    return rows.where(np.broadcast_to((pos >= 0)[:, None], rows.shape)).set_axis(ids.index)
 
 
 def write_action_lists(actions: pd.DataFrame, out_dir: Path, lang: str = "zh") -> pd.DataFrame:
