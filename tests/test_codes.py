@@ -67,3 +67,9 @@ def test_positions_equal_get_indexer_with_repeats_and_missing_values():
     uniq = pd.Index(frame["customer_id"].dropna().unique())
     np.testing.assert_array_equal(codes.positions(frame["customer_id"], uniq),
                                   uniq.get_indexer(frame["customer_id"]))
+
+
+@pytest.mark.parametrize("size", [0, 1, 1000])
+def test_distinct_is_np_unique(size):
+    values = np.random.default_rng(size).integers(-50, 50, size)
+    np.testing.assert_array_equal(codes.distinct(values), np.unique(values))

@@ -79,3 +79,10 @@ def positions(values: pd.Series | pd.Index, among: pd.Series | pd.Index) -> np.n
     pandas 3 took about 2 s to look 4.7M Arrow text ids up in 150k; Arrow about 0.3 s."""
     found = pc.index_in(_arrow_text(values), value_set=_arrow_text(among), skip_nulls=True)
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` by sorting. numpy 2.4 answers ``np.unique`` without ``return_*``
+    with a hash table that took 4.9 s on 4.7M integers; a sort takes 0.1 s."""
+    ordered = np.sort(values, kind="stable")
+    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if ordered.size else ordered

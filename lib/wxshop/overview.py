@@ -18,7 +18,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from .codes import codes_of
+from .codes import codes_of, distinct
 from .schema import AMOUNT, CHANNEL, CUSTOMER_ID, ORDER_ID, ORDERED_AT, STATUS
 
 UNKNOWN = "—"  # label of a missing channel or category (a SKU not in products)
@@ -125,7 +125,7 @@ def monthly_trend(orders: pd.DataFrame) -> pd.DataFrame:
     amount = np.nan_to_num(orders[AMOUNT].to_numpy(np.float64, na_value=np.nan)[paid][dated])
     code = code[dated]
     buyer = code >= 0
-    pairs = np.unique(code[buyer] * n_months + m[buyer])  # distinct (customer, month)
+    pairs = distinct(code[buyer] * n_months + m[buyer])  # distinct (customer, month)
     first = np.full(n_customers, n_months, np.int64)
     np.minimum.at(first, code[buyer], m[buyer])
     out = pd.DataFrame(
