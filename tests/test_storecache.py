@@ -179,3 +179,14 @@ def test_default_folder_is_in_the_project(tmp_path, monkeypatch):
     monkeypatch.setenv("WXSHOP_HOME", str(tmp_path))
     assert storecache.default_dir() == tmp_path / ".cache" / "wxshop" / "tables"
     assert storecache.open_cache(False) is None
+
+
+def test_cache_files_hold_no_personal_data(store, tmp_path):
+    cache = tmp_path / "cache"
+    load_store(store, cache=cache)
+    customers = pd.read_csv(store / "customers.csv", encoding="utf-8-sig", dtype=str)
+    planted = [customers[c].dropna().iloc[0] for c in ("phone", "openid", "nickname", "address")]
+    blobs = [p.read_bytes() for p in cache.iterdir()]
+    assert blobs
+    for value in planted:
+        assert not any(value.encode("utf-8") in blob for blob in blobs), value
