@@ -49,7 +49,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import optimize, special
 
-from .codes import codes_of
+from .codes import codes_of, distinct, positions
 from .overview import paid_mask
 from .schema import AMOUNT, CUSTOMER_ID, ORDERED_AT
 
@@ -954,19 +954,21 @@ def holdout_check(
     fit = fit_bgnbd(x, tx, tt, model=model)
     predicted = expected_purchases(fit, float(holdout_days), x, tx, tt)
 
-    paid = orders.loc[paid_mask(orders), [CUSTOMER_ID, ORDERED_AT]]
-    day = _days_since_epoch(paid[ORDERED_AT])
-    valid = paid[ORDERED_AT].notna().to_numpy()
+    day = _days_since_epoch(orders[ORDERED_AT])
+    valid = paid_mask(orders).to_numpy(bool) & orders[ORDERED_AT].notna().to_numpy()
     last_day = int(day[valid].max()) if valid.any() else lo
     if last_day < lo + holdout_days:
         warnings.warn(
             f"orders end on {_day_stamp(np.array([last_day]))[0]}, before the holdout ends on "
             f"{hold_end:%Y-%m-%d}: actual purchases are undercounted", stacklevel=2,
         )
-    inside = valid & (day > lo) & (day <= lo + holdout_days)
-    pairs = pd.DataFrame({CUSTOMER_ID: paid[CUSTOMER_ID].to_numpy()[inside], "day": day[inside]})
-    per_customer = pairs.drop_duplicates().groupby(CUSTOMER_ID, sort=False).size()
-    actual = per_customer.reindex(summary[CUSTOMER_ID]).fillna(0).to_numpy(float)
+    inside = (valid & orders[CUSTOMER_ID].notna().to_numpy() & (day > lo)
+              & (day <= lo + holdout_days))
+    code, ids = codes_of(orders[CUSTOMER_ID], inside)
+    pairs = distinct(code * (holdout_days + 1) + (day[inside] - lo - 1))  # (customer, day)
+    per_customer = np.bincount(pairs // (holdout_days + 1), minlength=len(ids))
+    pos = positions(summary[CUSTOMER_ID], ids)
+    actual = np.where(pos >= 0, per_customer[np.maximum(pos, 0)] if len(ids) else 0, 0).astype(float)
 
     bucket = np.minimum(x, max_frequency).astype(np.int64)
     labels = [str(i) for i in range(max_frequency)] + [f"≥{max_frequency}"]

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from .codes import positions
@@ -101,13 +102,17 @@ def write_action_lists(actions: pd.DataFrame, out_dir: Path, lang: str = "zh") -
     if out_dir.exists():
         shutil.rmtree(out_dir)  # stale lists from an earlier run must not linger
     out_dir.mkdir(parents=True)
-    ordered = actions.sort_values(
-        ["expected_value_90", "customer_id"], ascending=[False, True], na_position="last"
-    )
-    table = pa.Table.from_pandas(  # NaN becomes an empty cell, as in pandas' CSV
-        ordered[list(EXPORT_COLUMNS)].rename(columns={c: tr(f"export.{c}") for c in EXPORT_COLUMNS}),
-        preserve_index=False,
-    )
+    # highest expected value first, then by id; sorted in Arrow (pandas sorted the 1M text
+    # ids in 1.5 s); NaN becomes null, an empty cell, as in pandas' CSV
+    table = pa.Table.from_pandas(actions[[*EXPORT_COLUMNS, "segment_code", "stage_code"]],
+                                 preserve_index=False)
+    table = table.take(pc.sort_indices(
+        table, sort_keys=[("expected_value_90", "descending"), ("customer_id", "ascending")],
+        null_placement="at_end",
+    ))
+    codes = {col: table.column(col) for col in ("segment_code", "stage_code")}
+    table = table.select(list(EXPORT_COLUMNS)).rename_columns(
+        [tr(f"export.{c}") for c in EXPORT_COLUMNS])
     written = []
 
     def write(rows: pa.Table, name: str, kind: str, code: str) -> None:
@@ -118,9 +123,8 @@ def write_action_lists(actions: pd.DataFrame, out_dir: Path, lang: str = "zh") -
 
     write(table, "all_customers.csv", "all", "all")
     for kind, col in (("segment", "segment_code"), ("stage", "stage_code")):
-        values = ordered[col]
-        for code in sorted(values.dropna().unique()):
-            write(table.filter(pa.array((values == code).to_numpy(bool))),
+        for code in sorted(actions[col].dropna().unique()):
+            write(table.filter(pc.equal(codes[col], code).fill_null(False)),
                   f"{kind}-{code}.csv", kind, str(code))
     return pd.DataFrame(written)
 

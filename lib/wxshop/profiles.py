@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .codes import positions
 from .overview import _require
 from .schema import CUSTOMER_ID
 from .segments import DateLike, _check_days, _paid
@@ -153,7 +154,7 @@ def profile_tables(
 
     table = customers.loc[customers[CUSTOMER_ID].notna(), [CUSTOMER_ID, *sources]]
     table = table.drop_duplicates(CUSTOMER_ID, keep="first")
-    pos = pd.Index(table[CUSTOMER_ID]).get_indexer(p.ids[buyer])  # −1: not in customers
+    pos = positions(p.ids[buyer], table[CUSTOMER_ID])  # −1: not in customers
     out = {}
     for dimension in dimensions:
         source = table[_source(dimension)]
