@@ -827,3 +827,29 @@ def test_demo_margins_are_the_planted_ones(demo_store):
               .merge(tables["products"][["sku_id", "category"]], on="sku_id"))
     gmv = (merged["quantity"] * merged["unit_price"]).groupby(merged["category"]).sum()
     np.testing.assert_allclose(cats["gmv"].sort_index(), gmv.sort_index().round(2), rtol=0, atol=1e-6)
+
+
+def test_shared_events_give_the_same_tables_and_compute_once(monkeypatch):
+    """Inside pr.shared_events the event table of one frame is worked out once;
+    the tables are the same as without sharing, and nothing is shared after the block."""
+    from wxshop import selection
+
+    tables, _ = demo.generate_store(1500, seed=5)
+    lines = pr.item_lines(tables["orders"], tables["order_items"], tables["products"],
+                                "2025-06-30")
+    plain_skus = selection.sku_table(lines, "2025-06-30")
+    calls = []
+    real = pr._compute_events
+    monkeypatch.setattr(pr, "_compute_events",
+                        lambda *a, **k: calls.append(a[1:3]) or real(*a, **k))
+    with pr.shared_events():
+        shared = selection.sku_table(lines, "2025-06-30")
+        again = pr.product_table(lines, "sku")
+    assert len(calls) == len(set(calls))  # each (level, end) once
+    pd.testing.assert_frame_equal(shared, plain_skus)
+    pd.testing.assert_frame_equal(again, pr.product_table(lines, "sku"))
+    assert pr._SHARED is None
+    n = len(calls)
+    pr.product_table(lines, "sku")
+    pr.product_table(lines, "sku")
+    assert len(calls) == n + 2  # outside a block, nothing is remembered

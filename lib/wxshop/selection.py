@@ -158,8 +158,9 @@ def sku_table(lines: pd.DataFrame, period_end: DateLike,
     repurchases; reminder_reason).
     """
     opts = opts or SelectionOptions()
-    category_cycles = pr.repurchase_cycles(lines, period_end, "category")
-    return _assemble(lines, period_end, "sku", opts, category_cycles)
+    with pr.shared_events():
+        category_cycles = pr.repurchase_cycles(lines, period_end, "category")
+        return _assemble(lines, period_end, "sku", opts, category_cycles)
 
 
 def category_table(lines: pd.DataFrame, period_end: DateLike,
@@ -168,8 +169,9 @@ def category_table(lines: pd.DataFrame, period_end: DateLike,
     category level (no sku_id or name; cycle_days and category_cycle_days are the same
     curve's median). reminder_day here is the day to schedule for the category."""
     opts = opts or SelectionOptions()
-    category_cycles = pr.repurchase_cycles(lines, period_end, "category")
-    return _assemble(lines, period_end, "category", opts, category_cycles)
+    with pr.shared_events():
+        category_cycles = pr.repurchase_cycles(lines, period_end, "category")
+        return _assemble(lines, period_end, "category", opts, category_cycles)
 
 
 def headline(skus: pd.DataFrame) -> dict[str, Any]:
