@@ -162,11 +162,15 @@ def channel_mix(orders: pd.DataFrame, unknown: str = UNKNOWN) -> pd.DataFrame:
 
 
 def in_period(orders: pd.DataFrame, period_end: str = "") -> pd.DataFrame:
-    """Orders up to and including the day ``period_end`` (``YYYY-MM-DD``; "" = all)."""
+    """Orders up to and including the day ``period_end`` (``YYYY-MM-DD``; "" = all): the
+    frame itself when no order is later, else the rows kept."""
     if not period_end:
         return orders
     end = pd.Timestamp(period_end).normalize() + pd.Timedelta(days=1)
-    return orders.loc[orders[ORDERED_AT] < end]
+    keep = (orders[ORDERED_AT] < end).to_numpy(bool)
+    if keep.all():  # the same frame: no copy of millions of rows, customer codes reused
+        return orders
+    return orders.loc[keep]
 
 
 def category_mix(

@@ -209,6 +209,10 @@ def shared_events() -> Iterator[None]:
 
 
 def _events(lines: pd.DataFrame, level: str, end_day: int | None, what: str) -> _Events:
+    if _SHARED is not None and end_day is not None and ORDERED_AT in lines.columns:
+        last = _days(lines[ORDERED_AT])[0]
+        if last.size and int(last.max()) <= end_day:
+            end_day = None  # the end cuts nothing off: the same events as no end
     key = (id(lines), level, end_day)
     if _SHARED is not None and key in _SHARED and _SHARED[key][0] is lines:
         return _SHARED[key][1]

@@ -84,6 +84,8 @@ def window_lines(lines: pd.DataFrame, period_end: DateLike, days: int) -> pd.Dat
     keep = at < np.datetime64(end, "D")
     if days > 0:
         keep &= at >= np.datetime64(end - int(days), "D")
+    if keep.all():  # no copy of millions of lines when the window holds them all
+        return lines.reset_index(drop=True)
     return lines.loc[keep].reset_index(drop=True)
 
 
