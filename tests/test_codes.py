@@ -73,3 +73,16 @@ def test_positions_equal_get_indexer_with_repeats_and_missing_values():
 def test_distinct_is_np_unique(size):
     values = np.random.default_rng(size).integers(-50, 50, size)
     np.testing.assert_array_equal(codes.distinct(values), np.unique(values))
+
+
+def test_codes_are_forgotten_with_their_column():
+    import gc
+
+    frame = ids_frame(seed=9)
+    codes.sorted_codes(frame["customer_id"])
+    assert any(ref() is not None for ref, _, _ in codes._MEMORY.values())
+    before = len(codes._MEMORY)
+    del frame
+    gc.collect()
+    assert len(codes._MEMORY) == before - 1
+    assert all(ref() is not None for ref, _, _ in codes._MEMORY.values())

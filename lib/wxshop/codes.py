@@ -48,12 +48,17 @@ def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     codes.flags.writeable = False
     uniques = pd.Index(uniques, name=values.name)
     if data is not None:
-        for key in [k for k, (ref, _, _) in _MEMORY.items() if ref() is None]:
-            del _MEMORY[key]
         while len(_MEMORY) >= _KEEP:
             del _MEMORY[next(iter(_MEMORY))]
-        _MEMORY[id(data)] = (weakref.ref(data), codes, uniques)
+        _MEMORY[id(data)] = (weakref.ref(data, _forget), codes, uniques)
     return codes, uniques
+
+
+def _forget(ref: weakref.ref) -> None:
+    """The column is gone: drop its codes (a warm kernel runs report after report)."""
+    for key, (held, _, _) in list(_MEMORY.items()):
+        if held is ref:
+            del _MEMORY[key]
 
 
 def codes_of(values: pd.Series, keep: np.ndarray) -> tuple[np.ndarray, pd.Index]:
