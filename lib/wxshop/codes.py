@@ -44,9 +44,18 @@ def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
         if hit is not None and hit[0]() is data:
             return hit[1], hit[2]
     codes, uniques = pd.factorize(values, sort=True)
-    codes = codes.astype(np.int64, copy=False)
+    return remember(values, codes, uniques)
+
+
+def remember(values: pd.Series, codes: np.ndarray, uniques: pd.Index) -> tuple[np.ndarray, pd.Index]:
+    """Keep ``codes`` and ``uniques`` (``pd.factorize(values, sort=True)``, e.g. read back
+    from the table cache) as the column's codes; returns them (the codes read-only)."""
+    codes = np.asarray(codes).astype(np.int64, copy=False)
+    if len(codes) != len(values) or (codes.size and codes.max() >= len(uniques)):
+        raise ValueError("codes.remember: the codes do not fit the column")
     codes.flags.writeable = False
     uniques = pd.Index(uniques, name=values.name)
+    data = _arrow_data(values)
     if data is not None:
         while len(_MEMORY) >= _KEEP:
             del _MEMORY[next(iter(_MEMORY))]

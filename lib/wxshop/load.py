@@ -39,9 +39,10 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow
 import pyarrow.compute as pc
 
-from . import storecache
+from . import codes, storecache
 from .errors import DataError
 from .schema import (
+    CUSTOMER_ID,
     FILE_ALIASES,
     HEADER_ALIASES,
     ORDER_ID,
@@ -223,7 +224,11 @@ def load_store(
                 order_ids=loaded["orders"][ORDER_ID] if table == "order_items" else None,
             )
             if table_cache is not None:
+                if table == "orders" and CUSTOMER_ID in result.used.columns:
+                    result.customer_codes = codes.sorted_codes(result.used[CUSTOMER_ID])
                 table_cache.put(keys[table], result)
+        elif result.customer_codes is not None:  # grouping by customer starts from these
+            codes.remember(result.used[CUSTOMER_ID], *result.customer_codes)
         loaded[table] = result.used
         quality.append(
             {

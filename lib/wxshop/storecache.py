@@ -31,8 +31,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow
+from pyarrow import feather
 
 from .paths import project_root
 
@@ -51,6 +53,8 @@ class Entry:
     rejected: pd.DataFrame
     rows_read: int
     personal_dropped: int
+    # pd.factorize(used.customer_id, sort=True) of the orders: every report groups by it
+    customer_codes: tuple[np.ndarray, pd.Index] | None = None
 
 
 def enabled() -> bool:
@@ -77,7 +81,7 @@ def _code_digest() -> str:
     """The loading code's source: a change to the rules invalidates every entry."""
     here = Path(__file__).parent
     h = hashlib.blake2b(digest_size=_DIGEST)
-    for name in ("load.py", "schema.py", "storecache.py"):
+    for name in ("load.py", "schema.py", "storecache.py", "codes.py"):
         h.update((here / name).read_bytes())
     h.update(f"{FORMAT} pandas {pd.__version__} pyarrow {pyarrow.__version__}".encode())
     return h.hexdigest()
@@ -118,25 +122,39 @@ class TableCache:
         )
         return f"{slot}-{content}"
 
-    def _files(self, key: str) -> tuple[Path, Path, Path]:
+    def _files(self, key: str) -> tuple[Path, Path, Path, Path]:
         return (
             self.folder / f"{key}.json",
             self.folder / f"{key}.used.arrow",
             self.folder / f"{key}.rejected.arrow",
+            self.folder / f"{key}.codes.arrow",
         )
 
     def get(self, key: str) -> Entry | None:
         """The entry, or None when absent or unreadable (it is then removed)."""
-        meta_path, used_path, rejected_path = self._files(key)
+        meta_path, used_path, rejected_path, codes_path = self._files(key)
         if not meta_path.is_file():
             return None
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            codes = None
+            if meta.get("customer_codes"):
+                table = feather.read_table(codes_path)
+                codes = (
+                    table.column("code").to_numpy(),
+                    pd.Index(table.column("id").drop_null().to_pandas()),
+                )
+            used = pd.read_feather(used_path)
+            if codes is not None and (
+                len(codes[0]) != len(used) or (codes[0].size and codes[0].max() >= len(codes[1]))
+            ):
+                raise ValueError("customer codes do not fit the orders")
             return Entry(
-                used=pd.read_feather(used_path),
+                used=used,
                 rejected=pd.read_feather(rejected_path),
                 rows_read=int(meta["rows_read"]),
                 personal_dropped=int(meta["personal_dropped"]),
+                customer_codes=codes,
             )
         except (OSError, ValueError, KeyError, pyarrow.ArrowException):
             self._remove(key)
@@ -148,10 +166,14 @@ class TableCache:
         Returns False when the folder cannot be written (full disk, read-only share):
         the load itself has succeeded, so this is not an error.
         """
-        meta_path, used_path, rejected_path = self._files(key)
-        meta = {"rows_read": entry.rows_read, "personal_dropped": entry.personal_dropped}
+        meta_path, used_path, rejected_path, codes_path = self._files(key)
+        meta = {"rows_read": entry.rows_read, "personal_dropped": entry.personal_dropped,
+                "customer_codes": entry.customer_codes is not None}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
+            if entry.customer_codes is not None:
+                self._write(codes_path, lambda p: feather.write_feather(
+                    _codes_table(*entry.customer_codes), p, compression="uncompressed"))
             self._write(used_path, lambda p: entry.used.to_feather(p, compression="uncompressed"))
             self._write(
                 rejected_path,
@@ -184,6 +206,17 @@ class TableCache:
             old = meta.name.removesuffix(".json")
             if old != key:
                 self._remove(old)
+
+
+def _codes_table(codes: np.ndarray, ids: pd.Index) -> pyarrow.Table:
+    """The code of every row and the sorted ids in one table: ids (fewer than the rows, as
+    each is one or more rows' value) are padded with nulls to the number of rows."""
+    id_values = pyarrow.array(pd.Series(ids).astype("str").array)
+    if isinstance(id_values, pyarrow.ChunkedArray):
+        id_values = id_values.combine_chunks()
+    padding = pyarrow.nulls(len(codes) - len(ids), type=id_values.type)
+    return pyarrow.table({"code": np.asarray(codes, np.int64),
+                          "id": pyarrow.concat_arrays([id_values, padding])})
 
 
 def open_cache(cache: bool | str | Path | None) -> TableCache | None:
