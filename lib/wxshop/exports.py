@@ -106,9 +106,8 @@ def write_action_lists(actions: pd.DataFrame, out_dir: Path, lang: str = "zh") -
     # ids in 1.5 s); NaN becomes null, an empty cell, as in pandas' CSV
     table = pa.Table.from_pandas(actions[[*EXPORT_COLUMNS, "segment_code", "stage_code"]],
                                  preserve_index=False)
-    table = table.take(pc.sort_indices(
-        table, sort_keys=[("expected_value_90", "descending"), ("customer_id", "ascending")],
-        null_placement="at_end",
+    table = table.take(pc.sort_indices(  # missing values last (Arrow's default)
+        table, sort_keys=[("expected_value_90", "descending"), ("customer_id", "ascending")]
     ))
     codes = {col: table.column(col) for col in ("segment_code", "stage_code")}
     table = table.select(list(EXPORT_COLUMNS)).rename_columns(
