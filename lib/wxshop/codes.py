@@ -10,7 +10,12 @@ which are computed once and remembered.
 The memory is keyed by the column's Arrow data, which never changes once made: pandas
 writes into an Arrow-backed column by building new Arrow data, so an edited column is a
 different key (and a freed one can never be mistaken for a new one, as the memory holds a
-weak reference and checks it). Columns not backed by Arrow are factorised each time.
+weak reference and checks it); a column's codes are dropped when the column is freed.
+Columns not backed by Arrow are factorised each time. :func:`wxshop.load.load_store` seeds
+the memory with the orders' codes kept in the table cache (:func:`remember`).
+
+:func:`positions` (a lookup of ids in other ids) and :func:`distinct` (``np.unique``) are
+the other two text-id and integer operations the reports repeat on millions of rows.
 """
 
 from __future__ import annotations
