@@ -558,3 +558,14 @@ def test_rejected_csv_has_bom_and_header_even_when_empty(tmp_path):
     assert back[["row", "reason", "order_id"]].values.tolist() == [
         ["5", "negative amount", "00126"]
     ]
+
+
+def test_repeat_check_counts_only_filled_keys():
+    from wxshop.load import _has_repeats
+
+    text = lambda *v: pd.Series(v, dtype="str")  # noqa: E731
+    assert not _has_repeats(pd.DataFrame({"a": text("x", "y", None, None)}))
+    assert _has_repeats(pd.DataFrame({"a": text("x", "y", "x")}))
+    assert not _has_repeats(pd.DataFrame({"a": text("x", "x", "x"), "b": text("1", "2", None)}))
+    assert _has_repeats(pd.DataFrame({"a": text("x", "x"), "b": text("1", "1")}))
+    assert _has_repeats(pd.DataFrame({"a": [1.0, 2.0]}))  # not text: the exact check decides
