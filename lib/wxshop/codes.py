@@ -87,7 +87,8 @@ def codes_of(values: pd.Series, keep: np.ndarray) -> tuple[np.ndarray, pd.Index]
     return renumber[kept], uniques[present]
 
 
-def _arrow_text(values: pd.Series | pd.Index) -> pa.Array:
+def arrow_text(values: pd.Series | pd.Index) -> pa.Array:
+    """The values as one Arrow string array (any dtype is compared as text)."""
     arr = pa.array(pd.Series(values).astype("str").array)
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
@@ -96,7 +97,7 @@ def positions(values: pd.Series | pd.Index, among: pd.Series | pd.Index) -> np.n
     """Position of each value in ``among`` (its first occurrence), −1 when absent or missing:
     ``pd.Index(among).get_indexer(values)`` for text ids (compared as text), hashed in Arrow.
     pandas 3 took about 2 s to look 4.7M Arrow text ids up in 150k; Arrow about 0.3 s."""
-    found = pc.index_in(_arrow_text(values), value_set=_arrow_text(among), skip_nulls=True)
+    found = pc.index_in(arrow_text(values), value_set=arrow_text(among), skip_nulls=True)
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
