@@ -211,3 +211,11 @@ def test_profile_tables_share_one_pass_and_match_one_at_a_time(orders, customers
         pdt.assert_frame_equal(got, alone)
     without_gender = profiles.profile_tables(orders, customers.drop(columns="gender"), END)
     assert "gender" not in without_gender and "city_tier" in without_gender
+
+
+def test_a_repeated_customer_row_counts_once_with_its_first_values(orders, customers):
+    repeated = pd.concat([customers, customers.iloc[[1]].assign(city_tier="三线"),
+                          pd.DataFrame({"customer_id": [None], "city_tier": ["四线及以下"]})],
+                         ignore_index=True)
+    pdt.assert_frame_equal(profiles.profile_table(orders, repeated, "city_tier", END),
+                           profiles.profile_table(orders, customers, "city_tier", END))

@@ -359,14 +359,13 @@ def user_outcomes(
 
 def _with_segments(users: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     """city_tier and acquisition_channel of each user; ``"unknown"`` when missing or blank."""
-    known = customers.drop_duplicates(CUSTOMER_ID, keep="first")
-    pos = positions(users[CUSTOMER_ID], known[CUSTOMER_ID])
+    pos = positions(users[CUSTOMER_ID], customers[CUSTOMER_ID])  # a repeated id: its first row
     out = users.copy()
     for col in SEGMENT_COLUMNS:
         values = np.full(len(users), UNKNOWN, dtype=object)
-        if col in known.columns:
-            text = known[col].astype(_TEXT).str.strip()
-            source = text.mask(known[col].isna() | (text == ""), UNKNOWN).to_numpy(object)
+        if col in customers.columns:
+            text = customers[col].astype(_TEXT).str.strip()
+            source = text.mask(customers[col].isna() | (text == ""), UNKNOWN).to_numpy(object)
             found = pos >= 0
             values[found] = source[pos[found]]
         out[col] = pd.Series(values, dtype=_TEXT)

@@ -152,9 +152,9 @@ def profile_tables(
     buyer = n_orders > 0
     n_orders, gmv = n_orders[buyer], gmv[buyer]
 
-    table = customers.loc[customers[CUSTOMER_ID].notna(), [CUSTOMER_ID, *sources]]
-    table = table.drop_duplicates(CUSTOMER_ID, keep="first")
-    pos = positions(p.ids[buyer], table[CUSTOMER_ID])  # −1: not in customers
+    table = customers[[CUSTOMER_ID, *sources]]
+    # a buyer's row: the first with its id (a repeated id keeps its first row); −1: none
+    pos = positions(p.ids[buyer], table[CUSTOMER_ID])
     out = {}
     for dimension in dimensions:
         source = table[_source(dimension)]
