@@ -86,3 +86,10 @@ def test_codes_are_forgotten_with_their_column():
     gc.collect()
     assert len(codes._MEMORY) == before - 1
     assert all(ref() is not None for ref, _, _ in codes._MEMORY.values())
+
+
+def test_contains_is_isin_for_text_ids():
+    frame = ids_frame(seed=4)
+    allowed = pd.Series(["C00001", "C00002", None, "C00799"], dtype="str")
+    np.testing.assert_array_equal(codes.contains(frame["customer_id"], allowed),
+                                  frame["customer_id"].isin(allowed.dropna()).to_numpy())

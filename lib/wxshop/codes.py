@@ -14,8 +14,8 @@ weak reference and checks it); a column's codes are dropped when the column is f
 Columns not backed by Arrow are factorised each time. :func:`wxshop.load.load_store` seeds
 the memory with the orders' codes kept in the table cache (:func:`remember`).
 
-:func:`positions` (a lookup of ids in other ids) and :func:`distinct` (``np.unique``) are
-the other two text-id and integer operations the reports repeat on millions of rows.
+:func:`positions` and :func:`contains` (lookups of ids in other ids) and :func:`distinct`
+(``np.unique``) are the other text-id and integer operations repeated on millions of rows.
 """
 
 from __future__ import annotations
@@ -99,6 +99,13 @@ def positions(values: pd.Series | pd.Index, among: pd.Series | pd.Index) -> np.n
     pandas 3 took about 2 s to look 4.7M Arrow text ids up in 150k; Arrow about 0.3 s."""
     found = pc.index_in(arrow_text(values), value_set=arrow_text(among), skip_nulls=True)
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def contains(values: pd.Series, allowed: pd.Series) -> np.ndarray:
+    """``values.isin(allowed)`` for text ids as a bool array, in Arrow: pandas 3's ``isin`` on
+    Arrow-backed text took 38 s for 7.5M order lines against 4.7M ids, Arrow about 1–2 s."""
+    found = pc.is_in(arrow_text(values), value_set=arrow_text(allowed.dropna()))
+    return found.to_numpy(zero_copy_only=False)
 
 
 def distinct(values: np.ndarray) -> np.ndarray:

@@ -36,11 +36,6 @@ def paid_mask(orders: pd.DataFrame) -> pd.Series:
     return (orders[STATUS] == "paid").fillna(False).astype(bool)
 
 
-def paid_orders(orders: pd.DataFrame) -> pd.DataFrame:
-    """Only the paid orders."""
-    return orders.loc[paid_mask(orders)]
-
-
 @dataclass(frozen=True)
 class StoreKpis:
     """Headline figures of a store over a period (units in field comments)."""

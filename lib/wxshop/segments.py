@@ -4,7 +4,7 @@ Conventions shared by every function here (and by :mod:`wxshop.cohorts` and
 :mod:`wxshop.profiles`):
 
 - paid order: ``status == "paid"``, or every order when there is no status column
-  (:func:`wxshop.overview.paid_orders`); orders with no ``customer_id`` or no
+  (:func:`wxshop.overview.paid_mask`); orders with no ``customer_id`` or no
   ``ordered_at`` are left out;
 - ``period_end`` is a day (``"YYYY-MM-DD"``, ``date`` or ``Timestamp``; a time of day is
   ignored): paid orders up to the END of that day count, later ones are ignored;
