@@ -35,6 +35,14 @@ def store(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def nothing_held():
+    """Each test starts with no tables held in memory, so the folder is what it reads."""
+    storecache.release()
+    yield
+    storecache.release()
+
+
 def assert_same_store(a: load.Store, b: load.Store) -> None:
     assert list(a.tables) == list(b.tables)
     for name in a.tables:
@@ -119,6 +127,7 @@ def test_damaged_entry_is_read_afresh_and_rewritten(store, tmp_path):
     fresh = load_store(store, cache=cache, tables=["orders"])
     (used,) = cache.glob("*.used.arrow")
     used.write_bytes(used.read_bytes()[:100])
+    storecache.release()
     again = load_store(store, cache=cache, tables=["orders"])
     assert_same_store(fresh, again)
     assert_same_store(fresh, load_store(store, cache=cache, tables=["orders"]))
@@ -206,6 +215,7 @@ def test_customer_codes_come_back_with_the_orders(store, tmp_path, monkeypatch):
         raise AssertionError("factorised again")
 
     monkeypatch.setattr(pd, "factorize", no_factorize)
+    storecache.release()
     got_codes, got_ids = codes.sorted_codes(orders["customer_id"])
     monkeypatch.undo()
     assert got_codes.tolist() == want_codes.tolist()
@@ -220,5 +230,63 @@ def test_damaged_customer_codes_are_read_afresh(store, tmp_path):
     (path,) = cache.glob("*.codes.arrow")
     table = feather.read_table(path)
     feather.write_feather(table.slice(0, 10), path)  # too short for the orders
+    storecache.release()
     assert_same_store(fresh, load_store(store, cache=cache, tables=["orders"]))
     assert len(feather.read_table(next(cache.glob("*.codes.arrow")))) == len(fresh.orders)
+
+
+# ------------------------------------------------------------------ tables held in memory
+
+
+def test_next_load_in_the_process_takes_the_held_tables(store, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    fresh = load_store(store, cache=False)
+    load_store(store, cache=cache)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the cache folder was read again")
+
+    monkeypatch.setattr(storecache.TableCache, "_read", no_reading)
+    monkeypatch.setattr(load, "_load_table", no_reading)
+    out = tmp_path / "rejected.csv"
+    again = load_store(store, cache=cache, rejected_path=out)
+    assert_same_store(fresh, again)
+    assert len(pd.read_csv(out, encoding="utf-8-sig")) == 4
+
+
+def test_a_change_by_one_report_is_not_seen_by_the_next(store, tmp_path):
+    cache = tmp_path / "cache"
+    first = load_store(store, cache=cache)
+    want = load_store(store, cache=False)
+    first.orders["extra"] = 1
+    first.orders.loc[first.orders.index[0], "amount"] = -1.0
+    del first.customers["city"]
+    first.rejected["reason"] = "changed"
+    assert_same_store(want, load_store(store, cache=cache))
+
+
+def test_a_changed_file_is_read_afresh_though_held(store, tmp_path):
+    cache = tmp_path / "cache"
+    load_store(store, cache=cache, tables=["orders"])
+    path = store / "orders.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    path.write_text("".join(lines[:-5]), "utf-8-sig")
+    assert_same_store(load_store(store, cache=cache, tables=["orders"]),
+                      load_store(store, cache=False, tables=["orders"]))
+    assert len(storecache._HELD) == 1  # the older version was let go
+
+
+def test_another_folder_lets_go_of_the_held_tables(store, tmp_path):
+    cache = tmp_path / "cache"
+    load_store(store, cache=cache)
+    held = set(storecache._HELD)
+    assert len(held) == 6
+    other = tmp_path / "other"
+    shutil.copytree(SAMPLE, other)
+    load_store(other, cache=cache, tables=["orders"])
+    assert len(storecache._HELD) == 1 and not held & set(storecache._HELD)
+
+
+def test_nothing_held_without_the_cache(store):
+    load_store(store, cache=False)
+    assert storecache._HELD == {}

@@ -1,9 +1,12 @@
-"""Library-only run of one notebook for one store: its code cells, no kernel, no HTML.
+"""Library-only run of a store's notebooks: their code cells, no kernel, no HTML.
 
-    .venv/bin/python tools/bench_libonly.py PROJECT STORE NOTEBOOK OUT.json
+    .venv/bin/python tools/bench_libonly.py PROJECT STORE NOTEBOOK[,NOTEBOOK...] OUT.json
 
 Started by ``tools/bench_all.py`` in a fresh Python process, so the process's wall time and
-peak RSS are the analysis alone (imports included). The store's parameters are what
+peak RSS are the analysis alone (imports included). Several notebooks run one after another
+in the one process, each in a namespace of its own, as a warm kernel runs a store's reports
+(``wxshop.kernels``): the imports are paid once and the store's tables, once loaded, are
+held in memory for the next report (``wxshop.storecache``). The store's parameters are what
 ``wxshop run`` would pass (``runner.plan_jobs``: defaults < store YAML, only the names the
 notebook declares, one run per experiment for ``ab_test``); they are set as globals right
 after the ``parameters`` cell, as papermill's injected cell does. Before the cells, the process
@@ -81,13 +84,17 @@ def main(project: Path, store: str, notebook: str, out: Path) -> None:
     from wxshop.runner import plan_jobs
 
     kernels._warm(kernels.WARM_MODULES)  # the imports and font set-up a warm kernel has done
-    jobs = plan_jobs([store], [notebook], reports=project / "reports-libonly", root=project)
+    import gc
+
+    jobs = plan_jobs([store], notebook.split(","), reports=project / "reports-libonly", root=project)
     ready = time.perf_counter() - T_START
     runs = []
     for job in jobs:
         t0 = time.perf_counter()
         cells = run_cells(Path(job.input_path), job.parameters)
-        runs.append({"report": job.name, "seconds": round(time.perf_counter() - t0, 3), "cells": cells})
+        gc.collect()  # the namespace is gone; a kernel's reset frees it too
+        runs.append({"report": job.name, "notebook": job.notebook, "seconds": round(time.perf_counter() - t0, 3),
+                     "cells": cells})
     out.write_text(json.dumps({
         "store": store, "notebook": notebook, "startup_seconds": round(ready, 3),
         "runs": runs, "total_seconds": round(time.perf_counter() - T_START, 3),

@@ -202,6 +202,8 @@ def load_store(
     quality: list[dict] = []
     rejected: list[pd.DataFrame] = []
     table_cache = storecache.open_cache(cache)
+    if table_cache is not None:
+        storecache.hold_folder(folder)
     keys: dict[str, str] = {}
     for table in wanted:  # schema order: orders come before order_items
         if table not in found:
