@@ -22,12 +22,14 @@ rows), so a store with 10M order lines takes seconds.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Literal
 
 import duckdb
 import numpy as np
 import pandas as pd
 
+from .codes import distinct, known_rows, sorted_codes
 from .overview import UNKNOWN, _require, paid_mask
 from .schema import CAMPAIGN_ID, DISCOUNT, ORDER_ID, ORDERED_AT, QUANTITY, SKU_ID, UNIT_PRICE
 from .segments import DateLike, _end_day, _timestamps
@@ -129,6 +131,35 @@ def _register(
     return f"i.{SKU_ID}", ""
 
 
+def _coded_lines(
+    frame: pd.DataFrame, order_items: pd.DataFrame, order_ids: pd.Series, missing_item: str | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, pd.Index] | None:
+    """The lines of kept orders as integers, when the loader's row of each line's order is
+    known (:func:`wxshop.codes.known_rows`), else None (the SQL joins by text ids).
+
+    Returns (line: the line's position in ``order_items``, oid: its order's row in
+    ``frame``, item: its SKU's code in the text order of ``names``; a line without a SKU
+    is ``missing_item`` when given, else −1). Joining and grouping 7.5M lines by text ids
+    in DuckDB took 2–3 s per query; on integers the same figures take a fraction of that.
+    """
+    rows = known_rows(order_items[ORDER_ID], order_ids)
+    if rows is None:
+        return None
+    keep = frame["keep"].to_numpy(bool)
+    line = np.flatnonzero((rows >= 0) & keep[np.maximum(rows, 0)]) if len(keep) else np.zeros(0, np.int64)
+    code, names = sorted_codes(order_items[SKU_ID])
+    names = pd.Index(names.astype("str"))
+    item = code[line]
+    if missing_item is not None:  # e.g. "—", placed in the text order of the SKUs
+        at = int(names.searchsorted(missing_item))
+        if at < len(names) and names[at] == missing_item:
+            item = np.where(item >= 0, item, at)
+        else:
+            item = np.where(item >= 0, item + (item >= at), at)
+            names = names.insert(at, missing_item)
+    return line, rows[line], item, names
+
+
 def _describe(out: pd.DataFrame, products: pd.DataFrame, key: str, suffix: str = "") -> pd.DataFrame:
     """Add name{suffix} and category{suffix} of the SKU in ``key``, right after it."""
     prod = products.drop_duplicates(SKU_ID).set_index(SKU_ID)
@@ -213,9 +244,55 @@ def bundle_pairs(
     top = _check_count("top", top, 1)
     max_items = _check_count("max_items", max_items, 2)
 
+    frame = _order_frame(orders, period_end)
+    coded = _coded_lines(frame, order_items, orders[ORDER_ID]) if level == "sku" else None
+    if coded is not None:
+        _, oid, item, names = coded
+        raw, n_orders, left_out, min_orders, n_pairs = _coded_pairs(oid, item, names, min_orders, top,
+                                                                    max_items)
+        raw["item_a"], raw["item_b"] = names.take(raw["item_a"]), names.take(raw["item_b"])
+    else:
+        raw, n_orders, left_out, min_orders, n_pairs = _sql_pairs(
+            frame, order_items, products, level, min_orders, top, max_items)
+
+    together = raw["together"].to_numpy(np.int64)
+    n_a = raw["n_a"].to_numpy(np.int64)
+    n_b = raw["n_b"].to_numpy(np.int64)
+    out = pd.DataFrame(
+        {
+            f"{key}_a": raw["item_a"].astype("str"),
+            f"{key}_b": raw["item_b"].astype("str"),
+            "orders_together": together,
+            "orders_a": n_a,
+            "orders_b": n_b,
+            "support": together / n_orders if n_orders else np.full(len(raw), np.nan),
+            "support_a": n_a / n_orders if n_orders else np.full(len(raw), np.nan),
+            "support_b": n_b / n_orders if n_orders else np.full(len(raw), np.nan),
+            "confidence_a_to_b": together / n_a,
+            "confidence_b_to_a": together / n_b,
+            "lift": raw["lift"].to_numpy(np.float64),
+        }
+    )
+    if level == "sku" and products is not None:
+        out = _describe(out, products, f"{key}_a", "_a")
+        out = _describe(out, products, f"{key}_b", "_b")
+    out.attrs = {"level": level, "orders": int(n_orders), "min_orders": int(min_orders),
+                 "max_items": max_items, "orders_left_out": int(left_out), "pairs": int(n_pairs)}
+    return out
+
+
+def _sql_pairs(
+    frame: pd.DataFrame,
+    order_items: pd.DataFrame,
+    products: pd.DataFrame | None,
+    level: str,
+    min_orders: int | None,
+    top: int | None,
+    max_items: int | None,
+) -> tuple[pd.DataFrame, int, int, int, int]:
+    """:func:`bundle_pairs` in DuckDB, joining lines to orders by their text ids."""
     with duckdb.connect() as con:
-        item, join = _register(con, _order_frame(orders, period_end), order_items, products,
-                               level, (ORDER_ID, SKU_ID))
+        item, join = _register(con, frame, order_items, products, level, (ORDER_ID, SKU_ID))
         # distinct (order, item): duplicated lines count once; oid is an integer join key
         con.execute(f"""
             CREATE TEMP TABLE basket AS
@@ -254,31 +331,59 @@ def bundle_pairs(
                    pairs.n::DOUBLE * {n_orders} / (ia.n::DOUBLE * ib.n) AS lift
             FROM pairs JOIN items ia ON pairs.code_a = ia.code JOIN items ib ON pairs.code_b = ib.code
             ORDER BY lift DESC, together DESC, item_a, item_b {limit}""").df()
+    return raw, n_orders, left_out, min_orders, n_pairs
 
-    together = raw["together"].to_numpy(np.int64)
-    n_a = raw["n_a"].to_numpy(np.int64)
-    n_b = raw["n_b"].to_numpy(np.int64)
-    out = pd.DataFrame(
-        {
-            f"{key}_a": raw["item_a"].astype("str"),
-            f"{key}_b": raw["item_b"].astype("str"),
-            "orders_together": together,
-            "orders_a": n_a,
-            "orders_b": n_b,
-            "support": together / n_orders if n_orders else np.full(len(raw), np.nan),
-            "support_a": n_a / n_orders if n_orders else np.full(len(raw), np.nan),
-            "support_b": n_b / n_orders if n_orders else np.full(len(raw), np.nan),
-            "confidence_a_to_b": together / n_a,
-            "confidence_b_to_a": together / n_b,
-            "lift": raw["lift"].to_numpy(np.float64),
-        }
-    )
-    if level == "sku" and products is not None:
-        out = _describe(out, products, f"{key}_a", "_a")
-        out = _describe(out, products, f"{key}_b", "_b")
-    out.attrs = {"level": level, "orders": int(n_orders), "min_orders": int(min_orders),
-                 "max_items": max_items, "orders_left_out": int(left_out), "pairs": int(n_pairs)}
-    return out
+
+def _coded_pairs(
+    oid: np.ndarray,
+    item: np.ndarray,
+    names: pd.Index,
+    min_orders: int | None,
+    top: int | None,
+    max_items: int | None,
+) -> tuple[pd.DataFrame, int, int, int, int]:
+    """:func:`bundle_pairs` on integer codes (the lines of kept orders: the order's row and
+    the item's code in text order): the same figures as the SQL, by sorting. DuckDB took
+    about 2 s on the 4.9M lines of a 1M-customer store, this about 0.3 s."""
+    n_items = max(len(names), 1)
+    basket = distinct(oid[item >= 0] * n_items + item[item >= 0])  # sorted by order, then item
+    order, code = np.divmod(basket, n_items)
+    first = np.r_[True, order[1:] != order[:-1]] if order.size else np.zeros(0, bool)
+    group = np.cumsum(first) - 1
+    size = np.bincount(group) if group.size else np.zeros(0, np.int64)
+    big = size > max_items if max_items is not None else np.zeros(size.size, bool)
+    n_orders, left_out = int((~big).sum()), int(big.sum())
+    if min_orders is None:
+        min_orders = max(MIN_PAIR_ORDERS, math.ceil(round(MIN_PAIR_SUPPORT * n_orders, 6)))
+    kept = ~big[group] if group.size else np.zeros(0, bool)
+    group, code = group[kept], code[kept]
+    per_item = np.bincount(code, minlength=n_items)
+    # rows d apart in one basket are a pair (code_a < code_b); baskets are at most max_items
+    # long, so the loop runs over offsets, not over orders or lines
+    firsts, seconds = [], []
+    offset = 1
+    while offset < group.size:
+        same = np.flatnonzero(group[offset:] == group[:-offset])
+        if not same.size:
+            break
+        firsts.append(code[same])
+        seconds.append(code[same + offset])
+        offset += 1
+    pair = (np.concatenate(firsts) * n_items + np.concatenate(seconds)) if firsts else np.zeros(0, np.int64)
+    pair = np.sort(pair)
+    starts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]]) if pair.size else np.zeros(0, np.int64)
+    count = np.diff(np.append(starts, pair.size))
+    strong = count >= min_orders
+    code_a, code_b = np.divmod(pair[starts][strong], n_items)
+    together = count[strong].astype(np.int64)
+    n_a, n_b = per_item[code_a].astype(np.int64), per_item[code_b].astype(np.int64)
+    lift = together.astype(np.float64) * n_orders / (n_a.astype(np.float64) * n_b)
+    rank = np.lexsort((code_b, code_a, -together, -lift))
+    if top is not None:
+        rank = rank[:top]
+    raw = pd.DataFrame({"item_a": code_a[rank], "item_b": code_b[rank], "together": together[rank],
+                        "n_a": n_a[rank], "n_b": n_b[rank], "lift": lift[rank]})
+    return raw, n_orders, left_out, min_orders, int(strong.sum())
 
 
 # ======================================================================= discount depth
@@ -328,25 +433,11 @@ def discount_depth(
     _require(orders, (ORDER_ID,), what)
     _require(order_items, (ORDER_ID, SKU_ID, QUANTITY, UNIT_PRICE), what)
     key = _check_level(level, products, what)
-    with duckdb.connect() as con:
-        item, join = _register(con, _order_frame(orders, period_end, discount=True), order_items,
-                               products, level, (ORDER_ID, SKU_ID, QUANTITY, UNIT_PRICE))
-        item = f"coalesce({item}, '{UNKNOWN_CATEGORY}')"
-        raw = con.execute(f"""
-            WITH line AS (
-                SELECT o.oid, {item} AS item, o.disc, o.camp,
-                       coalesce(i.{QUANTITY}::DOUBLE * i.{UNIT_PRICE}, 0) AS value
-                FROM i JOIN o ON i.{ORDER_ID} = o.{ORDER_ID} {join}
-                WHERE o.keep),
-            total AS (SELECT oid, sum(value) AS total FROM line GROUP BY oid)
-            SELECT item, count(*) AS lines, count(DISTINCT oid) AS orders,
-                   sum(value) AS gross,
-                   sum(CASE WHEN t.total > 0 THEN l.disc * l.value / t.total ELSE 0 END) AS alloc,
-                   count(*) FILTER (WHERE l.disc > 0) AS lines_disc,
-                   count(*) FILTER (WHERE l.camp) AS lines_camp
-            FROM line l JOIN total t USING (oid)
-            GROUP BY item ORDER BY gross DESC, item""").df()
-
+    frame = _order_frame(orders, period_end, discount=True)
+    coded = (_coded_lines(frame, order_items, orders[ORDER_ID], missing_item=UNKNOWN_CATEGORY)
+             if level == "sku" else None)
+    raw = _coded_discounts(frame, order_items, *coded) if coded is not None else _sql_discounts(
+        frame, order_items, products, level)
     lines = raw["lines"].to_numpy(np.int64)
     gross = raw["gross"].to_numpy(np.float64)
     alloc = raw["alloc"].to_numpy(np.float64)
@@ -366,10 +457,66 @@ def discount_depth(
             "discount_recorded": np.full(len(raw), DISCOUNT in orders.columns),
         }
     )
+    # ranked on the rounded sales, so items equal to the fen follow their keys however the
+    # sums were added up
+    out = out.sort_values(["gross_sales", key], ascending=[False, True], kind="stable", ignore_index=True)
     if level == "sku" and products is not None:
         out = _describe(out, products, key)
     out.attrs = {"level": level, "discount_recorded": DISCOUNT in orders.columns}
     return out
+
+
+def _sql_discounts(
+    frame: pd.DataFrame, order_items: pd.DataFrame, products: pd.DataFrame | None, level: str
+) -> pd.DataFrame:
+    """:func:`discount_depth`'s sums per item in DuckDB, joining lines to orders by text id."""
+    with duckdb.connect() as con:
+        item, join = _register(con, frame, order_items, products, level,
+                               (ORDER_ID, SKU_ID, QUANTITY, UNIT_PRICE))
+        item = f"coalesce({item}, '{UNKNOWN_CATEGORY}')"
+        return con.execute(f"""
+            WITH line AS (
+                SELECT o.oid, {item} AS item, o.disc, o.camp,
+                       coalesce(i.{QUANTITY}::DOUBLE * i.{UNIT_PRICE}, 0) AS value
+                FROM i JOIN o ON i.{ORDER_ID} = o.{ORDER_ID} {join}
+                WHERE o.keep),
+            total AS (SELECT oid, sum(value) AS total FROM line GROUP BY oid)
+            SELECT item, count(*) AS lines, count(DISTINCT oid) AS orders,
+                   sum(value) AS gross,
+                   sum(CASE WHEN t.total > 0 THEN l.disc * l.value / t.total ELSE 0 END) AS alloc,
+                   count(*) FILTER (WHERE l.disc > 0) AS lines_disc,
+                   count(*) FILTER (WHERE l.camp) AS lines_camp
+            FROM line l JOIN total t USING (oid)
+            GROUP BY item ORDER BY gross DESC, item""").df()
+
+
+def _coded_discounts(
+    frame: pd.DataFrame, order_items: pd.DataFrame, line: np.ndarray, oid: np.ndarray,
+    item: np.ndarray, names: pd.Index,
+) -> pd.DataFrame:
+    """The same sums per item as :func:`_sql_discounts` on the integer lines of
+    :func:`_coded_lines` (sums by ``np.bincount``)."""
+    k = len(names)
+    value = np.nan_to_num(order_items[QUANTITY].to_numpy(np.float64, na_value=np.nan)[line]
+                          * order_items[UNIT_PRICE].to_numpy(np.float64, na_value=np.nan)[line])
+    disc = frame["disc"].to_numpy(np.float64)[oid]
+    total = np.bincount(oid, weights=value, minlength=len(frame))[oid]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alloc = np.where(total > 0, disc * value / total, 0.0)
+    lines = np.bincount(item, minlength=k)
+    orders = np.bincount(distinct(item * max(len(frame), 1) + oid) // max(len(frame), 1), minlength=k)
+    gross = np.bincount(item, weights=value, minlength=k)
+    present = np.flatnonzero(lines > 0)
+    present = present[np.lexsort((present, -gross[present]))]  # gross descending, then text
+    return pd.DataFrame({
+        "item": names.take(present),
+        "lines": lines[present],
+        "orders": orders[present],
+        "gross": gross[present],
+        "alloc": np.bincount(item, weights=alloc, minlength=k)[present],
+        "lines_disc": np.bincount(item, weights=disc > 0, minlength=k)[present],
+        "lines_camp": np.bincount(item, weights=frame["camp"].to_numpy(bool)[oid], minlength=k)[present],
+    })
 
 
 def discount_vs_repurchase(

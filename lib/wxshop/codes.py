@@ -16,6 +16,17 @@ the memory with the orders' codes kept in the table cache (:func:`remember`).
 
 :func:`positions` and :func:`contains` (lookups of ids in other ids) and :func:`distinct`
 (``np.unique``) are the other text-id and integer operations repeated on millions of rows.
+
+Two more memories save the hashing of text ids that reports repeat:
+
+- :func:`subset` takes rows of a frame (orders in a window or period) and records which
+  rows of which columns they are, so the subset's customer codes come from the whole
+  column's codes (a take and a renumbering) instead of a new factorisation.
+- :func:`remember_rows` keeps where each order line's order is among the orders (the
+  loader finds it while checking that every line has an order, and the table cache keeps
+  it); :func:`known_rows` gives it back, also for a subset of the orders, so joining 7.5M
+  order lines to 4.7M orders by text id (2–3 s each time in Arrow or DuckDB) becomes an
+  integer take.
 """
 
 from __future__ import annotations
@@ -48,6 +59,9 @@ def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
         hit = _MEMORY.get(id(data))
         if hit is not None and hit[0]() is data:
             return hit[1], hit[2]
+        derived = _codes_from_parent(data)
+        if derived is not None:
+            return remember(values, *derived)
     codes, uniques = pd.factorize(values, sort=True)
     return remember(values, codes, uniques)
 
@@ -73,6 +87,100 @@ def _forget(ref: weakref.ref) -> None:
     for key, (held, _, _) in list(_MEMORY.items()):
         if held is ref:
             del _MEMORY[key]
+    for key, (held, _, _) in list(_PARENT.items()):
+        if held is ref:
+            del _PARENT[key]
+    for key, (first, second, _) in list(_ROWS.items()):
+        if ref is first or ref is second:
+            del _ROWS[key]
+
+
+# {id(child data): (weakref to it, weakref to the parent's data, rows)}: child = parent[rows]
+_PARENT: dict[int, tuple[weakref.ref, weakref.ref, np.ndarray]] = {}
+# {(id(values data), id(among data)): (weakrefs, row of each value in among or −1)}
+_ROWS: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, np.ndarray]] = {}
+
+
+def _alive(ref: weakref.ref, data: object) -> bool:
+    return ref() is data
+
+
+def subset(frame: pd.DataFrame, keep: np.ndarray, reset_index: bool = True) -> pd.DataFrame:
+    """``frame.loc[keep]`` for a boolean array ``keep`` (the index reset unless
+    ``reset_index=False``), remembering that each Arrow-backed column of the result is
+    those rows of the frame's column."""
+    out = frame.loc[keep]
+    if reset_index:
+        out = out.reset_index(drop=True)
+    rows = np.flatnonzero(keep)
+    rows.flags.writeable = False
+    for name in out.columns:
+        child, parent = _arrow_data(out[name]), _arrow_data(frame[name])
+        if child is not None and parent is not None and child is not parent:
+            _PARENT[id(child)] = (weakref.ref(child, _forget), weakref.ref(parent), rows)
+    return out
+
+
+def _lineage(data: object) -> tuple[object, np.ndarray] | None:
+    """(the parent's Arrow data, rows) when ``data`` came from :func:`subset`."""
+    hit = _PARENT.get(id(data))
+    if hit is None or not _alive(hit[0], data):
+        return None
+    parent = hit[1]()
+    return None if parent is None else (parent, hit[2])
+
+
+def _codes_from_parent(data: object) -> tuple[np.ndarray, pd.Index] | None:
+    """The subset's sorted codes from its parent's remembered codes."""
+    origin = _lineage(data)
+    if origin is None:
+        return None
+    hit = _MEMORY.get(id(origin[0]))
+    if hit is None or not _alive(hit[0], origin[0]):
+        return None
+    taken = hit[1][origin[1]]
+    present = np.bincount(taken[taken >= 0], minlength=len(hit[2])) > 0
+    renumber = np.cumsum(present) - 1
+    return np.where(taken >= 0, renumber[np.maximum(taken, 0)], -1), hit[2][present]
+
+
+def remember_rows(values: pd.Series, among: pd.Series, rows: np.ndarray) -> None:
+    """Keep ``rows`` as the position of each of ``values`` in ``among`` (−1: not there),
+    where ``among`` holds unique ids (the checked orders' order_id)."""
+    rows = np.asarray(rows).astype(np.int64, copy=False)
+    if len(rows) != len(values) or (rows.size and rows.max() >= len(among)):
+        raise ValueError("codes.remember_rows: the rows do not fit the columns")
+    a, b = _arrow_data(values), _arrow_data(among)
+    if a is None or b is None:
+        return
+    rows.flags.writeable = False
+    while len(_ROWS) >= _KEEP:
+        del _ROWS[next(iter(_ROWS))]
+    _ROWS[(id(a), id(b))] = (weakref.ref(a, _forget), weakref.ref(b, _forget), rows)
+
+
+def known_rows(values: pd.Series, among: pd.Series) -> np.ndarray | None:
+    """The position of each of ``values`` in ``among`` (−1: not there) when remembered for
+    these columns, or for a column ``among`` is a :func:`subset` of; else None. Only
+    columns of unique ids are remembered, so a position is the id's one row."""
+    a, b = _arrow_data(values), _arrow_data(among)
+    if a is None or b is None:
+        return None
+    hit = _ROWS.get((id(a), id(b)))
+    if hit is not None and _alive(hit[0], a) and _alive(hit[1], b):
+        return hit[2]
+    origin = _lineage(b)
+    if origin is None:
+        return None
+    parent, rows = origin
+    hit = _ROWS.get((id(a), id(parent)))
+    if hit is None or not (_alive(hit[0], a) and _alive(hit[1], parent)):
+        return None
+    inverse = np.full(len(parent), -1, np.int64)
+    inverse[rows] = np.arange(len(rows))
+    found = np.where(hit[2] >= 0, inverse[np.maximum(hit[2], 0)], -1)
+    remember_rows(values, among, found)
+    return found
 
 
 def codes_of(values: pd.Series, keep: np.ndarray) -> tuple[np.ndarray, pd.Index]:
@@ -85,6 +193,13 @@ def codes_of(values: pd.Series, keep: np.ndarray) -> tuple[np.ndarray, pd.Index]
     present = np.bincount(kept, minlength=len(uniques)) > 0
     renumber = np.cumsum(present) - 1
     return renumber[kept], uniques[present]
+
+
+def clear() -> None:
+    """Forget every remembered code, subset and row position (each is worked out again)."""
+    _MEMORY.clear()
+    _PARENT.clear()
+    _ROWS.clear()
 
 
 def arrow_text(values: pd.Series | pd.Index) -> pa.Array:

@@ -232,6 +232,8 @@ def load_store(
                 table_cache.put(keys[table], result)
         elif result.customer_codes is not None:  # grouping by customer starts from these
             codes.remember(result.used[CUSTOMER_ID], *result.customer_codes)
+        if result.order_rows is not None:  # joining lines to orders starts from these
+            codes.remember_rows(result.used[ORDER_ID], loaded["orders"][ORDER_ID], result.order_rows)
         loaded[table] = result.used
         quality.append(
             {
@@ -848,15 +850,18 @@ def _load_table(
 
     if spec.key:
         reasons.add(f"duplicate {'+'.join(spec.key)}", _duplicated(frame[list(spec.key)]))
-    if order_ids is not None:
+    order_rows = None
+    if order_ids is not None:  # each line's row among the orders, kept for the reports
         ids = frame[ORDER_ID]
-        orphan = ids.notna().to_numpy() & ~codes.contains(ids, order_ids)
-        reasons.add("order_id not in orders", orphan)
+        order_rows = codes.positions(ids, order_ids)
+        reasons.add("order_id not in orders", ids.notna().to_numpy() & (order_rows < 0))
 
     bad = reasons.rejected
     used = frame.loc[~bad].reset_index(drop=True) if bad.any() else frame
+    if order_rows is not None and bad.any():
+        order_rows = order_rows[~bad]
     rejected = _rejected_rows(raw.loc[bad], spec.name, label, source.line[bad], reasons.text())
-    return _Result(used, rejected, n, int(sum(personal)))
+    return _Result(used, rejected, n, int(sum(personal)), order_rows=order_rows)
 
 
 def _duplicated(key: pd.DataFrame) -> np.ndarray:

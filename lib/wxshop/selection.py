@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import codes
 from . import products as pr
 from .overview import _require
 from .schema import ORDERED_AT, SKU_ID
@@ -86,7 +87,7 @@ def window_lines(lines: pd.DataFrame, period_end: DateLike, days: int) -> pd.Dat
         keep &= at >= np.datetime64(end - int(days), "D")
     if keep.all():  # no copy of millions of lines when the window holds them all
         return lines.reset_index(drop=True)
-    return lines.loc[keep].reset_index(drop=True)
+    return codes.subset(lines, keep)
 
 
 def _with_cycles(table: pd.DataFrame, cycles: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -239,6 +240,6 @@ def labelled(table: pd.DataFrame, tr: Any, opts: SelectionOptions | None = None)
     for col, fn in mapping.items():
         if col in out.columns:
             values = out[col].astype("str")
-            codes = values.dropna().unique()  # a handful of codes: translate each once
-            out[col] = values.map({c: fn(c) for c in codes})
+            found = values.dropna().unique()  # a handful of codes: translate each once
+            out[col] = values.map({c: fn(c) for c in found})
     return out

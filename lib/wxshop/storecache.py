@@ -3,7 +3,8 @@
 Every notebook of a store loads the same export files, and at a million customers
 reading, typing and checking them costs 10–17 s per notebook (``docs/benchmarks.md``).
 :func:`wxshop.load.load_store` keeps each checked table here as uncompressed Arrow IPC
-(the clean rows and the rejected rows, plus the counts) and the next notebook reads it
+(the clean rows and the rejected rows, plus the counts; for orders their sorted customer
+codes, for order lines the row of each line's order) and the next notebook reads it
 back in well under a second.
 
 An entry is found by a key over everything the result depends on: the bytes of the
@@ -63,6 +64,8 @@ class Entry:
     personal_dropped: int
     # pd.factorize(used.customer_id, sort=True) of the orders: every report groups by it
     customer_codes: tuple[np.ndarray, pd.Index] | None = None
+    # of order lines: each line's row among the orders (``wxshop.codes.remember_rows``)
+    order_rows: np.ndarray | None = None
 
 
 # The entries of the data folder loaded last in this process: {key: Entry}.
@@ -162,23 +165,29 @@ class TableCache:
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             codes = None
+            rows = None
             if meta.get("customer_codes"):
                 table = feather.read_table(codes_path)
                 codes = (
                     table.column("code").to_numpy(),
                     pd.Index(table.column("id").drop_null().to_pandas()),
                 )
+            elif meta.get("order_rows"):
+                rows = feather.read_table(codes_path).column("order_row").to_numpy()
             used = pd.read_feather(used_path)
             if codes is not None and (
                 len(codes[0]) != len(used) or (codes[0].size and codes[0].max() >= len(codes[1]))
             ):
                 raise ValueError("customer codes do not fit the orders")
+            if rows is not None and (len(rows) != len(used) or (rows.size and rows.min() < 0)):
+                raise ValueError("order rows do not fit the order lines")
             return Entry(
                 used=used,
                 rejected=pd.read_feather(rejected_path),
                 rows_read=int(meta["rows_read"]),
                 personal_dropped=int(meta["personal_dropped"]),
                 customer_codes=codes,
+                order_rows=rows,
             )
         except (OSError, ValueError, KeyError, pyarrow.ArrowException):
             self._remove(key)
@@ -192,12 +201,17 @@ class TableCache:
         """
         meta_path, used_path, rejected_path, codes_path = self._files(key)
         meta = {"rows_read": entry.rows_read, "personal_dropped": entry.personal_dropped,
-                "customer_codes": entry.customer_codes is not None}
+                "customer_codes": entry.customer_codes is not None,
+                "order_rows": entry.customer_codes is None and entry.order_rows is not None}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             if entry.customer_codes is not None:
                 self._write(codes_path, lambda p: feather.write_feather(
                     _codes_table(*entry.customer_codes), p, compression="uncompressed"))
+            elif entry.order_rows is not None:
+                self._write(codes_path, lambda p: feather.write_feather(
+                    pyarrow.table({"order_row": np.asarray(entry.order_rows, np.int64)}), p,
+                    compression="uncompressed"))
             self._write(used_path, lambda p: entry.used.to_feather(p, compression="uncompressed"))
             self._write(
                 rejected_path,
@@ -263,6 +277,7 @@ def _shallow(entry: Entry) -> Entry:
         rows_read=entry.rows_read,
         personal_dropped=entry.personal_dropped,
         customer_codes=entry.customer_codes,
+        order_rows=entry.order_rows,
     )
 
 
