@@ -59,7 +59,14 @@ def test_keeping_a_missing_id_is_an_error():
         codes.codes_of(frame["customer_id"], np.ones(len(frame), bool))
 
 
-def test_positions_equal_get_indexer_with_repeats_and_missing_values():
+@pytest.fixture(params=["arrow", "duckdb"])
+def join_in(request, monkeypatch):
+    """positions() both ways: hashed in Arrow (small inputs) and joined in DuckDB (big)."""
+    monkeypatch.setattr(codes, "_JOIN_IN_DUCKDB", 10**12 if request.param == "arrow" else 0)
+    return request.param
+
+
+def test_positions_equal_get_indexer_with_repeats_and_missing_values(join_in):
     among = pd.Series(["b", "a", None, "c", "a"], dtype="str")
     values = pd.Series(["a", "c", None, "zz", "b", "a"], dtype="str")
     np.testing.assert_array_equal(codes.positions(values, among), [1, 3, -1, -1, 0, 1])
@@ -93,3 +100,10 @@ def test_contains_is_isin_for_text_ids():
     allowed = pd.Series(["C00001", "C00002", None, "C00799"], dtype="str")
     np.testing.assert_array_equal(codes.contains(frame["customer_id"], allowed),
                                   frame["customer_id"].isin(allowed.dropna()).to_numpy())
+
+
+def test_positions_of_numbers_and_mixed_types_compare_as_text(join_in):
+    among = pd.Series([3, 1, 2, 1])
+    values = pd.Series(["1", "2", "4", None], dtype="str")
+    np.testing.assert_array_equal(codes.positions(values, among), [1, 2, -1, -1])
+    assert codes.positions(pd.Series([], dtype="str"), among).tolist() == []

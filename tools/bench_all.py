@@ -11,7 +11,9 @@ Steps (each against the plain tools, measured in the same session):
 2. S / M / L generated stores (10k / 100k / 1M customers): per notebook the full run
    (``wxshop run -s <store> -n <nb> --jobs 1``) and the library-only analysis
    (``tools/bench_libonly.py``: the notebook's code cells in a fresh Python process, no kernel,
-   no HTML); growth in seconds per million order lines.
+   no HTML); then every notebook's cells in one process with the table cache emptied, as a warm
+   kernel runs a store's reports (the L target's figure); growth in seconds per million order
+   lines.
 3. A batch of 12 small stores × every notebook with ``--jobs 2`` against the plain baseline
    run store by store.
 4. Memory against store count: ``-n store_overview --jobs 2`` over 20 and 200 tiny stores.
@@ -55,6 +57,7 @@ SAMPLE = ROOT / "data" / "sample"
 DOCS = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 EXPERIMENTS = {"exp_coupon": {}}
+NOTEBOOKS = ("store_overview", "user_profiling", "product_selection", "ab_test")
 SIZES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
 GB = 1024**3
 
@@ -486,22 +489,35 @@ def step_sizes(session: Session, reuse: bool) -> dict[str, Any]:
         project = make_project(session.work / "projects" / f"size_{name}", {name: store_yaml(data)})
         notebooks: dict[str, Any] = {}
         cold = cold_load(session, project, data, name)
-        for nb in ("store_overview", "user_profiling", "product_selection", "ab_test"):
+        for nb in NOTEBOOKS:
             full = wxshop_run(session, project, ["-s", name, "-n", nb, "--jobs", "1"], f"2-{name}-{nb}-full")
             lib = libonly(session, project, name, nb, f"2-{name}-{nb}-libonly")
             notebooks[nb] = {"full": full, "libonly": lib}
+        store_lib = libonly_store(session, project, name)
         whole = None
         if name != "L":  # one command for the store, all notebooks in one warm kernel
             whole = wxshop_run(session, project, ["-s", name, "--jobs", "1"], f"2-{name}-all-full")
             whole["time_split"] = time_split_of(whole)
         out[name] = {**info, "cold_load": cold, "notebooks": notebooks, "whole_store_run": whole,
-                     **size_totals(notebooks, whole)}
+                     "libonly_store": store_lib, **size_totals(notebooks, whole)}
     out["growth"] = growth(out)
     return out
 
 
-def l_lib_total(size: dict[str, Any]) -> float:
-    """Library-only time of a store's batch: the one cold load plus every notebook."""
+def libonly_store(session: Session, project: Path, store: str) -> dict[str, Any]:
+    """Every notebook's cells for the store in ONE fresh process, the table cache emptied
+    first: what a warm kernel running the store's reports pays, the first report reading and
+    checking the files, the later ones taking the tables it holds (``wxshop.storecache``)."""
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    run = libonly(session, project, store, ",".join(NOTEBOOKS), f"2-{store}-all-libonly")
+    out = session.work / "libonly" / f"2-{store}-all-libonly.json"
+    detail = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
+    run["by_report"] = {r["report"]: r["seconds"] for r in detail.get("runs", [])}
+    return run
+
+
+def l_lib_sum(size: dict[str, Any]) -> float:
+    """The same work as one process per notebook: the cold load plus every notebook's process."""
     return round(size["cold_load"]["seconds"] + size["libonly_sum_seconds"], 2)
 
 
@@ -645,24 +661,29 @@ def evaluate(steps: dict[str, Any]) -> list[dict[str, Any]]:
                 "why": size_text(m),
             })
         if l_ := sizes.get("L"):
+            one = l_["libonly_store"]
+            split = ", ".join(f"{r} {sec} s" for r, sec in one["by_report"].items())
             rows.append({
                 "id": "l_lib", "target": f"L store ({l_['customers_requested']:,} customers): library-only, "
                 f"every notebook, ≤ {TARGETS['l_lib_s']:.0f} s",
-                "measured": f"{l_lib_total(l_)} s: the store's files read and checked once "
-                f"{l_['cold_load']['seconds']} s (table cache filled) + the 4 notebooks "
-                f"{l_['libonly_sum_seconds']} s reading the cache (cells "
-                f"{l_['libonly_analysis_sum_seconds']} s)",
-                "baseline": f"full runs (executed + HTML) {l_['full_sum_seconds']} s",
-                "met": l_["libonly_all_ok"] and l_lib_total(l_) <= TARGETS["l_lib_s"],
+                "measured": f"{one['seconds']} s: every notebook's cells in one process as a warm kernel "
+                f"runs them, the table cache emptied first (start and imports {one['startup_seconds']} s; "
+                f"{split}; the first report reads and checks the files)",
+                "baseline": f"one process per notebook: {l_lib_sum(l_)} s (cold load "
+                f"{l_['cold_load']['seconds']} s + {l_['libonly_sum_seconds']} s, of which cells "
+                f"{l_['libonly_analysis_sum_seconds']} s); full runs (executed + HTML) {l_['full_sum_seconds']} s",
+                "met": one["returncode"] == 0 and one["seconds"] <= TARGETS["l_lib_s"],
                 "why": size_text(l_),
             })
+            peak = max(one["peak_rss_gb"], l_["libonly_peak_rss_gb"])
             rows.append({
                 "id": "l_peak", "target": f"L library-only peak memory ≤ {TARGETS['l_lib_peak_gb']:.0f} GB",
-                "measured": f"{l_['libonly_peak_rss_gb']} GB (largest of the 4 processes)",
+                "measured": f"{peak} GB (one process for the store: {one['peak_rss_gb']} GB; largest of the "
+                f"per-notebook processes: {l_['libonly_peak_rss_gb']} GB)",
                 "baseline": f"full runs {l_['full_peak_rss_gb']} GB",
-                "met": l_["libonly_peak_rss_gb"] <= TARGETS["l_lib_peak_gb"],
-                "why": "peak of " + max(l_["notebooks"].items(),
-                                        key=lambda kv: kv[1]["libonly"]["peak_rss_gb"])[0],
+                "met": peak <= TARGETS["l_lib_peak_gb"],
+                "why": "per-notebook peak in " + max(l_["notebooks"].items(),
+                                                     key=lambda kv: kv[1]["libonly"]["peak_rss_gb"])[0],
             })
             failed = [nb for nb, v in l_["notebooks"].items()
                       if v["full"]["returncode"] or v["full"]["reports_ok"] != v["full"]["reports"]]
@@ -850,7 +871,10 @@ def sizes_markdown(sizes: dict[str, Any]) -> list[str]:
         "",
         "`demo.generate_store(N, seed=1)` as Parquet. Full: `wxshop run -s <store> -n <nb> --jobs 1` "
         "(a new process and kernel each). Library-only: `tools/bench_libonly.py`, the notebook's cells in a "
-        "fresh Python process with the store's parameters, Agg, no display (process wall, of it cells).",
+        "fresh Python process with the store's parameters, Agg, no display (process wall, of it cells). "
+        "\"All, one process\": every notebook's cells one after another in one fresh process with the "
+        "table cache emptied first, as a warm kernel runs a store's reports: imports once, the first "
+        "report reads and checks the files, the later ones take the tables the process holds.",
         "",
         "| store | customers | orders | order lines | generate |",
         "|---|---|---|---|---|",
@@ -891,6 +915,9 @@ def sizes_markdown(sizes: dict[str, Any]) -> list[str]:
         lines.append(f"| {n} | **all** | {s['full_sum_seconds']} s{whole} | {s['full_peak_rss_gb']} GB | "
                      f"{s['libonly_sum_seconds']} s ({s['libonly_analysis_sum_seconds']} s) | "
                      f"{s['libonly_peak_rss_gb']} GB | |")
+        if one := s.get("libonly_store"):
+            lines.append(f"| {n} | **all, one process** (cache emptied) | | | {one['seconds']} s "
+                         f"({one['analysis_seconds']} s) | {one['peak_rss_gb']} GB | |")
     g = sizes["growth"]
     lines += [
         "",

@@ -210,10 +210,27 @@ def arrow_text(values: pd.Series | pd.Index) -> pa.Array:
 
 def positions(values: pd.Series | pd.Index, among: pd.Series | pd.Index) -> np.ndarray:
     """Position of each value in ``among`` (its first occurrence), −1 when absent or missing:
-    ``pd.Index(among).get_indexer(values)`` for text ids (compared as text), hashed in Arrow.
-    pandas 3 took about 2 s to look 4.7M Arrow text ids up in 150k; Arrow about 0.3 s."""
-    found = pc.index_in(arrow_text(values), value_set=arrow_text(among), skip_nulls=True)
-    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    ``pd.Index(among).get_indexer(values)`` for text ids (compared as text). Big inputs are
+    joined in DuckDB (7.5M order lines against 4.7M orders: about 1.5 s, where Arrow's
+    index_in took 3–4 s and pandas 3 longer still); small ones are hashed in Arrow."""
+    values_text, among_text = arrow_text(values), arrow_text(among)
+    if len(values_text) + len(among_text) < _JOIN_IN_DUCKDB:
+        found = pc.index_in(values_text, value_set=among_text, skip_nulls=True)
+        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    import duckdb
+
+    with duckdb.connect() as con:
+        con.register("v", pa.table({"id": values_text, "line": np.arange(len(values_text))}))
+        con.register("a", pa.table({"id": among_text, "pos": np.arange(len(among_text))}))
+        hit = con.execute(
+            "SELECT v.line, a.pos FROM v JOIN (SELECT id, min(pos) AS pos FROM a GROUP BY id) a USING (id)"
+        ).fetchnumpy()
+    out = np.full(len(values_text), -1, np.int64)
+    out[np.asarray(hit["line"], np.int64)] = np.asarray(hit["pos"], np.int64)
+    return out
+
+
+_JOIN_IN_DUCKDB = 500_000  # values + ids from which positions() joins in DuckDB
 
 
 def contains(values: pd.Series, allowed: pd.Series) -> np.ndarray:
