@@ -17,6 +17,7 @@ from wxshop import baskets, codes, demo, overview, selection
 from wxshop import products as pr
 from wxshop.load import load_store
 
+
 def both_ways(compute):
     """(with the loader's rows, by text ids)."""
     fast = compute()
@@ -45,12 +46,13 @@ def windowed(data):
 def test_the_loader_remembers_each_lines_order_row(data):
     rows = codes.known_rows(data.order_items["order_id"], data.orders["order_id"])
     assert rows is not None
-    np.testing.assert_array_equal(rows, codes.positions(data.order_items["order_id"], data.orders["order_id"]))
+    ids = data.order_items["order_id"]
+    np.testing.assert_array_equal(rows, codes.positions(ids, data.orders["order_id"]))
     _, window = windowed(data)
     assert len(window) < len(data.orders)  # the window leaves orders out: the test means something
     in_window = codes.known_rows(data.order_items["order_id"], window["order_id"])
     assert in_window is not None
-    np.testing.assert_array_equal(in_window, codes.positions(data.order_items["order_id"], window["order_id"]))
+    np.testing.assert_array_equal(in_window, codes.positions(ids, window["order_id"]))
 
 
 def test_the_rows_come_back_from_the_table_cache(store, tmp_path):
@@ -63,7 +65,8 @@ def test_the_rows_come_back_from_the_table_cache(store, tmp_path):
     again = load_store(store, cache=cache)
     rows = codes.known_rows(again.order_items["order_id"], again.orders["order_id"])
     assert rows is not None
-    np.testing.assert_array_equal(rows, codes.positions(again.order_items["order_id"], again.orders["order_id"]))
+    ids = again.order_items["order_id"]
+    np.testing.assert_array_equal(rows, codes.positions(ids, again.orders["order_id"]))
 
 
 def test_a_windows_customer_codes_come_from_the_whole_column(data):
@@ -91,7 +94,8 @@ def test_category_mix_both_ways(data):
 
 
 @pytest.mark.parametrize("window", [False, True])
-@pytest.mark.parametrize("options", [{}, {"min_orders": 1, "top": None}, {"min_orders": 1, "top": None, "max_items": 2}])
+@pytest.mark.parametrize("options", [{}, {"min_orders": 1, "top": None},
+                                     {"min_orders": 1, "top": None, "max_items": 2}])
 def test_bundle_pairs_both_ways(data, window, options):
     end, orders = windowed(data) if window else (None, data.orders)
     fast, slow = both_ways(lambda: baskets.bundle_pairs(orders, data.order_items, data.products,
@@ -149,7 +153,8 @@ def test_edge_cases_both_ways():
 def test_rows_are_forgotten_with_their_columns():
     codes.clear()
     orders, items = arrow_shop()
-    codes.remember_rows(items["order_id"], orders["order_id"], codes.positions(items["order_id"], orders["order_id"]))
+    rows = codes.positions(items["order_id"], orders["order_id"])
+    codes.remember_rows(items["order_id"], orders["order_id"], rows)
     assert len(codes._ROWS) == 1
     del orders, items
     import gc

@@ -671,7 +671,8 @@ def evaluate(steps: dict[str, Any]) -> list[dict[str, Any]]:
                 f"{split}; the first report reads and checks the files)",
                 "baseline": f"one process per notebook: {l_lib_sum(l_)} s (cold load "
                 f"{l_['cold_load']['seconds']} s + {l_['libonly_sum_seconds']} s, of which cells "
-                f"{l_['libonly_analysis_sum_seconds']} s); full runs (executed + HTML) {l_['full_sum_seconds']} s",
+                f"{l_['libonly_analysis_sum_seconds']} s); full runs (executed + HTML) "
+                f"{l_['full_sum_seconds']} s",
                 "met": one["returncode"] == 0 and one["seconds"] <= TARGETS["l_lib_s"],
                 "why": size_text(l_),
             })

@@ -93,8 +93,8 @@ def main(project: Path, store: str, notebook: str, out: Path) -> None:
         t0 = time.perf_counter()
         cells = run_cells(Path(job.input_path), job.parameters)
         gc.collect()  # the namespace is gone; a kernel's reset frees it too
-        runs.append({"report": job.name, "notebook": job.notebook, "seconds": round(time.perf_counter() - t0, 3),
-                     "cells": cells})
+        runs.append({"report": job.name, "notebook": job.notebook,
+                     "seconds": round(time.perf_counter() - t0, 3), "cells": cells})
     out.write_text(json.dumps({
         "store": store, "notebook": notebook, "startup_seconds": round(ready, 3),
         "runs": runs, "total_seconds": round(time.perf_counter() - T_START, 3),

@@ -22,7 +22,6 @@ rows), so a store with 10M order lines takes seconds.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Literal
 
 import duckdb
