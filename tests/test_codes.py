@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pandas.testing as pdt
 import pytest
 
 from wxshop import codes
@@ -107,3 +108,37 @@ def test_positions_of_numbers_and_mixed_types_compare_as_text(join_in):
     values = pd.Series(["1", "2", "4", None], dtype="str")
     np.testing.assert_array_equal(codes.positions(values, among), [1, 2, -1, -1])
     assert codes.positions(pd.Series([], dtype="str"), among).tolist() == []
+
+
+@pytest.mark.parametrize("reset_index", [True, False])
+def test_a_subsets_codes_come_from_its_parent(reset_index, monkeypatch):
+    frame = ids_frame()
+    frame.index = frame.index * 2  # not a plain range: reset_index=False keeps it
+    codes.sorted_codes(frame["customer_id"])
+    keep = np.random.default_rng(5).random(len(frame)) < 0.3
+    part = codes.subset(frame, keep, reset_index=reset_index)
+    pdt.assert_frame_equal(part, frame.loc[keep].reset_index(drop=True) if reset_index else frame.loc[keep])
+    want_codes, want_ids = pd.factorize(part["customer_id"], sort=True)
+
+    def no_factorize(*args, **kwargs):
+        raise AssertionError("factorised again")
+
+    monkeypatch.setattr(pd, "factorize", no_factorize)
+    got_codes, got_ids = codes.sorted_codes(part["customer_id"])
+    np.testing.assert_array_equal(got_codes, want_codes)
+    assert list(got_ids) == list(want_ids)
+
+
+def test_a_subset_whose_parent_is_gone_is_factorised():
+    import gc
+
+    frame = ids_frame()
+    codes.sorted_codes(frame["customer_id"])
+    part = codes.subset(frame, np.arange(len(frame)) % 3 == 0)
+    del frame
+    gc.collect()
+    assert codes._codes_from_parent(part["customer_id"].array._pa_array) is None
+    got_codes, got_ids = codes.sorted_codes(part["customer_id"])
+    want_codes, want_ids = pd.factorize(part["customer_id"], sort=True)
+    np.testing.assert_array_equal(got_codes, want_codes)
+    assert list(got_ids) == list(want_ids)
