@@ -105,3 +105,30 @@ def test_customers_missing_from_stages_or_predictions_keep_a_row_and_duplicates_
     with pytest.raises(ValueError, match="twice"):
         exports.customer_actions(segmented, pd.concat([stages, stages]), predictions,
                                  segment_actions=SEG_ACTIONS, stage_cadence=CADENCE)
+
+
+def test_tables_in_the_same_order_give_what_the_join_gives():
+    """Stages and predictions listing the customers in the segments' order are taken as they
+    are; shuffled (and with another index) they are joined: the same actions either way."""
+    import numpy as np
+
+    ids = [f"c{i:03d}" for i in range(200)]
+    rng = np.random.default_rng(4)
+    segmented = pd.DataFrame({"customer_id": pd.array(ids, dtype="str"),
+                              "segment": rng.choice(list(SEG_ACTIONS), 200)})
+    stages = pd.DataFrame({"customer_id": pd.array(ids, dtype="str"),
+                           "stage": rng.choice(list(CADENCE), 200)}, index=np.arange(200) + 7)
+    predictions = pd.DataFrame({"customer_id": pd.array(ids, dtype="str"), "p_alive": rng.random(200),
+                                "expected_purchases_90": rng.random(200),
+                                "expected_value_90": rng.random(200)})
+    stages.loc[stages.index[5], "stage"] = None
+
+    def run(st, pr):
+        return exports.customer_actions(segmented, st, pr, segment_actions=SEG_ACTIONS, stage_cadence=CADENCE)
+
+    same = run(stages, predictions)
+    order = rng.permutation(200)
+    joined = run(stages.iloc[order], predictions.iloc[order].reset_index(drop=True))
+    pd.testing.assert_frame_equal(same, joined)
+    assert exports._same_ids(segmented["customer_id"], stages["customer_id"])
+    assert not exports._same_ids(segmented["customer_id"], stages["customer_id"].iloc[order])
