@@ -96,13 +96,6 @@ def test_codes_are_forgotten_with_their_column():
     assert all(ref() is not None for ref, _, _ in codes._MEMORY.values())
 
 
-def test_contains_is_isin_for_text_ids():
-    frame = ids_frame(seed=4)
-    allowed = pd.Series(["C00001", "C00002", None, "C00799"], dtype="str")
-    np.testing.assert_array_equal(codes.contains(frame["customer_id"], allowed),
-                                  frame["customer_id"].isin(allowed.dropna()).to_numpy())
-
-
 def test_positions_of_numbers_and_mixed_types_compare_as_text(join_in):
     among = pd.Series([3, 1, 2, 1])
     values = pd.Series(["1", "2", "4", None], dtype="str")

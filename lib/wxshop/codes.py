@@ -14,7 +14,7 @@ weak reference and checks it); a column's codes are dropped when the column is f
 Columns not backed by Arrow are factorised each time. :func:`wxshop.load.load_store` seeds
 the memory with the orders' codes kept in the table cache (:func:`remember`).
 
-:func:`positions` and :func:`contains` (lookups of ids in other ids) and :func:`distinct`
+:func:`positions` (a lookup of ids in other ids) and :func:`distinct`
 (``np.unique``) are the other text-id and integer operations repeated on millions of rows.
 
 Two more memories save the hashing of text ids that reports repeat:
@@ -208,6 +208,9 @@ def arrow_text(values: pd.Series | pd.Index) -> pa.Array:
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
+_JOIN_IN_DUCKDB = 500_000  # values + ids from which positions() joins in DuckDB
+
+
 def positions(values: pd.Series | pd.Index, among: pd.Series | pd.Index) -> np.ndarray:
     """Position of each value in ``among`` (its first occurrence), −1 when absent or missing:
     ``pd.Index(among).get_indexer(values)`` for text ids (compared as text). Big inputs are
@@ -228,16 +231,6 @@ def positions(values: pd.Series | pd.Index, among: pd.Series | pd.Index) -> np.n
     out = np.full(len(values_text), -1, np.int64)
     out[np.asarray(hit["line"], np.int64)] = np.asarray(hit["pos"], np.int64)
     return out
-
-
-_JOIN_IN_DUCKDB = 500_000  # values + ids from which positions() joins in DuckDB
-
-
-def contains(values: pd.Series, allowed: pd.Series) -> np.ndarray:
-    """``values.isin(allowed)`` for text ids as a bool array, in Arrow: pandas 3's ``isin`` on
-    Arrow-backed text took 38 s for 7.5M order lines against 4.7M ids, Arrow about 1–2 s."""
-    found = pc.is_in(arrow_text(values), value_set=arrow_text(allowed.dropna()))
-    return found.to_numpy(zero_copy_only=False)
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
