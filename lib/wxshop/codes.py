@@ -138,10 +138,7 @@ def _codes_from_parent(data: object) -> tuple[np.ndarray, pd.Index] | None:
     hit = _MEMORY.get(id(origin[0]))
     if hit is None or not _alive(hit[0], origin[0]):
         return None
-    taken = hit[1][origin[1]]
-    present = np.bincount(taken[taken >= 0], minlength=len(hit[2])) > 0
-    renumber = np.cumsum(present) - 1
-    return np.where(taken >= 0, renumber[np.maximum(taken, 0)], -1), hit[2][present]
+    return _renumber(hit[1][origin[1]], hit[2])
 
 
 def remember_rows(values: pd.Series, among: pd.Series, rows: np.ndarray) -> None:
@@ -190,9 +187,15 @@ def codes_of(values: pd.Series, keep: np.ndarray) -> tuple[np.ndarray, pd.Index]
     kept = codes[keep]
     if kept.size and kept.min() < 0:
         raise ValueError("codes_of: keep selects rows with a missing id")
-    present = np.bincount(kept, minlength=len(uniques)) > 0
+    return _renumber(kept, uniques)
+
+
+def _renumber(taken: np.ndarray, uniques: pd.Index) -> tuple[np.ndarray, pd.Index]:
+    """Codes into ``uniques`` (−1: missing) of some rows, renumbered 0 .. k−1 over the k
+    values they use, and those values (still sorted)."""
+    present = np.bincount(taken[taken >= 0], minlength=len(uniques)) > 0
     renumber = np.cumsum(present) - 1
-    return renumber[kept], uniques[present]
+    return np.where(taken >= 0, renumber[np.maximum(taken, 0)], -1), uniques[present]
 
 
 def clear() -> None:
