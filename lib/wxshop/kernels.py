@@ -11,7 +11,9 @@ worker process with those imports done, and between reports puts it back to a fr
   restored to what they were when the kernel was warmed;
 - the working directory goes back to the project folder.
 
-Imported modules stay (that is the point). A kernel that dies, fails its reset, was started
+Imported modules stay (that is the point). A warm kernel also keeps the memory it frees for
+its next blocks (:func:`wxshop.memory.keep_freed_memory`): big frames are built again and
+again, and fresh pages cost more than the copy. A kernel that dies, fails its reset, was started
 for another project folder, or has served ``max_uses`` reports is shut down and replaced, so
 memory stays bounded however many stores a batch has. Papermill still parameterises and
 executes each notebook (through the ``wxshop-warm`` engine, a thin subclass of papermill's
@@ -46,6 +48,9 @@ def _warm(modules: tuple[str, ...]) -> None:
     import importlib
     import warnings
 
+    from . import memory
+
+    memory.keep_freed_memory()  # before the imports, so every block is served the same way
     for name in modules:
         importlib.import_module(name)
     import matplotlib as mpl
