@@ -18,6 +18,7 @@ glibc = pytest.mark.skipif(memory._mallopt() is None, reason="needs glibc's mall
 _CHILD = """
 import json, os, sys
 import numpy as np
+import pyarrow as pa
 from wxshop import memory
 
 def rss():
@@ -32,7 +33,7 @@ del block
 after = rss()
 again = memory.keep_freed_memory() if sys.argv[1] == "on" else False
 print(json.dumps({"applied": applied, "again": again, "before": before, "held": held,
-                  "after": after}))
+                  "after": after, "pool": pa.default_memory_pool().backend_name}))
 """
 
 
@@ -57,6 +58,7 @@ def test_freed_memory_is_kept_when_on():
     assert r["applied"] is True and r["again"] is True
     assert r["held"] - r["before"] > 350 * MB
     assert r["after"] - r["before"] > 350 * MB  # freed, but kept for the next block
+    assert r["pool"] == "system"  # Arrow's buffers come from the same heap
 
 
 @glibc
@@ -64,6 +66,7 @@ def test_freed_memory_goes_back_by_default():
     r = child("off")
     assert r["held"] - r["before"] > 350 * MB
     assert r["after"] - r["before"] < 50 * MB  # the control: glibc unmaps big blocks
+    assert r["pool"] != "system"
 
 
 @glibc
@@ -75,6 +78,7 @@ def test_switched_off_or_set_by_hand_leaves_the_allocator_alone(env):
     r = child("on", **env)
     assert r["applied"] is False
     assert r["after"] - r["before"] < 50 * MB
+    assert r["pool"] != "system"
 
 
 def test_no_glibc_means_no_change(monkeypatch):
