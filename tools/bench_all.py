@@ -159,8 +159,9 @@ class Session:
         env.pop("WXSHOP_KERNEL_REUSE", None)  # the default: warm kernels
         return env
 
-    def run(self, cmd: list[str], project: Path, tag: str) -> Run:
-        run = measure([str(c) for c in cmd], project, self.env(project), self.log_dir / f"{tag}.log")
+    def run(self, cmd: list[str], project: Path, tag: str, env: dict[str, str] | None = None) -> Run:
+        run = measure([str(c) for c in cmd], project, {**self.env(project), **(env or {})},
+                      self.log_dir / f"{tag}.log")
         self.commands.append({"tag": tag, **asdict(run)})
         status = "ok" if run.ok else f"EXIT {run.returncode}"
         print(f"  {tag}: {run.seconds:.1f} s, peak {run.peak_rss_gb:.2f} GB, {status}", flush=True)
@@ -325,13 +326,14 @@ def plain_reports(session: Session, project: Path, stores: list[str], tag: str) 
     return rows
 
 
-def libonly(session: Session, project: Path, store: str, notebook: str, tag: str) -> dict[str, Any]:
+def libonly(session: Session, project: Path, store: str, notebook: str, tag: str,
+            env: dict[str, str] | None = None) -> dict[str, Any]:
     """``tools/bench_libonly.py``: the notebook's cells in a fresh process, no kernel, no HTML."""
     out = session.work / "libonly" / f"{tag}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.unlink(missing_ok=True)
     run = session.run([sys.executable, ROOT / "tools" / "bench_libonly.py", project, store, notebook, out],
-                      project, tag)
+                      project, tag, env)
     detail = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
     cells = [c for r in detail.get("runs", []) for c in r["cells"]]
     slowest = max(cells, key=lambda c: c["seconds"], default=None)
@@ -494,6 +496,8 @@ def step_sizes(session: Session, reuse: bool) -> dict[str, Any]:
             lib = libonly(session, project, name, nb, f"2-{name}-{nb}-libonly")
             notebooks[nb] = {"full": full, "libonly": lib}
         store_lib = libonly_store(session, project, name)
+        if name == "L":  # the same without wxshop.memory's setting, for the record
+            store_lib["default_memory"] = libonly_store(session, project, name, keep_memory=False)
         whole = None
         if name != "L":  # one command for the store, all notebooks in one warm kernel
             whole = wxshop_run(session, project, ["-s", name, "--jobs", "1"], f"2-{name}-all-full")
@@ -504,16 +508,28 @@ def step_sizes(session: Session, reuse: bool) -> dict[str, Any]:
     return out
 
 
-def libonly_store(session: Session, project: Path, store: str) -> dict[str, Any]:
+def libonly_store(session: Session, project: Path, store: str, keep_memory: bool = True) -> dict[str, Any]:
     """Every notebook's cells for the store in ONE fresh process, the table cache emptied
     first: what a warm kernel running the store's reports pays, the first report reading and
-    checking the files, the later ones taking the tables it holds (``wxshop.storecache``)."""
+    checking the files, the later ones taking the tables it holds (``wxshop.storecache``).
+    ``keep_memory=False``: the same with the allocators as they come (``WXSHOP_KEEP_MEMORY=0``,
+    see ``wxshop.memory``), the baseline of that setting."""
     shutil.rmtree(project / ".cache", ignore_errors=True)
-    run = libonly(session, project, store, ",".join(NOTEBOOKS), f"2-{store}-all-libonly")
-    out = session.work / "libonly" / f"2-{store}-all-libonly.json"
+    tag = f"2-{store}-all-libonly" + ("" if keep_memory else "-default-memory")
+    env = None if keep_memory else {"WXSHOP_KEEP_MEMORY": "0"}
+    run = libonly(session, project, store, ",".join(NOTEBOOKS), tag, env)
+    out = session.work / "libonly" / f"{tag}.json"
     detail = json.loads(out.read_text(encoding="utf-8")) if out.is_file() else {}
     run["by_report"] = {r["report"]: r["seconds"] for r in detail.get("runs", [])}
     return run
+
+
+def default_memory(one: dict[str, Any]) -> str:
+    """The store's one-process run again with the allocators as they come, when measured."""
+    if not (base := one.get("default_memory")):
+        return ""
+    return (f"allocators as they come (`WXSHOP_KEEP_MEMORY=0`): {base['seconds']} s, peak "
+            f"{base['peak_rss_gb']} GB; ")
 
 
 def l_lib_sum(size: dict[str, Any]) -> float:
@@ -669,7 +685,7 @@ def evaluate(steps: dict[str, Any]) -> list[dict[str, Any]]:
                 "measured": f"{one['seconds']} s: every notebook's cells in one process as a warm kernel "
                 f"runs them, the table cache emptied first (start and imports {one['startup_seconds']} s; "
                 f"{split}; the first report reads and checks the files)",
-                "baseline": f"one process per notebook: {l_lib_sum(l_)} s (cold load "
+                "baseline": f"{default_memory(one)}one process per notebook: {l_lib_sum(l_)} s (cold load "
                 f"{l_['cold_load']['seconds']} s + {l_['libonly_sum_seconds']} s, of which cells "
                 f"{l_['libonly_analysis_sum_seconds']} s); full runs (executed + HTML) "
                 f"{l_['full_sum_seconds']} s",
@@ -919,6 +935,9 @@ def sizes_markdown(sizes: dict[str, Any]) -> list[str]:
         if one := s.get("libonly_store"):
             lines.append(f"| {n} | **all, one process** (cache emptied) | | | {one['seconds']} s "
                          f"({one['analysis_seconds']} s) | {one['peak_rss_gb']} GB | |")
+            if base := one.get("default_memory"):
+                lines.append(f"| {n} | all, one process, `WXSHOP_KEEP_MEMORY=0` | | | {base['seconds']} s "
+                             f"({base['analysis_seconds']} s) | {base['peak_rss_gb']} GB | |")
     g = sizes["growth"]
     lines += [
         "",
