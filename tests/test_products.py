@@ -104,6 +104,23 @@ def test_item_lines_hand_computed(shop):
     assert_frame(as_str(got, CATEGORICAL), want)
 
 
+def test_item_lines_categories_are_those_pandas_would_check(shop):
+    got = pr.item_lines(shop["orders"], shop["order_items"], shop["products"], "2024-01-10")
+    for col in CATEGORICAL:
+        categories = got[col].cat.categories
+        assert categories.is_unique and not categories.hasnans, col
+        assert got[col].dtype == pd.CategoricalDtype(categories), col  # the checked build
+
+
+def test_distinct_categories_without_pandas_fast_path(monkeypatch):
+    fast = pr._distinct_categories(["b", "a"])
+    monkeypatch.delattr(pd.CategoricalDtype, "_from_fastpath")
+    checked = pr._distinct_categories(["b", "a"])
+    assert fast == checked and list(checked.categories) == ["b", "a"]
+    with pytest.raises(ValueError, match="unique"):  # the fallback still checks
+        pr._distinct_categories(["a", "a"])
+
+
 def test_item_lines_period_end_and_status(shop):
     # a day earlier: o4 (2024-01-10 23:59:59) drops out, only o1 and o2 remain
     got = pr.item_lines(shop["orders"], shop["order_items"], shop["products"], "2024-01-09")

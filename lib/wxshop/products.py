@@ -370,6 +370,15 @@ def _km(lines: pd.DataFrame, period_end: DateLike, level: str, what: str) -> tup
 # ============================================================================ item lines
 
 
+def _distinct_categories(values: Sequence[Any]) -> pd.CategoricalDtype:
+    """The category dtype of ``values``, text known to be distinct and never missing (sorted
+    codes' uniques, or paid order ids, which are unique). pandas would hash every value to
+    check that again: 1.2 s for the 4.4M paid orders of the 1M-customer bench store."""
+    categories = pd.Index(values, dtype="str")
+    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)  # pandas' unchecked build
+    return fast(categories, False) if fast is not None else pd.CategoricalDtype(categories)
+
+
 def item_lines(
     orders: pd.DataFrame,
     order_items: pd.DataFrame,
@@ -454,7 +463,7 @@ def item_lines(
     unit_price = pd.to_numeric(order_items[UNIT_PRICE]).to_numpy(np.float64)[rows]
 
     def categorical(codes: np.ndarray, categories: Sequence[Any]) -> pd.Categorical:
-        return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(categories, dtype="str")))
+        return pd.Categorical.from_codes(codes, dtype=_distinct_categories(categories))
 
     return pd.DataFrame(
         {
