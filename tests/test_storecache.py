@@ -290,3 +290,54 @@ def test_another_folder_lets_go_of_the_held_tables(store, tmp_path):
 def test_nothing_held_without_the_cache(store):
     load_store(store, cache=False)
     assert storecache._HELD == {}
+
+
+# --- file digests remembered within the process --------------------------------------
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Files count as settled at once (normally 2 s after their last change)."""
+    monkeypatch.setattr(storecache, "_DIGESTS", {})
+    monkeypatch.setattr(storecache, "_RACY_NS", 0)
+
+
+def no_hashing(*args, **kwargs):
+    raise AssertionError("the file was read again")
+
+
+def test_an_unchanged_file_is_hashed_once(tmp_path, settled, monkeypatch):
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"order_id\nO1\n")
+    first = storecache.file_digest(path)
+    monkeypatch.setattr(storecache.hashlib, "file_digest", no_hashing)
+    assert storecache.file_digest(path) == first
+
+
+def test_a_rewrite_keeping_size_and_modified_time_is_seen(tmp_path, settled):
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"order_id\nO1\n")
+    first = storecache.file_digest(path)
+    times = path.stat()
+    path.write_bytes(b"order_id\nO2\n")  # same size
+    os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))  # modified time put back
+    assert path.stat().st_size == times.st_size and path.stat().st_mtime_ns == times.st_mtime_ns
+    assert storecache.file_digest(path) != first
+    assert storecache.file_digest(path) == storecache.file_digest(path)
+
+
+def test_a_replaced_file_is_seen(tmp_path, settled):
+    path, other = tmp_path / "orders.csv", tmp_path / "new.csv"
+    path.write_bytes(b"order_id\nO1\n")
+    first = storecache.file_digest(path)
+    other.write_bytes(b"order_id\nO2\n")
+    os.replace(other, path)
+    assert storecache.file_digest(path) != first
+
+
+def test_a_file_changed_just_before_hashing_is_not_remembered(tmp_path, monkeypatch):
+    monkeypatch.setattr(storecache, "_DIGESTS", {})
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"order_id\nO1\n")
+    storecache.file_digest(path)
+    assert storecache._DIGESTS == {}

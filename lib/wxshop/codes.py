@@ -187,14 +187,22 @@ def codes_of(values: pd.Series, keep: np.ndarray) -> tuple[np.ndarray, pd.Index]
     kept = codes[keep]
     if kept.size and kept.min() < 0:
         raise ValueError("codes_of: keep selects rows with a missing id")
-    return _renumber(kept, uniques)
+    return _renumber(kept, uniques, missing=False)
 
 
-def _renumber(taken: np.ndarray, uniques: pd.Index) -> tuple[np.ndarray, pd.Index]:
+def _renumber(
+    taken: np.ndarray, uniques: pd.Index, missing: bool = True
+) -> tuple[np.ndarray, pd.Index]:
     """Codes into ``uniques`` (−1: missing) of some rows, renumbered 0 .. k−1 over the k
-    values they use, and those values (still sorted)."""
-    present = np.bincount(taken[taken >= 0], minlength=len(uniques)) > 0
+    values they use, and those values (still sorted). ``missing=False``: the caller knows
+    no code is −1, which saves two passes over the rows."""
+    if missing:
+        present = np.bincount(taken[taken >= 0], minlength=len(uniques)) > 0
+    else:
+        present = np.bincount(taken, minlength=len(uniques)) > 0
     renumber = np.cumsum(present) - 1
+    if not missing:
+        return renumber[taken], uniques[present]
     return np.where(taken >= 0, renumber[np.maximum(taken, 0)], -1), uniques[present]
 
 

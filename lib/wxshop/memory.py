@@ -9,12 +9,14 @@ allocates and frees such blocks hundreds of times.
 
 :func:`keep_freed_memory` tells glibc (``mallopt``) to serve every block from its heap and
 never to give freed memory back, so the next block of that size reuses pages already
-touched. Arrow's buffers are then allocated from the same heap (``pyarrow``'s system
-pool instead of its mimalloc pool, which returns freed pages after a few milliseconds). At
-the 1M-customer store the library-only run of every notebook took 42–47 s against 45–58 s
-with Arrow's pool (three runs each), and its peak was 0.1–0.2 GB lower. The price: the process keeps the memory of its largest moment until it exits, so
-its resident size stays at its peak. Warm kernels (:mod:`wxshop.kernels`) turn it on; a
-kernel serves one worker of a batch and is shut down with it. ``WXSHOP_KEEP_MEMORY=0``
+touched. Arrow's buffers are then allocated from the same heap (``pyarrow``'s system pool
+instead of its mimalloc pool, which returns freed pages after a few milliseconds). At the
+1M-customer store the library-only run of every notebook took 42–47 s against 45–58 s with
+Arrow's pool (three runs each), and its peak was 0.1–0.2 GB lower.
+
+The price: the process keeps the memory of its largest moment, so its resident size stays
+at its peak until it exits. Warm kernels (:mod:`wxshop.kernels`) turn it on; a kernel is
+replaced after ``max_uses`` reports and shut down with its worker. ``WXSHOP_KEEP_MEMORY=0``
 leaves the allocator as it is, as do other C libraries (musl, macOS, Windows) and a process
 whose ``MALLOC_MMAP_MAX_`` or ``MALLOC_TRIM_THRESHOLD_`` was set by hand.
 """
