@@ -196,10 +196,8 @@ def _renumber(
     """Codes into ``uniques`` (−1: missing) of some rows, renumbered 0 .. k−1 over the k
     values they use, and those values (still sorted). ``missing=False``: the caller knows
     no code is −1, which saves two passes over the rows."""
-    if missing:
-        present = np.bincount(taken[taken >= 0], minlength=len(uniques)) > 0
-    else:
-        present = np.bincount(taken, minlength=len(uniques)) > 0
+    used = taken[taken >= 0] if missing else taken
+    present = np.bincount(used, minlength=len(uniques)) > 0
     renumber = np.cumsum(present) - 1
     if not missing:
         return renumber[taken], uniques[present]

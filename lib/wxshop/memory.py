@@ -5,7 +5,7 @@ kernel on ``free`` and asks for fresh pages on the next ``malloc``. Each fresh p
 faulted in and zeroed again, and on virtual machines that back guest memory lazily a first
 touch costs far more than a copy: copying 200 MB of columns into a new frame took 1.5 s
 where the same copy into reused memory took 0.06 s (the 1M-customer bench store). A report
-allocates and frees such blocks hundreds of times.
+allocates and frees many such blocks.
 
 :func:`keep_freed_memory` tells glibc (``mallopt``) to serve every block from its heap and
 never to give freed memory back, so the next block of that size reuses pages already
@@ -26,6 +26,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
+from collections.abc import Callable
 
 ENV_SWITCH = "WXSHOP_KEEP_MEMORY"
 _OFF = {"0", "false", "no", "off"}
@@ -36,7 +37,7 @@ _NEVER_TRIM = 2**31 - 1  # mallopt takes an int: 2 GB free at the heap's top bef
 _HAND_SET = ("MALLOC_MMAP_MAX_", "MALLOC_TRIM_THRESHOLD_")
 
 
-def _mallopt() -> ctypes._CFuncPtr | None:
+def _mallopt() -> Callable[[int, int], int] | None:
     """glibc's ``mallopt``, or None on another C library."""
     if not sys.platform.startswith("linux"):
         return None

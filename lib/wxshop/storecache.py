@@ -119,7 +119,8 @@ def file_digest(path: Path) -> str:
     started = time.time_ns()
     with key.open("rb") as handle:
         digest = hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=_DIGEST)).hexdigest()
-    settled = max(before[3], before[4]) < started - _RACY_NS
+    _, _, _, modified, changed = before
+    settled = max(modified, changed) < started - _RACY_NS
     if settled and _signature(key) == before:  # and not changed while being read
         if len(_DIGESTS) >= _DIGESTS_KEPT:
             del _DIGESTS[next(iter(_DIGESTS))]
