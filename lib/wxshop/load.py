@@ -870,9 +870,9 @@ def _duplicated(key: pd.DataFrame) -> np.ndarray:
     Counting values in Arrow finds the few repeated keys fast; pandas then marks
     the exact duplicates among the rows holding them.
     """
-    filled = key.notna().all(axis=1).to_numpy()
     if not _has_repeats(key):
         return np.zeros(len(key), dtype=bool)
+    filled = key.notna().all(axis=1).to_numpy()
     candidates = filled
     if key.shape[1] == 1:
         values = codes.arrow_text(key.iloc[:, 0])

@@ -418,7 +418,6 @@ def item_lines(
         & orders[ORDER_ID].notna().to_numpy(bool)
     )
     paid_ids = orders[ORDER_ID][keep]
-    n_paid = len(paid_ids)
     # each line's position among the paid orders; lines of other orders are dropped
     order_row = known_rows(order_items[ORDER_ID], orders[ORDER_ID])
     if order_row is not None:  # the loader's (orders' ids are unique): no hashing of ids
@@ -433,7 +432,6 @@ def item_lines(
         line_order = positions(order_items[ORDER_ID], paid_ids)
     rows = np.flatnonzero(line_order >= 0)
     opos = line_order[rows].astype(np.int64)
-    uniques = pd.Index(paid_ids.astype("str"))
 
     cust_code, cust_ids = codes_of(orders[CUSTOMER_ID], keep)
     sku_code, sku_ids = sorted_codes(order_items[SKU_ID])
@@ -467,7 +465,7 @@ def item_lines(
 
     return pd.DataFrame(
         {
-            ORDER_ID: categorical(opos, uniques[:n_paid]),
+            ORDER_ID: categorical(opos, paid_ids),
             CUSTOMER_ID: categorical(cust_code[opos], cust_ids),
             ORDERED_AT: at.to_numpy()[keep][opos],
             SKU_ID: categorical(sku_code, sku_ids),
