@@ -85,7 +85,7 @@ def demo_report_names() -> list[str]:
 
 @pytest.fixture(scope="session", autouse=True)
 def table_cache(tmp_path_factory) -> Path:
-    """Checked tables are cached (wxshop.storecache) in one folder for the whole run, not in
+    """Checked tables are cached (wxshop.data.storecache) in one folder for the whole run, not in
     the repo's .cache: loads in tests go through the cache as they do in real runs."""
     folder = tmp_path_factory.mktemp("table_cache")
     with pytest.MonkeyPatch.context() as mp:

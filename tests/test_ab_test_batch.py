@@ -122,9 +122,9 @@ def test_planted_srm_is_flagged_with_a_red_banner_before_the_decision(project, s
 def test_report_figures_equal_a_direct_analysis(project):
     """The JSON holds what the library computes on the same data (no figure is made up in the
     notebook)."""
-    from wxshop import abreport
-    from wxshop import experiments as ex
-    from wxshop.load import load_store
+    from wxshop.ab import analysis as abreport
+    from wxshop.ab import outcomes as ex
+    from wxshop.data.load import load_store
 
     data = load_store(project / "data" / "demo" / "demo_01", name="demo_01")
     outcome = ex.user_outcomes(data.experiments, data.orders, "exp_coupon", customers=data.customers)

@@ -293,7 +293,7 @@ def time_split_of(run: dict[str, Any]) -> dict[str, float]:
 def plan(project: Path, stores: list[str] | None = None, notebooks: list[str] | None = None,
          reports: Path | None = None) -> list[Any]:
     """The jobs ``wxshop run`` would run: same stores, notebooks, experiments and parameters."""
-    from wxshop.runner import plan_jobs
+    from wxshop.batch.runner import plan_jobs
 
     return plan_jobs(stores, notebooks, reports=reports, root=project)
 
@@ -445,7 +445,7 @@ demo.write_store(tables, truth, Path(sys.argv[3]), "parquet")
 
 COLD_LOAD = """
 import sys, time
-from wxshop.load import load_store
+from wxshop.data.load import load_store
 t = time.perf_counter()
 load_store(sys.argv[1], name=sys.argv[2])
 print(round(time.perf_counter() - t, 3))
@@ -455,7 +455,7 @@ print(round(time.perf_counter() - t, 3))
 def cold_load(session: Session, project: Path, data: Path, name: str) -> dict[str, Any]:
     """Read and check every table of the store with the project's table cache empty (and so
     fill it): what the first notebook of a store pays in a batch; the later ones read the
-    cache (``wxshop.storecache``)."""
+    cache (``wxshop.data.storecache``)."""
     shutil.rmtree(project / ".cache", ignore_errors=True)
     run = session.run([sys.executable, "-c", COLD_LOAD, data, name], project, f"2-{name}-cold-load")
     log = (session.log_dir / f"2-{name}-cold-load.log").read_text(encoding="utf-8").split()
@@ -496,7 +496,7 @@ def step_sizes(session: Session, reuse: bool) -> dict[str, Any]:
             lib = libonly(session, project, name, nb, f"2-{name}-{nb}-libonly")
             notebooks[nb] = {"full": full, "libonly": lib}
         store_lib = libonly_store(session, project, name)
-        if name == "L":  # the same without wxshop.memory's setting, for the record
+        if name == "L":  # the same without wxshop.batch.memory's setting, for the record
             store_lib["default_memory"] = libonly_store(session, project, name, keep_memory=False)
         whole = None
         if name != "L":  # one command for the store, all notebooks in one warm kernel
@@ -511,9 +511,9 @@ def step_sizes(session: Session, reuse: bool) -> dict[str, Any]:
 def libonly_store(session: Session, project: Path, store: str, keep_memory: bool = True) -> dict[str, Any]:
     """Every notebook's cells for the store in ONE fresh process, the table cache emptied
     first: what a warm kernel running the store's reports pays, the first report reading and
-    checking the files, the later ones taking the tables it holds (``wxshop.storecache``).
+    checking the files, the later ones taking the tables it holds (``wxshop.data.storecache``).
     ``keep_memory=False``: the same with the allocators as they come (``WXSHOP_KEEP_MEMORY=0``,
-    see ``wxshop.memory``), the baseline of that setting."""
+    see ``wxshop.batch.memory``), the baseline of that setting."""
     shutil.rmtree(project / ".cache", ignore_errors=True)
     tag = f"2-{store}-all-libonly" + ("" if keep_memory else "-default-memory")
     env = None if keep_memory else {"WXSHOP_KEEP_MEMORY": "0"}

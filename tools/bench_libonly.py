@@ -5,12 +5,12 @@
 Started by ``tools/bench_all.py`` in a fresh Python process, so the process's wall time and
 peak RSS are the analysis alone (imports included). Several notebooks run one after another
 in the one process, each in a namespace of its own, as a warm kernel runs a store's reports
-(``wxshop.kernels``): the imports are paid once and the store's tables, once loaded, are
-held in memory for the next report (``wxshop.storecache``). The store's parameters are what
+(``wxshop.batch.kernels``): the imports are paid once and the store's tables, once loaded, are
+held in memory for the next report (``wxshop.data.storecache``). The store's parameters are what
 ``wxshop run`` would pass (``runner.plan_jobs``: defaults < store YAML, only the names the
 notebook declares, one run per experiment for ``ab_test``); they are set as globals right
 after the ``parameters`` cell, as papermill's injected cell does. Before the cells, the process
-imports what a warm kernel has imported (``wxshop.kernels.WARM_MODULES``), so the cells' time
+imports what a warm kernel has imported (``wxshop.batch.kernels.WARM_MODULES``), so the cells' time
 compares with a kernel's and the imports count as start-up. Matplotlib draws with Agg;
 ``IPython.display.display`` and ``HTML`` are no-ops, so nothing is rendered or serialised.
 Figures left open by a cell are closed after it (the inline backend does that in a kernel).
@@ -80,8 +80,8 @@ def main(project: Path, store: str, notebook: str, out: Path) -> None:
     _no_display()
     os.environ["WXSHOP_HOME"] = str(project)
     os.chdir(project)
-    from wxshop import kernels
-    from wxshop.runner import plan_jobs
+    from wxshop.batch import kernels
+    from wxshop.batch.runner import plan_jobs
 
     kernels._warm(kernels.WARM_MODULES)  # the imports and font set-up a warm kernel has done
     import gc

@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
-from . import paths
-from .errors import WxshopError
+from wxshop import paths
+from wxshop.errors import WxshopError
 
 app = typer.Typer(
     add_completion=False,
@@ -45,7 +45,7 @@ def demo_data(
     ] = None,
 ) -> None:
     """Generate realistic demo stores with their planted truths (truth.json)."""
-    from . import demo
+    from wxshop import demo
 
     if fmt not in ("parquet", "csv"):
         raise WxshopError(f"--format must be parquet or csv, not {fmt!r}.")
@@ -85,10 +85,10 @@ def run(
     """Run every notebook for every store (papermill → HTML) and write reports/index.html."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .i18n import check_lang
-    from .index import THRESHOLDS_PARAM, build_index, load_thresholds
-    from .params import parse_override, read_yaml
-    from .runner import discover_notebooks, exit_code, plan_jobs, run_jobs
+    from wxshop.batch.runner import discover_notebooks, exit_code, plan_jobs, run_jobs
+    from wxshop.params import parse_override, read_yaml
+    from wxshop.report.i18n import check_lang
+    from wxshop.report.index import THRESHOLDS_PARAM, build_index, load_thresholds
 
     root = paths.project_root()
     overrides = dict(parse_override(s) for s in (set_ or []))
@@ -130,7 +130,7 @@ def run(
 
 def _connect(scheduler: str, jobs: int):
     """A Dask client for ``--scheduler`` (closed when the batch ends)."""
-    from .cluster import connect
+    from wxshop.batch.cluster import connect
 
     if jobs != 1:
         typer.echo("note: --jobs does not apply with --scheduler; the workers' threads set "
@@ -147,8 +147,8 @@ def validate(
     store: Annotated[str, typer.Argument(help="Store id (params/stores/<id>.yaml) or a data folder.")],
 ) -> None:
     """Load and check one store's data; print what was read, used and rejected."""
-    from .load import load_store
-    from .params import store_params
+    from wxshop.data.load import load_store
+    from wxshop.params import store_params
 
     root = paths.project_root()
     folder = Path(store)
@@ -177,8 +177,8 @@ def index(
     lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
 ) -> None:
     """Rebuild reports/index.html from the reports already written."""
-    from .index import build_index, load_thresholds
-    from .runner import discover_notebooks
+    from wxshop.batch.runner import discover_notebooks
+    from wxshop.report.index import build_index, load_thresholds
 
     root = paths.project_root()
     out = paths.resolve(reports, root) if reports else paths.reports_dir(root)

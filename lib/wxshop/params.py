@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
-from . import paths
-from .errors import ParamsError
+from wxshop import paths
+from wxshop.errors import ParamsError
 
 
 def _dates_as_text(value: Any) -> Any:

@@ -1,0 +1,1 @@
+"""A/B tests: per-user outcomes, the statistics, and the decision."""

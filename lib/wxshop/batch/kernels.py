@@ -1,0 +1,213 @@
+"""Warm kernels for the batch: one kernel per worker process, reused from report to report.
+
+Starting a kernel and importing pandas, matplotlib, seaborn and scipy costs a few seconds per
+report, more than a small store's whole analysis. :class:`KernelPool` keeps one kernel per
+worker process with those imports done, and between reports puts it back to a fresh state:
+
+- the user namespace is cleared and the execution count restarts (IPython's
+  ``reset(new_session=True)``, what ``%reset -f`` does), so no variable of one report is
+  visible to the next;
+- figures are closed and matplotlib's rcParams, pandas' options and the warning filters are
+  restored to what they were when the kernel was warmed;
+- the working directory goes back to the project folder.
+
+Imported modules stay (that is the point). A warm kernel also keeps the memory it frees for
+its next blocks (:func:`wxshop.batch.memory.keep_freed_memory`): big frames are built again and
+again, and fresh pages cost more than the copy. A kernel that dies, fails its reset, was started
+for another project folder, or has served ``max_uses`` reports is shut down and replaced, so
+memory stays bounded however many stores a batch has. Papermill still parameterises and
+executes each notebook (through the ``wxshop-warm`` engine, a thin subclass of papermill's
+nbclient engine that reuses the pool's kernel and closes its own client afterwards).
+"""
+
+from __future__ import annotations
+
+import atexit
+from pathlib import Path
+from typing import Any
+
+# Imported in every warm kernel before its first report.
+WARM_MODULES = (
+    "numpy", "pandas", "pyarrow", "matplotlib.pyplot", "seaborn", "scipy.stats",
+    "wxshop.report.document", "wxshop.data.load", "wxshop.report.plots", "wxshop.analysis.overview",
+)
+ENGINE = "wxshop-warm"
+# Kernel-side state kept by the warm-up and restored by the reset (names are private to the
+# wxshop.batch.kernels module inside the kernel, not in the user namespace).
+_WARM_CODE = '__import__("wxshop.batch.kernels", fromlist=["_warm"])._warm({modules!r})'
+_RESET_CODE = '__import__("wxshop.batch.kernels", fromlist=["_reset"])._reset({root!r})'
+
+_saved: dict[str, Any] = {}
+
+
+# ---------------------------------------------------------------- run inside the kernel
+
+
+def _warm(modules: tuple[str, ...]) -> None:
+    """Import ``modules`` and remember the state :func:`_reset` restores (kernel side)."""
+    import importlib
+    import warnings
+
+    from wxshop.batch import memory
+
+    memory.keep_freed_memory()  # before the imports, so every block is served the same way
+    for name in modules:
+        importlib.import_module(name)
+    import matplotlib as mpl
+
+    from wxshop.report import plots
+
+    plots.register_cjk_font()
+    _saved["rc"] = mpl.rcParams.copy()
+    _saved["warnings"] = list(warnings.filters)
+
+
+def _reset(root: str) -> None:
+    """Back to the state after :func:`_warm` (kernel side); see the module docstring."""
+    import os
+    import warnings
+
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    from IPython import get_ipython
+
+    plt.close("all")
+    if "rc" in _saved:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            mpl.rcParams.update(_saved["rc"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pd.reset_option("all")
+    warnings.filters[:] = _saved.get("warnings", warnings.filters)
+    os.chdir(root)
+    shell = get_ipython()
+    if shell is not None:
+        shell.reset(new_session=True)
+
+
+# ---------------------------------------------------------------- run in the worker process
+
+
+def _register_engine() -> None:
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    class WarmEngine(NBClientEngine):
+        """papermill's nbclient engine on a kernel it does not own; closes its client after."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe = remove_args(["timeout", "startup_timeout"], **kwargs)
+            client = PapermillNotebookClient(nb_man, **merge_kwargs(
+                safe, timeout=execution_timeout or kwargs.get("timeout"), startup_timeout=start_timeout,
+                kernel_name=kernel_name, log=logger,
+                log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
+            ))
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+
+    papermill_engines.register(ENGINE, WarmEngine)
+
+
+class KernelPool:
+    """One warm kernel for this process (see the module docstring).
+
+    ``kernel(root)`` gives a kernel in a fresh state whose working directory is ``root``;
+    ``discard()`` drops it after a failure; ``close()`` shuts it down (also at exit).
+    """
+
+    def __init__(self, max_uses: int = 25, kernel_name: str = "python3", startup_timeout: float = 120,
+                 stderr_path: Path | None = None) -> None:
+        self.max_uses = max_uses
+        self.kernel_name = kernel_name
+        self.startup_timeout = startup_timeout
+        self.stderr_path = stderr_path
+        self.started = 0  # kernels started so far (for tests and benchmarks)
+        self._km: Any = None
+        self._root: str | None = None
+        self._uses = 0
+        self._dirty = False
+        _register_engine()
+        atexit.register(self.close)
+
+    def kernel(self, root: str | Path) -> Any:
+        root = str(root)
+        if self._km is not None and (self._root != root or self._uses >= self.max_uses or not self._alive()):
+            self.close()
+        if self._km is not None and self._dirty:
+            try:
+                self._run(_RESET_CODE.format(root=root))
+            except Exception:
+                self.close()
+        if self._km is None:
+            self._start(root)
+        self._uses += 1
+        self._dirty = True
+        return self._km
+
+    def discard(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        km, self._km, self._root, self._uses, self._dirty = self._km, None, None, 0, False
+        if km is not None:
+            from jupyter_core.utils import run_sync
+
+            try:
+                run_sync(km.shutdown_kernel)(now=True)
+            except Exception:  # already gone
+                pass
+
+    # ---- internals
+    def _alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        try:
+            return bool(run_sync(self._km.is_alive)())
+        except Exception:
+            return False
+
+    def _start(self, root: str) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        km = AsyncKernelManager(kernel_name=self.kernel_name)
+        if self.stderr_path is None:
+            run_sync(km.start_kernel)(cwd=root)
+        else:
+            self.stderr_path.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.stderr_path, "ab") as log:  # the kernel inherits its own copy
+                run_sync(km.start_kernel)(cwd=root, stderr=log)
+        self._km, self._root, self._uses, self._dirty = km, root, 0, False
+        self.started += 1
+        try:
+            self._run(_WARM_CODE.format(modules=WARM_MODULES))
+        except Exception:
+            self.close()
+            raise
+
+    def _run(self, code: str) -> None:
+        """Execute ``code`` in the kernel and wait; raise if it fails."""
+        from jupyter_client import BlockingKernelClient
+
+        kc = BlockingKernelClient()
+        kc.load_connection_info(self._km.get_connection_info())
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=self.startup_timeout)
+            reply = kc.execute_interactive(code, timeout=self.startup_timeout, store_history=False,
+                                           output_hook=lambda msg: None)
+        finally:
+            kc.stop_channels()
+        if reply["content"]["status"] != "ok":
+            content = reply["content"]
+            raise RuntimeError(f"kernel {content.get('ename')}: {content.get('evalue')}")

@@ -1,0 +1,1 @@
+"""Reports: the JSON record, views per notebook, charts, findings, HTML, exports, the index, the strings."""

@@ -1,0 +1,318 @@
+"""What a notebook shows and records: headings, tables, the data-quality line, JSON.
+
+A notebook creates one :class:`Report`, displays through it (every reader-facing
+string is translated, every data value HTML-escaped) and ends with ``report.save()``,
+which writes ``<report_dir>/<notebook>.json``.
+
+JSON keys (``schema`` 1), read by the index page and downstream tools:
+
+- ``store``, ``notebook``, ``lang``, ``generated_at`` (ISO, local time), ``wxshop_version``
+- ``period``: ``{"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"}``
+- ``headline``: ``{name: number}``, the report's key figures (units in the notebook's docs)
+- ``tables``: ``{name: [row, ...]}``, key tables as lists of records
+- ``data_quality``: ``{"rows_read", "rows_used", "rows_rejected", "personal_columns_dropped",
+  "tables": [{table, file, rows_read, rows_used, rows_rejected}], "rejected_reasons": {reason: n}}``
+- ``skipped``: ``[{"section", "table"}]``, sections not produced for lack of a table
+- ``parameters``: the parameters the report ran with (data paths and column mappings included)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from wxshop import __version__, paths
+from wxshop.jsonable import to_jsonable
+from wxshop.report.i18n import Translator
+from wxshop.report.i18n import reason as reason_text
+
+JSON_SCHEMA = 1
+
+
+def _display(obj: Any) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+def _html(markup: str) -> None:
+    from IPython.display import HTML
+
+    _display(HTML(markup))
+
+
+def format_value(value: Any, kind: str, lang: str = "zh") -> str:
+    """Text for a figure: kind is 'int', 'cny', 'share', 'float' or 'text'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if kind == "int":
+        return f"{int(value):,}"
+    if kind == "cny":
+        return f"¥{value:,.2f}"
+    if kind == "share":
+        return f"{100 * value:.1f}%"
+    if kind == "float":
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def _jsonable(value: Any) -> Any:
+    return to_jsonable(value)
+
+
+def _param_text(value: Any, limit: int = 120) -> str:
+    """A parameter as the header shows it: compact JSON, or its size when longer than ``limit``
+    characters (long rule tables hold codes; the JSON keeps them whole)."""
+    text = json.dumps(_jsonable(value), ensure_ascii=False)
+    if len(text) <= limit:
+        return text
+    if not isinstance(value, list | tuple | dict):
+        return text[: limit - 1] + "…"
+    return f"[{len(value)} …]" if isinstance(value, list | tuple) else f"{{{len(value)} …}}"
+
+
+def table_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """A DataFrame as JSON-ready records."""
+    return _jsonable(df.astype(object).where(df.notna(), None).to_dict(orient="records"))
+
+
+class Report:
+    """One report being built by a notebook.
+
+    Parameters
+    ----------
+    store, notebook : ids used in file names (``reports/<store>/<notebook>.json``)
+    lang : "zh" or "en"
+    report_dir : folder for the JSON and rejected rows; default ``reports/<store>``
+    parameters : the notebook's parameters, recorded in the JSON and shown in the header
+    """
+
+    def __init__(
+        self,
+        store: str,
+        notebook: str,
+        lang: str = "zh",
+        report_dir: str | Path = "",
+        parameters: dict[str, Any] | None = None,
+    ) -> None:
+        self.store = store
+        self.notebook = notebook
+        self.tr = Translator(lang)
+        self.lang = self.tr.lang
+        self.dir = paths.resolve(report_dir) if report_dir else paths.store_report_dir(store)
+        self.parameters = dict(parameters or {})
+        self.generated_at = dt.datetime.now().replace(microsecond=0)
+        self.period: dict[str, str] = {"start": "", "end": ""}
+        self.headline: dict[str, Any] = {}
+        self.tables: dict[str, list[dict[str, Any]]] = {}
+        self.skipped: list[dict[str, str]] = []
+        self.warnings: list[dict[str, str]] = []
+        self.data_quality: dict[str, Any] = {}
+        self.findings: list[str] = []
+        self._sections = 0
+
+    # ---- paths -----------------------------------------------------------------
+    @property
+    def json_path(self) -> Path:
+        return self.dir / f"{self.notebook}.json"
+
+    @property
+    def rejected_path(self) -> Path:
+        return self.dir / "rejected_rows.csv"
+
+    # ---- display ---------------------------------------------------------------
+    def title(self, key: str, **values: Any) -> None:
+        _html(f"<h1>{html.escape(self.tr(key, **values))}</h1>")
+
+    def section(self, key: str, **values: Any) -> None:
+        self._sections += 1  # ids let the reader's table of contents link to each section
+        _html(f'<h2 id="wx-s{self._sections}">{html.escape(self.tr(key, **values))}</h2>')
+
+    def text(self, key: str, **values: Any) -> None:
+        _html(f"<p>{html.escape(self.tr(key, **values))}</p>")
+
+    def say(self, text: str) -> None:
+        """A paragraph of text already in the report's language (escaped)."""
+        _html(f"<p>{html.escape(text)}</p>")
+
+    def banner(self, key: str, **values: Any) -> None:
+        """A red warning box that cannot be missed (e.g. results not to be trusted)."""
+        self.warnings.append({"key": key, "text": self.tr(key, **values)})
+        _html('<div class="wx-banner" role="alert" style="border:2px solid #d93026;background:#fdecea;'
+              'color:#a50e0e;padding:.8em 1em;margin:1em 0;font-weight:bold">'
+              f"{html.escape(self.tr(key, **values))}</div>")
+
+    def header(self, start: str = "", end: str = "", data_until: str = "") -> None:
+        """Store, period, data freshness, generation time, version and the parameters used."""
+        self.period = {"start": start, "end": end}
+        rows = [
+            (self.tr("report.store"), self.store),
+            (self.tr("report.period"), f"{start} – {end}" if start or end else "—"),
+            (self.tr("report.data_until"), data_until or end or "—"),
+            (self.tr("report.generated_at"), self.generated_at.isoformat(sep=" ")),
+            (self.tr("report.version"), __version__),
+        ]
+        body = "".join(
+            f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows
+        )
+        shown = {k: v for k, v in self.parameters.items() if v not in ("", None, {}, [])}
+        params = "; ".join(f"{k} = {_param_text(v)}" for k, v in shown.items())
+        body += (f"<tr><th>{html.escape(self.tr('report.parameters'))}</th>"
+                 f'<td><details><summary>{len(shown)}</summary><code>{html.escape(params)}</code>'
+                 "</details></td></tr>")
+        _html(f'<table class="wx-header">{body}</table>')
+
+    def key_findings(self, lines: list[str]) -> None:
+        """The 3–5 findings with numbers and actions; the reader's view shows them first."""
+        self.findings = [str(line) for line in lines]
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.findings)
+        _html(f'<div class="wx-findings"><h2>{html.escape(self.tr("report.findings"))}</h2>'
+              f"<ol>{items}</ol></div>")
+
+    def table(
+        self,
+        df: pd.DataFrame,
+        columns: dict[str, str] | None = None,
+        formats: dict[str, str] | None = None,
+    ) -> None:
+        """Show ``df`` with headers translated ({column: i18n key}); values escaped.
+
+        ``formats`` maps a column to a :func:`format_value` kind ('cny', 'share', …).
+        """
+        shown = df.copy()
+        for col, kind in (formats or {}).items():
+            shown[col] = [format_value(v, kind, self.lang) for v in shown[col].tolist()]
+        shown = self.tr.columns(shown, columns) if columns else shown
+        _html(shown.to_html(index=False, escape=True, na_rep="—", border=0, classes="wx-table"))
+
+    def kpis(self, values: dict[str, Any], spec: list[tuple[str, ...]]) -> None:
+        """Show a Metric | Value | Definition table and record each figure as headline.
+
+        ``spec`` lists (name, kind) or (name, kind, definition key): the name picks i18n
+        keys ``kpi.<name>`` and (by default) ``def.<name>``; kind is a
+        :func:`format_value` kind.
+        """
+        rows = []
+        for name, kind, *definition in spec:
+            self.record(name, values[name])
+            rows.append(
+                {
+                    "metric": self.tr(f"kpi.{name}"),
+                    "value": format_value(values[name], kind, self.lang),
+                    "definition": self.tr(definition[0] if definition else f"def.{name}"),
+                }
+            )
+        self.table(
+            pd.DataFrame(rows),
+            {"metric": "col.metric", "value": "col.value", "definition": "col.definition"},
+        )
+
+    def figure(self, fig: Any) -> None:
+        """Show a matplotlib figure and close it (so it is not drawn twice)."""
+        import matplotlib.pyplot as plt
+
+        _display(fig)
+        plt.close(fig)
+
+    # ---- recording -------------------------------------------------------------
+    def record(self, name: str, value: Any) -> None:
+        """Record a headline figure for the JSON."""
+        self.headline[name] = _jsonable(value)
+
+    def record_table(self, name: str, df: pd.DataFrame) -> None:
+        """Record a key table for the JSON."""
+        self.tables[name] = table_records(df)
+
+    def skip(self, section_key: str, table: str) -> None:
+        """Note (and show) that a section was skipped for lack of ``table``."""
+        self.skipped.append({"section": section_key, "table": table})
+        self.text("report.skipped", section=self.tr(section_key), table=self.tr(f"table.{table}"))
+
+    # ---- data quality ----------------------------------------------------------
+    def quality(self, store: Any) -> None:
+        """Show and record the data-quality line for a loaded store.
+
+        ``rows read = rows used + rows rejected`` summed over every table read, the
+        per-table counts, why rows were rejected and how many personal columns were
+        dropped; recorded under ``data_quality`` in the JSON.
+        """
+        q = store.quality
+        read, used, rejected = (int(q[c].sum()) for c in ("rows_read", "rows_used", "rows_rejected"))
+        personal = int(q["personal_columns_dropped"].sum()) if len(q) else 0
+        reasons = (
+            store.rejected["reason"].value_counts().rename_axis("reason").rename("rows").reset_index()
+            if len(store.rejected)
+            else pd.DataFrame({"reason": pd.Series(dtype=str), "rows": pd.Series(dtype="int64")})
+        )
+        self.data_quality = {
+            "rows_read": read,
+            "rows_used": used,
+            "rows_rejected": rejected,
+            "personal_columns_dropped": personal,
+            "tables": table_records(
+                q[["table", "file", "rows_read", "rows_used", "rows_rejected"]]
+            ),
+            "rejected_reasons": {r: int(n) for r, n in zip(reasons["reason"], reasons["rows"], strict=True)},
+            "missing_tables": list(store.missing),
+        }
+        _html(
+            '<p class="wx-quality"><b>'
+            + html.escape(self.tr("report.data_quality"))
+            + "</b>: "
+            + html.escape(self.tr("report.quality_line", read=read, used=used, rejected=rejected))
+            + "</p>"
+        )
+        self.table(
+            q[["table", "file", "rows_read", "rows_used", "rows_rejected"]].assign(
+                table=[self.tr(f"table.{name}") for name in q["table"].tolist()]
+            ),
+            {
+                "table": "col.table",
+                "file": "col.file",
+                "rows_read": "col.rows_read",
+                "rows_used": "col.rows_used",
+                "rows_rejected": "col.rows_rejected",
+            },
+        )
+        if len(reasons):
+            shown = reasons.assign(
+                reason=[reason_text(r, self.lang) for r in reasons["reason"].tolist()]
+            )
+            self.table(shown, {"reason": "col.reason", "rows": "col.rows"})
+        if personal:
+            self.text("report.personal_dropped", n=personal)
+
+    # ---- output ----------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": JSON_SCHEMA,
+            "store": self.store,
+            "notebook": self.notebook,
+            "lang": self.lang,
+            "generated_at": self.generated_at.isoformat(),
+            "wxshop_version": __version__,
+            "period": self.period,
+            "headline": self.headline,
+            "tables": self.tables,
+            "data_quality": self.data_quality,
+            "skipped": self.skipped,
+            "warnings": self.warnings,
+            "findings": self.findings,
+            "parameters": _jsonable(self.parameters),
+        }
+
+    def save(self) -> None:
+        """Write the JSON next to the report (``self.json_path``)."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.json_path.with_suffix(".json.tmp")
+        tmp.write_text(
+            json.dumps(self.to_dict(), ensure_ascii=False, indent=1, allow_nan=False),
+            encoding="utf-8",
+        )
+        tmp.replace(self.json_path)

@@ -1,0 +1,175 @@
+"""Key findings that open each report: 3–5 sentences with numbers and the action each implies.
+
+Each function reads what the notebook recorded for the JSON (``Report.headline`` and
+``Report.tables``: plain dicts and lists of records), so a finding can only quote a figure the
+JSON holds, and the tests can check every finding against the same figures. Thresholds the
+playbook gives are in :data:`PLAYBOOK`; the text is in :mod:`wxshop.report.i18n` (``finding.*``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from wxshop.report.document import format_value
+from wxshop.report.i18n import Translator
+from wxshop.report.index import THRESHOLDS
+
+__all__ = ["PLAYBOOK", "ab_test", "for_notebook", "product_selection", "store_overview", "user_profiling"]
+
+# Thresholds the playbook states (CNY), shared with the index page (wxshop.report.index.THRESHOLDS).
+PLAYBOOK = {
+    "aov_good": THRESHOLDS["aov"].value,  # 客单价 ≥ 150 CNY counts as good
+}
+
+Records = Sequence[Mapping[str, Any]]
+
+
+def _ok(v: Any) -> bool:
+    try:
+        return v is not None and math.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _cny(v: float) -> str:
+    return f"¥{v:,.0f}" if abs(v) >= 1000 else f"¥{v:,.2f}"
+
+
+def _pct(v: float) -> str:
+    return format_value(v, "share")
+
+
+def store_overview(headline: Mapping[str, Any], tables: Mapping[str, Records], tr: Translator) -> list[str]:
+    """Size of the business, 客单价 against the playbook's 150 CNY, repurchase, refunds."""
+    h = headline
+    out = [
+        tr(
+            "finding.overview_size",
+            gmv=_cny(h["gmv"]),
+            orders=f"{int(h['orders']):,}",
+            customers=f"{int(h['customers']):,}",
+        )
+    ]
+    if _ok(h.get("aov")):
+        key = "finding.aov_good" if h["aov"] >= PLAYBOOK["aov_good"] else "finding.aov_low"
+        out.append(tr(key, aov=_cny(h["aov"]), threshold=_cny(PLAYBOOK["aov_good"])))
+    if _ok(h.get("repurchase_rate")):
+        out.append(tr("finding.repurchase", rate=_pct(h["repurchase_rate"])))
+    cats = [c for c in tables.get("categories", []) if _ok(c.get("sales_share"))]
+    if cats:
+        top = max(cats, key=lambda c: c["sales_share"])
+        out.append(tr("finding.top_category", category=top["category"], share=_pct(top["sales_share"])))
+    if _ok(h.get("refund_rate")):
+        out.append(tr("finding.refunds", rate=_pct(h["refund_rate"])))
+    return out[:5]
+
+
+def user_profiling(headline: Mapping[str, Any], tables: Mapping[str, Records], tr: Translator) -> list[str]:
+    """Active and new customers, who to win back, the VIPs, the next 90 days."""
+    h = headline
+    out = [
+        tr(
+            "finding.active_customers",
+            active=f"{int(h['active_customers']):,}",
+            customers=f"{int(h['customers']):,}",
+            new=f"{int(h['new_customers']):,}",
+        )
+    ]
+    stages = {s["stage"]: s for s in tables.get("stages", [])}
+    at_risk = sum(int(stages[s]["customers"]) for s in ("silent", "dormant") if s in stages)
+    if at_risk:
+        silent = int(stages.get("silent", {}).get("customers", 0))
+        out.append(
+            tr("finding.win_back", n=f"{at_risk:,}", silent=f"{silent:,}", dormant=f"{at_risk - silent:,}")
+        )
+    segs = [s for s in tables.get("segments", []) if s.get("segment") == "important_value"]
+    if segs and int(segs[0]["customers"]) > 0:
+        s = segs[0]
+        out.append(
+            tr(
+                "finding.vip",
+                n=f"{int(s['customers']):,}",
+                share=_pct(s["customer_share"]),
+                gmv_share=_pct(s["gmv_share"]),
+            )
+        )
+    if _ok(h.get("expected_purchases_90_total")):
+        value = h.get("expected_value_90_total")
+        out.append(
+            tr(
+                "finding.next_90",
+                purchases=f"{h['expected_purchases_90_total']:,.0f}",
+                value=_cny(value) if _ok(value) else "—",
+            )
+        )
+    return out[:5]
+
+
+def product_selection(
+    headline: Mapping[str, Any], tables: Mapping[str, Records], tr: Translator
+) -> list[str]:
+    """Where the GMV is, the repurchase engine and its reminder day, the best bundle."""
+    h = headline
+    out = []
+    if _ok(h.get("a_gmv_share")):
+        out.append(
+            tr(
+                "finding.abc",
+                a=f"{int(h['a_skus']):,}",
+                skus=f"{int(h['skus']):,}",
+                share=_pct(h["a_gmv_share"]),
+            )
+        )
+    cats = [c for c in tables.get("categories", []) if c.get("role") == "repeat"]
+    if cats:
+        top = max(cats, key=lambda c: c.get("gmv") or 0)
+        day = top.get("reminder_day")
+        out.append(
+            tr(
+                "finding.repeat_category",
+                category=top["category"],
+                cycle=f"{top['cycle_days']:.0f}" if _ok(top.get("cycle_days")) else "—",
+                rate=_pct(top["repurchase_rate"]),
+                day=f"{int(day)}" if _ok(day) else "—",
+            )
+        )
+    if _ok(h.get("gross_margin")) and h.get("cost_coverage", 0) > 0:
+        out.append(
+            tr(
+                "finding.margin",
+                margin=_pct(h["gross_margin"]),
+                profit_skus=f"{int(h.get('profit_skus', 0)):,}",
+            )
+        )
+    bundles = tables.get("bundles", [])
+    if bundles:
+        b = bundles[0]
+        out.append(
+            tr(
+                "finding.bundle",
+                a=b.get("name_a") or b["sku_id_a"],
+                b=b.get("name_b") or b["sku_id_b"],
+                lift=f"{b['lift']:.1f}",
+                n=f"{int(b['orders_together']):,}",
+            )
+        )
+    return out[:5] or [tr("finding.no_items")]
+
+
+def ab_test(lines: Sequence[str]) -> list[str]:
+    """The A/B decision sentences (see :func:`wxshop.report.views.ab.decision_lines`), at most five."""
+    return list(lines[:5])
+
+
+def for_notebook(
+    notebook: str, headline: Mapping[str, Any], tables: Mapping[str, Records], tr: Translator
+) -> list[str]:
+    """Findings of ``store_overview``, ``user_profiling`` or ``product_selection``."""
+    makers = {
+        "store_overview": store_overview,
+        "user_profiling": user_profiling,
+        "product_selection": product_selection,
+    }
+    return makers[notebook](headline, tables, tr)

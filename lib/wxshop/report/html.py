@@ -1,0 +1,161 @@
+"""Executed notebook → the HTML report a stakeholder reads.
+
+The page stands alone: JupyterLab's CSS is inlined, pictures are ``data:`` URIs and no
+script, style or font is fetched from the network (the ``report`` template in
+``wxshop/templates`` drops the CDN scripts of nbconvert's ``lab`` template), so a report
+opens offline, from a chat attachment or a file share, and reads on a phone.
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
+from traitlets.config import Config
+
+from wxshop.report.i18n import DEFAULT_LANG
+
+# Cells with these tags are for analysts working in JupyterLab, not for readers.
+ANALYST_TAGS = ("analyst", "parameters", "injected-parameters")
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "report"
+# Report language → the page's <html lang>, so browsers pick Chinese glyph forms and voices.
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+
+
+class ReaderView(Preprocessor):
+    """Drop analyst-only cells and stderr output (warnings, logs) from the reader's view."""
+
+    def preprocess(self, nb, resources):
+        kept = []
+        for cell in nb.cells:
+            tags = set(cell.get("metadata", {}).get("tags", []))
+            if tags & set(ANALYST_TAGS):
+                continue
+            if cell.cell_type == "code":
+                cell.outputs = [
+                    o
+                    for o in cell.get("outputs", [])
+                    if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                ]
+                if not cell.outputs:
+                    continue
+            kept.append(cell)
+        nb.cells = summary_first(kept, resources.get("toc_title", ""))
+        return nb, resources
+
+
+_SECTION_RE = re.compile(r'<h2 id="(wx-s\d+)">(.*?)</h2>', re.S)
+
+
+def _html_of(output: Any) -> str:
+    text = output.get("data", {}).get("text/html", "")
+    return "".join(text) if isinstance(text, list) else str(text)
+
+
+def summary_first(cells: list[Any], toc_title: str) -> list[Any]:
+    """Readers see the key findings right after the report's header, then a table of contents
+    linking every section; analysts' notebooks keep their natural order.
+
+    The findings (``Report.key_findings``, class ``wx-findings``) are moved out of whatever cell
+    made them; the contents list the ``<h2 id="wx-s…">`` headings of ``Report.section``. Without
+    a header (class ``wx-header``) the cells are left as they are.
+    """
+    header_at = next((i for i, c in enumerate(cells) if c.cell_type == "code"
+                      and any('class="wx-header"' in _html_of(o) for o in c.outputs)), None)
+    if header_at is None:
+        return cells
+    moved = []
+    for cell in cells:
+        if cell.cell_type != "code":
+            continue
+        keep = []
+        for o in cell.outputs:
+            (moved if 'class="wx-findings"' in _html_of(o) else keep).append(o)
+        cell.outputs = keep
+    sections = [m for c in cells if c.cell_type == "code" for o in c.outputs
+                for m in _SECTION_RE.findall(_html_of(o))]
+    outputs = list(moved)
+    if len(sections) >= 3:
+        items = "".join(f'<li><a href="#{sid}">{text}</a></li>' for sid, text in sections)
+        outputs.append(nbformat.v4.new_output(
+            "display_data", data={"text/html": f'<nav class="wx-toc"><h2>{html.escape(toc_title)}</h2>'
+                                                 f"<ol>{items}</ol></nav>"}))
+    if not outputs:
+        return cells
+    opening = nbformat.v4.new_code_cell("", outputs=outputs)
+    rest = [c for c in cells if c.cell_type != "code" or c.outputs]
+    at = rest.index(cells[header_at]) + 1 if cells[header_at] in rest else 0
+    return [*rest[:at], opening, *rest[at:]]
+
+
+def _literal(source: str, name: str) -> Any:
+    """The literal assigned to ``name`` in ``source`` (``name: T = v`` or ``name = v``), else None."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign | ast.Assign) and node.value is not None:
+            targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                try:
+                    return ast.literal_eval(node.value)
+                except ValueError:
+                    return None
+    return None
+
+
+def report_language(nb: Any) -> str:
+    """The ``lang`` the notebook ran with: papermill's injected value, else the literal in the
+    cell tagged ``parameters``, else the default (zh)."""
+    injected = nb.metadata.get("papermill", {}).get("parameters", {}).get("lang")
+    if isinstance(injected, str):
+        return injected
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            value = _literal(cell.source, "lang")
+            if isinstance(value, str):
+                return value
+    return DEFAULT_LANG
+
+
+def export_html(ipynb: Path, html_path: Path, with_code: bool = False) -> Path:
+    """Write ``html_path`` from the executed notebook ``ipynb``.
+
+    Reader view (default): no code, no prompts, no analyst cells, no stderr. ``with_code=True``
+    keeps every cell and its code for analysts. Either way the page is self-contained (images
+    embedded, nothing loaded from the network) and laid out for a phone.
+    """
+    nb = nbformat.read(str(ipynb), as_version=4)
+    c = Config()
+    c.HTMLExporter.extra_template_basedirs = [str(TEMPLATES_DIR)]
+    c.HTMLExporter.template_name = TEMPLATE_NAME
+    c.HTMLExporter.theme = "light"
+    c.HTMLExporter.exclude_input_prompt = True
+    c.HTMLExporter.exclude_output_prompt = True
+    c.HTMLExporter.exclude_anchor_links = True
+    c.HTMLExporter.embed_images = True
+    c.HTMLExporter.exclude_input = not with_code
+    exporter = HTMLExporter(config=c)
+    if not with_code:
+        exporter.register_preprocessor(ReaderView(), enabled=True)
+    from wxshop.report.i18n import t
+
+    lang = report_language(nb)
+    toc_title = t("report.toc", lang if lang in HTML_LANG else DEFAULT_LANG)
+    title = nb.metadata.get("wxshop", {}).get("title") or Path(ipynb).stem
+    html_lang = HTML_LANG.get(lang, HTML_LANG[DEFAULT_LANG])
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"metadata": {"name": title}, "html_lang": html_lang, "toc_title": toc_title})
+    html_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = html_path.with_suffix(".html.tmp")
+    tmp.write_text(body, encoding="utf-8")
+    tmp.replace(html_path)
+    return html_path

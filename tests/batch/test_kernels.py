@@ -1,0 +1,96 @@
+"""Warm kernels: reused from report to report, yet each report starts from a clean state."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import papermill as pm
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from conftest import ROOT
+from wxshop.batch import kernels, runner
+
+pytestmark = pytest.mark.slow
+
+
+def _notebook(path, *sources):
+    nb = new_notebook(cells=[new_code_cell(s) for s in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def _run(pool, path, out, root, **params):
+    pm.execute_notebook(str(path), str(out), parameters=params, kernel_name="python3", cwd=str(root),
+                        progress_bar=False, engine_name=kernels.ENGINE, km=pool.kernel(root))
+    return nbformat.read(out, as_version=4)
+
+
+@pytest.fixture
+def pool():
+    p = kernels.KernelPool(max_uses=3)
+    yield p
+    p.close()
+
+
+def test_the_next_report_sees_nothing_of_the_last(pool, tmp_path):
+    dirty = _notebook(
+        tmp_path / "dirty.ipynb",
+        "secret = 42\nimport os, pandas as pd, matplotlib as mpl, matplotlib.pyplot as plt, warnings",
+        "pd.set_option('display.max_rows', 3)\nmpl.rcParams['lines.linewidth'] = 9\n"
+        "warnings.simplefilter('error')\nfig = plt.figure()\nos.chdir('/')",
+    )
+    clean = _notebook(
+        tmp_path / "clean.ipynb",
+        "import os, warnings, pandas as pd, matplotlib as mpl, matplotlib.pyplot as plt\n"
+        "assert 'secret' not in globals(), 'a variable leaked'\n"
+        "assert pd.get_option('display.max_rows') == 60\n"
+        "assert mpl.rcParams['lines.linewidth'] != 9\n"
+        "assert not plt.get_fignums()\n"
+        f"assert os.getcwd() == {str(tmp_path)!r}\n"
+        "assert not any(f[0] == 'error' and f[2] is Warning for f in warnings.filters)",
+    )
+    _run(pool, dirty, tmp_path / "o1.ipynb", tmp_path)
+    out = _run(pool, clean, tmp_path / "o2.ipynb", tmp_path)
+    assert pool.started == 1, "the kernel was reused"
+    assert [c.execution_count for c in out.cells] == [1], "the count restarts with each report"
+
+
+def test_a_failing_cell_does_not_spoil_the_kernel_and_uses_are_bounded(pool, tmp_path):
+    bad = _notebook(tmp_path / "bad.ipynb", "x = 1", "raise ValueError('boom')")
+    good = _notebook(tmp_path / "good.ipynb", "assert 'x' not in globals()\ny = 2")
+    with pytest.raises(pm.PapermillExecutionError):
+        _run(pool, bad, tmp_path / "o1.ipynb", tmp_path)
+    _run(pool, good, tmp_path / "o2.ipynb", tmp_path)
+    _run(pool, good, tmp_path / "o3.ipynb", tmp_path)
+    assert pool.started == 1
+    _run(pool, good, tmp_path / "o4.ipynb", tmp_path)  # max_uses=3: a new kernel
+    assert pool.started == 2
+
+
+def test_a_dead_kernel_is_replaced(pool, tmp_path):
+    nb = _notebook(tmp_path / "n.ipynb", "z = 1")
+    _run(pool, nb, tmp_path / "o1.ipynb", tmp_path)
+    from jupyter_core.utils import run_sync
+
+    run_sync(pool._km.shutdown_kernel)(now=True)
+    _run(pool, nb, tmp_path / "o2.ipynb", tmp_path)
+    assert pool.started == 2
+
+
+def test_a_reused_kernel_writes_the_same_report_as_a_fresh_one(tmp_path, monkeypatch):
+    """store_overview on the sample store: figures and tables equal with and without reuse."""
+    made = {}
+    for reuse in ("0", "1"):
+        monkeypatch.setenv(runner.REUSE_ENV, reuse)
+        report_dir = tmp_path / f"r{reuse}"
+        for _ in range(2):  # with reuse the second run is on a used kernel
+            job = runner.Job("sample", "store_overview", str(ROOT / "notebooks" / "00_store_overview.ipynb"),
+                             str(report_dir), str(ROOT), {"report_dir": str(report_dir)})
+            assert runner.execute(job).status == "ok"
+        made[reuse] = json.loads((report_dir / "store_overview.json").read_text(encoding="utf-8"))
+    assert runner._POOL is not None and runner._POOL.started >= 1
+    for key in ("headline", "tables", "data_quality", "findings"):
+        assert made["0"][key] == made["1"][key], key
