@@ -30,7 +30,8 @@ def records(folder: Path) -> dict[str, Path]:
 
 
 def differences(a: object, b: object, where: str = "") -> list[str]:
-    """Where ``a`` and ``b`` differ, as JSON paths; IGNORED (top level) and IGNORED_ANYWHERE keys are skipped."""
+    """Where ``a`` and ``b`` differ, as JSON paths; IGNORED (top level) and IGNORED_ANYWHERE
+    keys are skipped."""
     if isinstance(a, dict) and isinstance(b, dict):
         out = []
         for key in sorted(set(a) | set(b)):
@@ -44,7 +45,8 @@ def differences(a: object, b: object, where: str = "") -> list[str]:
     if isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
             return [f"{where}: {len(a)} items before, {len(b)} after"]
-        return [d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in differences(x, y, f"{where}/{i}")]
+        pairs = enumerate(zip(a, b, strict=True))
+        return [d for i, (x, y) in pairs for d in differences(x, y, f"{where}/{i}")]
     return [] if a == b else [f"{where}: {a!r} before, {b!r} after"]
 
 
