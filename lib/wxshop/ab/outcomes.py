@@ -37,8 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wxshop.analysis.overview import paid_mask
-from wxshop.analysis.segments import _timestamps
+from wxshop.analysis.paid import check_days, paid_mask, timestamps
 from wxshop.data.codes import positions
 from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDERED_AT
 from wxshop.errors import DataError, ParamsError
@@ -93,7 +92,7 @@ _COUNT_SUMS = ("orders_sum", "orders_sumsq", "revenue_sum", "revenue_sumsq")
 # =============================================================================== helpers
 
 
-def _require(df: pd.DataFrame | None, columns: Sequence[str], table: str, what: str) -> None:
+def _require_table(df: pd.DataFrame | None, columns: Sequence[str], table: str, what: str) -> None:
     """DataError naming the table, the first missing column and the fix."""
     if df is None:
         raise DataError(
@@ -114,12 +113,6 @@ def _require(df: pd.DataFrame | None, columns: Sequence[str], table: str, what: 
         )
 
 
-def _check_days(name: str, value: int, minimum: int) -> int:
-    if isinstance(value, bool) or int(value) != value or value < minimum:
-        raise ValueError(f"{name} must be a whole number of days ≥ {minimum}, got {value!r}")
-    return int(value)
-
-
 def variant_order(variants: Sequence[str] | pd.Series) -> list[str]:
     """Distinct variant names, ``"control"`` first when present, the rest sorted."""
     names = sorted({str(v) for v in pd.Series(variants).dropna()})
@@ -131,7 +124,7 @@ def variant_order(variants: Sequence[str] | pd.Series) -> list[str]:
 
 def experiment_ids(experiments: pd.DataFrame) -> list[str]:
     """The distinct ``experiment_id`` values of an experiments table, sorted."""
-    _require(experiments, (EXPERIMENT_ID,), "experiments", "experiment_ids")
+    _require_table(experiments, (EXPERIMENT_ID,), "experiments", "experiment_ids")
     return sorted({str(v) for v in experiments[EXPERIMENT_ID].dropna()})
 
 
@@ -252,12 +245,12 @@ def user_outcomes(
         or ``experiment_id`` is not in the table (the message lists the ids that are).
     """
     what = "the A/B test"
-    window_days = _check_days("window_days", window_days, 1)
-    pre_days = _check_days("pre_days", pre_days, 0)
-    _require(experiments, _EXPERIMENT_COLUMNS, "experiments", what)
-    _require(orders, _ORDER_COLUMNS, "orders", what)
+    window_days = check_days("window_days", window_days, 1)
+    pre_days = check_days("pre_days", pre_days, 0)
+    _require_table(experiments, _EXPERIMENT_COLUMNS, "experiments", what)
+    _require_table(orders, _ORDER_COLUMNS, "orders", what)
     if customers is not None:
-        _require(customers, (CUSTOMER_ID,), "customers", what)
+        _require_table(customers, (CUSTOMER_ID,), "customers", what)
 
     rows = experiments.loc[(experiments[EXPERIMENT_ID] == experiment_id).fillna(False).to_numpy(bool)]
     if rows.empty:
@@ -271,7 +264,7 @@ def user_outcomes(
             fix="set experiment_id to one of the ids in the table"
             + (f": {listed}." if known else ", or export the experiment's assignments."),
         )
-    assigned = _timestamps(rows[ASSIGNED_AT])
+    assigned = timestamps(rows[ASSIGNED_AT])
     for col, values in ((CUSTOMER_ID, rows[CUSTOMER_ID]), (VARIANT, rows[VARIANT]), (ASSIGNED_AT, assigned)):
         blank = int(values.isna().sum())
         if blank:
@@ -301,7 +294,7 @@ def user_outcomes(
     n = len(ids)
 
     # Orders of the users only, each tagged with its user's position.
-    ordered = _timestamps(orders[ORDERED_AT])
+    ordered = timestamps(orders[ORDERED_AT])
     data_end = ordered.max() if len(ordered) else pd.NaT
     code = positions(orders[CUSTOMER_ID], ids)
     t = ordered.to_numpy()
@@ -456,7 +449,7 @@ def daily_counts(users: pd.DataFrame) -> pd.DataFrame:
     (assigned that day), users and conversions (cumulative counts), and when ``users`` has
     them, orders_sum, orders_sumsq, revenue_sum (CNY), revenue_sumsq (CNY²), cumulative.
     """
-    _require(users, (VARIANT, ASSIGNED_AT, CONVERTED), "users", "daily_counts")
+    _require_table(users, (VARIANT, ASSIGNED_AT, CONVERTED), "users", "daily_counts")
     sums = [
         c
         for c, src in zip(_COUNT_SUMS, (ORDERS, ORDERS, REVENUE, REVENUE), strict=True)
@@ -469,7 +462,7 @@ def daily_counts(users: pd.DataFrame) -> pd.DataFrame:
         empty |= {c: pd.Series(dtype="float64") for c in sums}
         return pd.DataFrame(empty)[cols]
 
-    date = _timestamps(users[ASSIGNED_AT]).dt.normalize()
+    date = timestamps(users[ASSIGNED_AT]).dt.normalize()
     first = date.min()
     day = ((date - first) // pd.Timedelta(days=1)).to_numpy(np.int64)
     parts: dict[str, np.ndarray] = {
@@ -509,14 +502,14 @@ def read_user_outcomes(path: str | Path) -> pd.DataFrame:
     the CUPED covariate); other columns are kept. Raises :class:`DataError` naming the file
     and column when a required column is missing or a value is not a number.
     """
-    from wxshop.data.load import _read
+    from wxshop.data.load import read_source
 
     path = Path(path)
     label = path.name
     if not path.is_file():
         raise DataError(f"{label}: file not found ({path}).", file=label,
                         fix="set outcomes_file to a CSV/XLSX/Parquet file with one row per user.")
-    frame = _read(path, label).frame
+    frame = read_source(path, label).frame
     frame.columns = [str(c).strip() for c in frame.columns]
     if VARIANT not in frame.columns:
         raise DataError(f"{label}: required column 'variant' is missing (headers found: "

@@ -52,6 +52,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import optimize, stats
 
+from wxshop.analysis.paid import require_columns
+
 __all__ = [
     "AOV",
     "CONVERSION",
@@ -136,12 +138,6 @@ REASONS = (
 )
 
 SRM_THRESHOLD = 0.001  # p-value below which the split is called a sample-ratio mismatch
-
-
-def _require(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise KeyError(f"{what} needs column(s) {', '.join(missing)}")
 
 
 def _out(x: Any) -> Any:
@@ -307,7 +303,7 @@ def arm_stats_from_users(
     """
     what = "arm_stats_from_users"
     cols = [c for c in (arm_col, revenue_col, orders_col, converted_col, covariate_col) if c]
-    _require(users, cols, what)
+    require_columns(users, cols, what)
     arm = users[arm_col]
     if arm.isna().any():
         raise ValueError(f"{what}: {int(arm.isna().sum())} user(s) have no {arm_col}")

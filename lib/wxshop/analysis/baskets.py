@@ -28,8 +28,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from wxshop.analysis.overview import UNKNOWN, _require, paid_mask
-from wxshop.analysis.segments import DateLike, _end_day, _timestamps
+from wxshop.analysis.paid import UNKNOWN, DateLike, paid_mask, period_end_day, require_columns, timestamps
 from wxshop.data.codes import distinct, known_rows, sorted_codes
 from wxshop.data.schema import CAMPAIGN_ID, DISCOUNT, ORDER_ID, ORDERED_AT, QUANTITY, SKU_ID, UNIT_PRICE
 
@@ -64,7 +63,7 @@ def _check_level(level: str, products: pd.DataFrame | None, what: str) -> str:
     if level not in _KEY:
         raise ValueError(f"level must be 'sku' or 'category', got {level!r}")
     if products is not None:
-        _require(products, (SKU_ID, "category") if level == "category" else (SKU_ID,), what)
+        require_columns(products, (SKU_ID, "category") if level == "category" else (SKU_ID,), what)
     elif level == "category":
         raise ValueError(f"{what}: level='category' needs the products table")
     return _KEY[level]
@@ -86,9 +85,9 @@ def _order_frame(
     (has a campaign_id)."""
     keep = paid_mask(orders).to_numpy(bool) & orders[ORDER_ID].notna().to_numpy(bool)
     if period_end is not None and not (isinstance(period_end, str) and not period_end.strip()):
-        _require(orders, (ORDERED_AT,), "period_end")
-        end = np.datetime64(_end_day(period_end) + 1, "D")  # up to the END of that day
-        keep &= (_timestamps(orders[ORDERED_AT]) < end).to_numpy(bool)
+        require_columns(orders, (ORDERED_AT,), "period_end")
+        end = np.datetime64(period_end_day(period_end) + 1, "D")  # up to the END of that day
+        keep &= (timestamps(orders[ORDERED_AT]) < end).to_numpy(bool)
     cols: dict[str, object] = {
         ORDER_ID: orders[ORDER_ID].array,
         "oid": np.arange(len(orders), dtype=np.int64),
@@ -236,8 +235,8 @@ def bundle_pairs(
     min_orders, before ``top``).
     """
     what = "bundle_pairs"
-    _require(orders, (ORDER_ID,), what)
-    _require(order_items, (ORDER_ID, SKU_ID), what)
+    require_columns(orders, (ORDER_ID,), what)
+    require_columns(order_items, (ORDER_ID, SKU_ID), what)
     key = _check_level(level, products, what)
     min_orders = _check_count("min_orders", min_orders, 1)
     top = _check_count("top", top, 1)
@@ -429,8 +428,8 @@ def discount_depth(
     column, and then the discount figures are 0, not measured).
     """
     what = "discount_depth"
-    _require(orders, (ORDER_ID,), what)
-    _require(order_items, (ORDER_ID, SKU_ID, QUANTITY, UNIT_PRICE), what)
+    require_columns(orders, (ORDER_ID,), what)
+    require_columns(order_items, (ORDER_ID, SKU_ID, QUANTITY, UNIT_PRICE), what)
     key = _check_level(level, products, what)
     frame = _order_frame(orders, period_end, discount=True)
     coded = (_coded_lines(frame, order_items, orders[ORDER_ID], missing_item=UNKNOWN_CATEGORY)
@@ -542,8 +541,8 @@ def discount_vs_repurchase(
     """
     what = "discount_vs_repurchase"
     key = SKU_ID if SKU_ID in depth.columns else "category"
-    _require(depth, (key, "avg_discount_depth"), what)
-    _require(repurchase, (key, REPURCHASE_RATE), what)
+    require_columns(depth, (key, "avg_discount_depth"), what)
+    require_columns(repurchase, (key, REPURCHASE_RATE), what)
     if not 0 <= threshold <= 1:
         raise ValueError(f"threshold must be a share between 0 and 1, got {threshold!r}")
     if repurchase[key].duplicated().any():

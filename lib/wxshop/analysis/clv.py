@@ -49,7 +49,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import optimize, special
 
-from wxshop.analysis.overview import paid_mask
+from wxshop.analysis.paid import paid_mask, require_columns
 from wxshop.data.codes import codes_of, distinct, positions
 from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDERED_AT
 
@@ -89,12 +89,6 @@ STORE_MODEL: PurchaseModel = "mbgnbd"
 _LOG_BOUND = 12.0  # search box for log-parameters (after rescaling): e^±12
 _KKT_TOL = 1e-5  # largest gradient of the mean log-likelihood accepted as a maximum
 _MAX_LOG_SE = 5.0  # a log-parameter with a larger standard error is not pinned down
-
-
-def _require(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise KeyError(f"{what} needs column(s) {', '.join(missing)}")
 
 
 # =========================================================================== summary
@@ -160,7 +154,7 @@ def purchase_summary(
 
     ``unit_days`` = 1 measures time in days, 7 in weeks.
     """
-    _require(orders, (CUSTOMER_ID, ORDERED_AT, AMOUNT), "purchase_summary")
+    require_columns(orders, (CUSTOMER_ID, ORDERED_AT, AMOUNT), "purchase_summary")
     if not unit_days > 0:
         raise ValueError(f"unit_days must be positive, got {unit_days}")
     end = _day_number(period_end)
@@ -938,7 +932,7 @@ def holdout_check(
     ``model``: ``"mbgnbd"`` (default, :data:`STORE_MODEL`) or ``"bgnbd"``. Seasonal peaks
     or campaigns inside the holdout make it a check of those as much as of the model.
     """
-    _require(orders, (CUSTOMER_ID, ORDERED_AT, AMOUNT), "holdout_check")
+    require_columns(orders, (CUSTOMER_ID, ORDERED_AT, AMOUNT), "holdout_check")
     if holdout_days <= 0:
         raise ValueError(f"holdout_days must be positive, got {holdout_days}")
     if max_frequency < 1:

@@ -20,15 +20,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from wxshop.analysis.overview import _require
-from wxshop.analysis.segments import DateLike, _Paid, _paid
+from wxshop.analysis.paid import DateLike, PaidOrders, paid_orders, require_columns
 
 __all__ = ["cohort_retention", "repeat_curves", "retention_matrix"]
 
 RepeatBasis = Literal["day", "order"]
 
 
-def _months(p: _Paid) -> tuple[np.ndarray, np.ndarray, int, bool]:
+def _months(p: PaidOrders) -> tuple[np.ndarray, np.ndarray, int, bool]:
     """Month number per order, cohort month per customer, month of period_end, and
     whether that month is complete."""
     month = p.at.astype("datetime64[M]").astype(np.int64)
@@ -93,7 +92,7 @@ def cohort_retention(
     no buyers are present with active 0.
     """
     months_max = _check_months(max_months)
-    p = _paid(orders, period_end, "cohort_retention")
+    p = paid_orders(orders, period_end, "cohort_retention")
     month, cohort, end_month, complete = _months(p)
     k = month - cohort[p.code]
     keep = k <= months_max
@@ -124,7 +123,7 @@ def retention_matrix(long: pd.DataFrame, value: str = "retention") -> pd.DataFra
     Index ``cohort`` (sorted), columns ``months_since`` (0, 1, …); NaN where a cell was not
     observable by period_end.
     """
-    _require(long, ("cohort", "months_since", value), "retention_matrix")
+    require_columns(long, ("cohort", "months_since", value), "retention_matrix")
     wide = long.pivot(index="cohort", columns="months_since", values=value)
     return wide.sort_index().sort_index(axis=1)
 
@@ -157,7 +156,7 @@ def repeat_curves(
     months_max = _check_months(max_months)
     if basis not in ("day", "order"):
         raise ValueError(f"basis must be 'day' or 'order', got {basis!r}")
-    p = _paid(orders, period_end, "repeat_curves")
+    p = paid_orders(orders, period_end, "repeat_curves")
     _, cohort, end_month, complete = _months(p)
     if basis == "day":
         code, day = p.purchase_days()

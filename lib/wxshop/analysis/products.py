@@ -36,8 +36,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from wxshop.analysis.overview import UNKNOWN, _require, paid_mask
-from wxshop.analysis.segments import DateLike, _end_day, _timestamps
+from wxshop.analysis.paid import UNKNOWN, DateLike, paid_mask, period_end_day, require_columns, timestamps
 from wxshop.data.codes import codes_of, known_rows, positions, sorted_codes
 from wxshop.data.schema import CUSTOMER_ID, ORDER_ID, ORDERED_AT, QUANTITY, SKU_ID, UNIT_PRICE
 
@@ -121,7 +120,7 @@ def _check_share(name: str, value: float, closed_low: bool = True) -> float:
 
 def _days(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Day number (days since 1970-01-01) per row and a mask of valid timestamps."""
-    at = _timestamps(values)
+    at = timestamps(values)
     ok = at.notna().to_numpy(bool)
     day = at.to_numpy().astype("datetime64[D]").astype(np.int64)
     return day, ok
@@ -224,7 +223,7 @@ def _events(lines: pd.DataFrame, level: str, end_day: int | None, what: str) -> 
 
 def _compute_events(lines: pd.DataFrame, level: str, end_day: int | None, what: str) -> _Events:
     _check_level(level)
-    _require(lines, (CUSTOMER_ID, ORDERED_AT, *_key_columns(level)), what)
+    require_columns(lines, (CUSTOMER_ID, ORDERED_AT, *_key_columns(level)), what)
     groups = _groups(lines, level)
     cust, cust_ids = pd.factorize(lines[CUSTOMER_ID], sort=True)  # events sorted by customer_id
     day, ok = _days(lines[ORDERED_AT])
@@ -359,7 +358,7 @@ def _naive_median(curve: _Curve, n_groups: int) -> np.ndarray:
 
 
 def _km(lines: pd.DataFrame, period_end: DateLike, level: str, what: str) -> tuple[_Events, _Curve]:
-    end_day = _end_day(period_end)
+    end_day = period_end_day(period_end)
     ev = _events(lines, level, end_day, what)
     nxt = np.append(ev.day[1:], 0)
     duration = np.where(ev.last, end_day - ev.day, nxt - ev.day)
@@ -406,11 +405,11 @@ def item_lines(
     NaN cost. order_id, customer_id, sku_id, name and category are ``category`` dtype (the
     later functions reuse their codes; compare with plain strings as usual).
     """
-    _require(orders, (ORDER_ID, CUSTOMER_ID, ORDERED_AT), "item_lines")
-    _require(order_items, (ORDER_ID, SKU_ID, QUANTITY, UNIT_PRICE), "item_lines")
-    _require(products, (SKU_ID, NAME, CATEGORY), "item_lines")
-    end_day = _end_day(period_end)
-    at = _timestamps(orders[ORDERED_AT])
+    require_columns(orders, (ORDER_ID, CUSTOMER_ID, ORDERED_AT), "item_lines")
+    require_columns(order_items, (ORDER_ID, SKU_ID, QUANTITY, UNIT_PRICE), "item_lines")
+    require_columns(products, (SKU_ID, NAME, CATEGORY), "item_lines")
+    end_day = period_end_day(period_end)
+    at = timestamps(orders[ORDERED_AT])
     keep = (
         paid_mask(orders).to_numpy(bool)
         & (at < np.datetime64(end_day + 1, "D")).to_numpy(bool)
@@ -507,7 +506,7 @@ def product_table(lines: pd.DataFrame, level: Level = "sku") -> pd.DataFrame:
     computed before rounding.
     """
     _check_level(level)
-    _require(lines, (ORDER_ID, CUSTOMER_ID, ORDERED_AT, *_key_columns(level), QUANTITY, UNIT_PRICE),
+    require_columns(lines, (ORDER_ID, CUSTOMER_ID, ORDERED_AT, *_key_columns(level), QUANTITY, UNIT_PRICE),
              "product_table")
     ev = _events(lines, level, None, "product_table")
     g = ev.groups
@@ -579,7 +578,7 @@ def purchase_events(lines: pd.DataFrame, period_end: DateLike, level: Level = "c
     duration_days (int: days to the customer's next purchase day of the item, or, for the
     last purchase, days to ``period_end``), repurchased (bool: False = censored).
     """
-    end_day = _end_day(period_end)
+    end_day = period_end_day(period_end)
     ev = _events(lines, level, end_day, "purchase_events")
     key = SKU_ID if level == "sku" else CATEGORY
     nxt = np.append(ev.day[1:], 0)
@@ -726,7 +725,7 @@ def reminder_days(
     :data:`REMINDER_REASONS`), repurchases (int, observed), eventual_share (0–1),
     target_share (share × eventual_share, 0–1 of all purchases).
     """
-    _require(curves, (GROUP, "day", "survival", "repurchases"), "reminder_days")
+    require_columns(curves, (GROUP, "day", "survival", "repurchases"), "reminder_days")
     share = _check_share("share", share, closed_low=False)
     if isinstance(min_day, bool) or int(min_day) != min_day or min_day < 0:
         raise ValueError(f"min_day must be a whole number of days ≥ 0, got {min_day!r}")
@@ -805,7 +804,7 @@ class RoleThresholds:
         return asdict(self)
 
 
-def _num(x: float) -> str:
+def rule_number(x: float) -> str:
     """Threshold as text for rule codes: 0.3 → "0.30", 30.0 → "30", 0.125 → "0.125"."""
     if float(x).is_integer():
         return str(int(x))
@@ -819,12 +818,12 @@ def _cycle(table: pd.DataFrame, cycles: pd.DataFrame | None, what: str) -> tuple
     n = len(table)
     if cycles is None:
         return np.full(n, np.nan), np.full(n, "none", dtype=object)
-    _require(cycles, ("km_median_days", "naive_median_days"), what)
+    require_columns(cycles, ("km_median_days", "naive_median_days"), what)
     if SKU_ID in cycles.columns and SKU_ID not in table.columns:
         raise ValueError(f"{what}: cycles are per SKU but the table has no sku_id; pass category cycles")
     key = SKU_ID if SKU_ID in cycles.columns else CATEGORY
-    _require(cycles, (key,), what)
-    _require(table, (key,), what)
+    require_columns(cycles, (key,), what)
+    require_columns(table, (key,), what)
     c = cycles.drop_duplicates(key).set_index(key)
     km = table[key].map(c["km_median_days"]).to_numpy(np.float64)
     naive = table[key].map(c["naive_median_days"]).to_numpy(np.float64)
@@ -877,7 +876,7 @@ def assign_roles(
     ``"repeat:cycle<=30&rate>=0.30"``, ``"traffic:margin<0.45&buyers_top20pct"``,
     ``"profit:margin>=0.60"``, ``"tail:no_rule"``, ``"tail:margin_unknown"``).
     """
-    _require(table, ("buyers", "gross_margin", "repurchase_rate"), "assign_roles")
+    require_columns(table, ("buyers", "gross_margin", "repurchase_rate"), "assign_roles")
     if thresholds is None:
         th = RoleThresholds()
     elif isinstance(thresholds, RoleThresholds):
@@ -897,10 +896,11 @@ def assign_roles(
         is_traffic = known & (margin < th.low_margin) & many
         is_profit = known & (margin >= th.high_margin)
     rules = {
-        "repeat": f"repeat:cycle<={_num(th.short_cycle_days)}&rate>={_num(th.high_repurchase_rate)}",
-        "traffic": f"traffic:margin<{_num(th.low_margin)}"
-        f"&buyers_top{_num(round(100 * th.top_buyers_share, 6))}pct",
-        "profit": f"profit:margin>={_num(th.high_margin)}",
+        "repeat": f"repeat:cycle<={rule_number(th.short_cycle_days)}"
+        f"&rate>={rule_number(th.high_repurchase_rate)}",
+        "traffic": f"traffic:margin<{rule_number(th.low_margin)}"
+        f"&buyers_top{rule_number(round(100 * th.top_buyers_share, 6))}pct",
+        "profit": f"profit:margin>={rule_number(th.high_margin)}",
     }
     tail = np.where(known, "tail:no_rule", "tail:margin_unknown")
     role = np.select([is_repeat, is_traffic, is_profit], ["repeat", "traffic", "profit"], "tail")
@@ -944,7 +944,7 @@ def abc_classes(table: pd.DataFrame, value: str = "gmv", a: float = 0.8, b: floa
     ``table`` sorted with: rank (int, 1 = largest), share (0–1), cum_share (0–1),
     abc_class (code in :data:`ABC_CLASSES`).
     """
-    _require(table, (value,), "abc_classes")
+    require_columns(table, (value,), "abc_classes")
     a = _check_share("a", a, closed_low=False)
     b = _check_share("b", b, closed_low=False)
     if a > b:
@@ -980,7 +980,7 @@ def abc_summary(classes: pd.DataFrame, value: str = "gmv") -> pd.DataFrame:
     abc_class, items (int), item_share (0–1), value (sum of ``value``, CNY), value_share
     (share of the total of the positive values, 0–1; NaN for ``unknown``).
     """
-    _require(classes, ("abc_class", value), "abc_summary")
+    require_columns(classes, ("abc_class", value), "abc_summary")
     cls = classes["abc_class"].astype("str")
     v = pd.to_numeric(classes[value])
     items = cls.value_counts().reindex(list(ABC_CLASSES), fill_value=0).astype(np.int64)
@@ -1092,7 +1092,7 @@ def channel_fit(
     ``"none"``), scenes (scene codes joined by ``"+"``, e.g. ``"group_buying+
     moments_showcase"``; empty when no rule matched), primary_scene (the first scene).
     """
-    _require(table, (CATEGORY, "gross_margin"), "channel_fit")
+    require_columns(table, (CATEGORY, "gross_margin"), "channel_fit")
     checked = _check_rules(rules)
     n = len(table)
     cycle_days, source = _cycle(table, cycles, "channel_fit")

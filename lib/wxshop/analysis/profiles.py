@@ -13,8 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from wxshop.analysis.overview import _require
-from wxshop.analysis.segments import DateLike, _check_days, _paid
+from wxshop.analysis.paid import DateLike, check_days, paid_orders, require_columns
 from wxshop.data.codes import positions
 from wxshop.data.schema import CUSTOMER_ID
 
@@ -75,7 +74,7 @@ def age_band(birth_year: pd.Series | Sequence[float] | np.ndarray, reference_yea
 def _window_start(end_day: int, period_days: int | None) -> int | None:
     if period_days is None:
         return None
-    return end_day - _check_days("period_days", period_days) + 1
+    return end_day - check_days("period_days", period_days) + 1
 
 
 def _shares(values: np.ndarray) -> np.ndarray:
@@ -140,8 +139,8 @@ def profile_tables(
     if dimensions is None:
         dimensions = [d for d in PROFILE_DIMENSIONS if _source(d) in customers.columns]
     sources = list(dict.fromkeys(_source(d) for d in dimensions))
-    _require(customers, (CUSTOMER_ID, *sources), f"profile_table({', '.join(dimensions)})")
-    p = _paid(orders, period_end, "profile_table", amount=True)
+    require_columns(customers, (CUSTOMER_ID, *sources), f"profile_table({', '.join(dimensions)})")
+    p = paid_orders(orders, period_end, "profile_table", amount=True)
     start = _window_start(p.end_day, period_days)
     code, amount = p.code, p.amount
     if start is not None:
@@ -229,8 +228,8 @@ def spend_tiers(
     """
     if len(bands) != 2 or not 0 < float(bands[0]) < float(bands[1]):
         raise ValueError(f"bands must be two increasing positive edges (lo, hi), got {bands!r}")
-    days = _check_days("period_days", period_days)
-    p = _paid(orders, period_end, "spend_tiers", amount=True)
+    days = check_days("period_days", period_days)
+    p = paid_orders(orders, period_end, "spend_tiers", amount=True)
     keep = p.day >= p.end_day - days + 1
     n_orders = np.bincount(p.code[keep], minlength=p.n)
     gmv = np.bincount(p.code[keep], weights=p.amount[keep], minlength=p.n)[n_orders > 0]

@@ -23,15 +23,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from wxshop.analysis.overview import _require, paid_mask
-from wxshop.data.codes import codes_of
-from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDERED_AT
+from wxshop.analysis.paid import DateLike, PaidOrders, check_days, iso_day, paid_orders, require_columns
+from wxshop.data.schema import CUSTOMER_ID
 
 __all__ = [
     "DEFAULT_ACTIVE_DAYS",
@@ -57,110 +55,6 @@ __all__ = [
     "stage_thresholds",
 ]
 
-DateLike = str | date | pd.Timestamp
-
-# =============================================================================== helpers
-
-
-def _end_day(period_end: DateLike) -> int:
-    """``period_end`` as a day number (days since 1970-01-01)."""
-    if period_end is None or (isinstance(period_end, str) and not period_end.strip()):
-        raise ValueError("period_end is required (a day such as '2026-10-31')")
-    ts = pd.Timestamp(period_end)
-    if ts is pd.NaT:
-        raise ValueError(f"period_end is not a date: {period_end!r}")
-    return int(np.datetime64(ts.date(), "D").astype(np.int64))
-
-
-def _iso(day: int) -> str:
-    return str(np.datetime64(int(day), "D"))
-
-
-def _timestamps(values: pd.Series) -> pd.Series:
-    """Naive datetimes (wall-clock time kept when the column is time-zone aware)."""
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return values.dt.tz_localize(None)
-    if not pd.api.types.is_datetime64_dtype(values.dtype):
-        return pd.to_datetime(values, errors="coerce", format="mixed")
-    return values
-
-
-@dataclass(frozen=True)
-class _Paid:
-    """Paid orders up to the end of ``end_day``, one array entry per order."""
-
-    ids: pd.Index  # customer_id of each code, sorted
-    code: np.ndarray  # int64 customer code per order, 0 .. len(ids) - 1
-    day: np.ndarray  # int64 day number per order
-    at: np.ndarray  # datetime64 per order
-    amount: np.ndarray  # float64 CNY per order (zeros when not asked for)
-    end_day: int
-
-    @property
-    def n(self) -> int:
-        return len(self.ids)
-
-    def first_last_day(self, upto: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Per-customer first and last purchase day (orders up to day ``upto``); -1 = none."""
-        day, code = self.day, self.code
-        if upto is not None:
-            keep = day <= upto
-            day, code = day[keep], code[keep]
-        big = np.iinfo(np.int64).max
-        first = np.full(self.n, big, np.int64)
-        last = np.full(self.n, np.iinfo(np.int64).min, np.int64)
-        np.minimum.at(first, code, day)
-        np.maximum.at(last, code, day)
-        none = first == big
-        first[none] = -1
-        last[none] = -1
-        return first, last
-
-    def purchase_days(self) -> tuple[np.ndarray, np.ndarray]:
-        """Distinct (customer code, day) pairs sorted by customer then day."""
-        if self.code.size == 0:
-            return self.code, self.day
-        lo = int(self.day.min())
-        span = int(self.day.max()) - lo + 1
-        key = np.sort(self.code * span + (self.day - lo))
-        key = key[np.concatenate([[True], np.diff(key) != 0])]
-        return key // span, key % span + lo
-
-
-def _paid(
-    orders: pd.DataFrame, period_end: DateLike, what: str, amount: bool = False
-) -> _Paid:
-    """Paid orders up to the end of ``period_end`` with factorised customer ids."""
-    cols = (CUSTOMER_ID, ORDERED_AT, AMOUNT) if amount else (CUSTOMER_ID, ORDERED_AT)
-    _require(orders, cols, what)
-    end_day = _end_day(period_end)
-    at = _timestamps(orders[ORDERED_AT])
-    end = np.datetime64(end_day + 1, "D")
-    keep = paid_mask(orders).to_numpy(bool) & (at < end).to_numpy(bool)
-    keep &= orders[CUSTOMER_ID].notna().to_numpy(bool)
-    code, ids = codes_of(orders[CUSTOMER_ID], keep)
-    at_np = at.to_numpy()[keep]
-    money = (
-        pd.to_numeric(orders[AMOUNT][keep]).fillna(0.0).to_numpy(np.float64)
-        if amount
-        else np.zeros(code.size)
-    )
-    return _Paid(
-        ids=pd.Index(ids, name=CUSTOMER_ID),
-        code=code,
-        day=at_np.astype("datetime64[D]").astype(np.int64),
-        at=at_np,
-        amount=money,
-        end_day=end_day,
-    )
-
-
-def _check_days(name: str, value: int) -> int:
-    if isinstance(value, bool) or int(value) != value or value < 1:
-        raise ValueError(f"{name} must be a whole number of days ≥ 1, got {value!r}")
-    return int(value)
-
-
 def _rate(num: int, den: int) -> float:
     return num / den if den else float("nan")
 
@@ -184,7 +78,7 @@ def rfm_table(orders: pd.DataFrame, period_end: DateLike) -> pd.DataFrame:
     (float, paid GMV in CNY, rounded to the fen); first_purchase, last_purchase
     (timestamps of the first and last paid order).
     """
-    p = _paid(orders, period_end, "rfm_table", amount=True)
+    p = paid_orders(orders, period_end, "rfm_table", amount=True)
     n = p.n
     at = p.at.view(np.int64)
     first = np.full(n, np.iinfo(np.int64).max, np.int64)
@@ -253,7 +147,7 @@ def rfm_scores(
     days`` (cuts ``[30, 60, 90, 180]``: ≤ 30 days → 5, 31–60 → 4, 61–90 → 3, 91–180 → 2,
     > 180 → 1).
     """
-    _require(rfm, tuple(RFM_METRICS.values()), "rfm_scores")
+    require_columns(rfm, tuple(RFM_METRICS.values()), "rfm_scores")
     if isinstance(bins, bool) or int(bins) != bins or bins < 2:
         raise ValueError(f"bins must be a whole number ≥ 2, got {bins!r}")
     cuts = dict(cuts or {})
@@ -335,7 +229,7 @@ def rfm_segments(scored: pd.DataFrame, split: Split = "mean") -> pd.DataFrame:
     ``segment`` is one of :data:`SEGMENTS`: important_* when M is high, general_* when M is
     low; *_value R↑F↑, *_develop R↑F↓, *_keep R↓F↑, *_retain R↓F↓.
     """
-    _require(scored, ("r_score", "f_score", "m_score"), "rfm_segments")
+    require_columns(scored, ("r_score", "f_score", "m_score"), "rfm_segments")
     out = scored.copy()
     flags = []
     for letter in "rfm":
@@ -371,7 +265,7 @@ def segment_summary(segmented: pd.DataFrame) -> pd.DataFrame:
     (:data:`SEGMENT_ACTIONS`). An empty segment has zero customers, gmv and shares and NaN
     averages; shares are NaN when there are no customers at all.
     """
-    _require(segmented, ("segment", "recency_days", "frequency", "monetary"), "segment_summary")
+    require_columns(segmented, ("segment", "recency_days", "frequency", "monetary"), "segment_summary")
     seg = segmented["segment"].astype("str")
     bad = set(seg.unique()) - set(SEGMENTS)
     if bad:
@@ -428,7 +322,7 @@ def interpurchase_intervals(orders: pd.DataFrame, period_end: DateLike) -> pd.Da
     (int, days since the previous purchase day). Sorted by customer_id, purchase_day;
     customers with one purchase day have no rows.
     """
-    p = _paid(orders, period_end, "interpurchase_intervals")
+    p = paid_orders(orders, period_end, "interpurchase_intervals")
     code, day, gaps = _intervals(p)
     return pd.DataFrame(
         {
@@ -439,7 +333,7 @@ def interpurchase_intervals(orders: pd.DataFrame, period_end: DateLike) -> pd.Da
     ).reset_index(drop=True)
 
 
-def _intervals(p: _Paid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _intervals(p: PaidOrders) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Customer code, later purchase day and gap in days of every interpurchase interval."""
     code, day = p.purchase_days()
     repeat = np.zeros(code.size, bool)
@@ -507,12 +401,12 @@ def stage_thresholds(
     are missing), so the percentiles lean short; dormant customers may still come back.
     Raises ValueError when dormant_days < active_days.
     """
-    p = _paid(orders, period_end, "stage_thresholds")
+    p = paid_orders(orders, period_end, "stage_thresholds")
     return _thresholds(p, active_pct, dormant_pct, active_days, dormant_days, new_days)
 
 
 def _thresholds(
-    p: _Paid,
+    p: PaidOrders,
     active_pct: float = 0.8,
     dormant_pct: float = 0.95,
     active_days: int | None = None,
@@ -536,7 +430,7 @@ def _thresholds(
         nonlocal fallback
         if given is not None:
             overridden.append(name)
-            return _check_days(name, given), False
+            return check_days(name, given), False
         if n:
             return max(1, math.ceil(raw - 1e-9)), True
         fallback = True
@@ -546,7 +440,7 @@ def _thresholds(
     d_days, d_data = pick("dormant_days", dormant_days, p_dormant, DEFAULT_DORMANT_DAYS)
     if new_days is not None:
         overridden.append("new_days")
-        nw_days = _check_days("new_days", new_days)
+        nw_days = check_days("new_days", new_days)
     else:
         nw_days = min(MAX_NEW_DAYS, a_days)
     if d_days < a_days:
@@ -589,7 +483,7 @@ def lifecycle_stages(
     customer_id, stage (code in :data:`STAGES`), days_since_first, days_since_last (int,
     days). Sorted by customer_id.
     """
-    p = _paid(orders, period_end, "lifecycle_stages")
+    p = paid_orders(orders, period_end, "lifecycle_stages")
     th = thresholds if thresholds is not None else _thresholds(p)
     first, last = p.first_last_day()
     stage = _stage_codes(first, last, p.end_day, th)
@@ -617,7 +511,7 @@ def stage_summary(stages: pd.DataFrame) -> pd.DataFrame:
     contact within this many days, :data:`STAGE_CADENCE`; missing for dormant), action
     (:data:`STAGE_ACTIONS`).
     """
-    _require(stages, ("stage", "days_since_last"), "stage_summary")
+    require_columns(stages, ("stage", "days_since_last"), "stage_summary")
     stage = stages["stage"].astype("str")
     bad = set(stage.unique()) - set(STAGES)
     if bad:
@@ -658,8 +552,8 @@ def stage_migration(
     Row sums give the stage sizes at the start (plus newcomers), column sums those at the
     end.
     """
-    days = _check_days("period_days", period_days)
-    p = _paid(orders, period_end, "stage_migration")
+    days = check_days("period_days", period_days)
+    p = paid_orders(orders, period_end, "stage_migration")
     th = thresholds if thresholds is not None else _thresholds(p)
     first, last = p.first_last_day()
     to = _stage_codes(first, last, p.end_day, th)
@@ -694,12 +588,12 @@ def repurchase_rates(
     previous period), returned (of those, buyers in this period), return_rate (回购率 =
     returned / prev_buyers, 0–1). Rates are NaN with an empty denominator.
     """
-    days = _check_days("period_days", period_days)
-    p = _paid(orders, period_end, "repurchase_rates")
+    days = check_days("period_days", period_days)
+    p = paid_orders(orders, period_end, "repurchase_rates")
     return _repurchase(p, days)
 
 
-def _repurchase(p: _Paid, days: int) -> dict[str, Any]:
+def _repurchase(p: PaidOrders, days: int) -> dict[str, Any]:
     start = p.end_day - days + 1
     prev_start = start - days
     now = p.day >= start
@@ -711,10 +605,10 @@ def _repurchase(p: _Paid, days: int) -> dict[str, Any]:
     prev_buyers = int(before.sum())
     returned = int((before & (per > 0)).sum())
     return {
-        "period_start": _iso(start),
-        "period_end": _iso(p.end_day),
-        "prev_start": _iso(prev_start),
-        "prev_end": _iso(start - 1),
+        "period_start": iso_day(start),
+        "period_end": iso_day(p.end_day),
+        "prev_start": iso_day(prev_start),
+        "prev_end": iso_day(start - 1),
         "buyers": buyers,
         "repeat_buyers": repeat,
         "repurchase_rate": _rate(repeat, buyers),
@@ -734,8 +628,8 @@ def headline(orders: pd.DataFrame, period_end: DateLike, period_days: int = 90) 
     the period), gmv (CNY), aov (CNY per paid order), frequency (paid orders per active
     customer), plus every field of :func:`repurchase_rates`. Ratios are NaN when empty.
     """
-    days = _check_days("period_days", period_days)
-    p = _paid(orders, period_end, "headline", amount=True)
+    days = check_days("period_days", period_days)
+    p = paid_orders(orders, period_end, "headline", amount=True)
     start = p.end_day - days + 1
     now = p.day >= start
     first, _ = p.first_last_day()

@@ -17,8 +17,7 @@ import numpy as np
 import pandas as pd
 
 from wxshop.analysis import products as pr
-from wxshop.analysis.overview import _require
-from wxshop.analysis.segments import DateLike, _end_day
+from wxshop.analysis.paid import DateLike, period_end_day, require_columns
 from wxshop.data import codes
 from wxshop.data.schema import ORDERED_AT, SKU_ID
 
@@ -79,8 +78,8 @@ def window_lines(lines: pd.DataFrame, period_end: DateLike, days: int) -> pd.Dat
 
     ``days`` ≤ 0 keeps every row up to the end of ``period_end``.
     """
-    _require(lines, (ORDERED_AT,), "window_lines")
-    end = _end_day(period_end) + 1
+    require_columns(lines, (ORDERED_AT,), "window_lines")
+    end = period_end_day(period_end) + 1
     at = pd.to_datetime(lines[ORDERED_AT]).to_numpy("datetime64[ns]")
     keep = at < np.datetime64(end, "D")
     if days > 0:
@@ -188,7 +187,9 @@ def headline(skus: pd.DataFrame) -> dict[str, Any]:
     complete costs, 0–1), a_skus (SKUs in ABC class A by GMV), a_gmv_share (their GMV
     share), repeat_skus, traffic_skus, profit_skus, tail_skus (SKUs per role).
     """
-    _require(skus, ("category", "gmv", "gross_profit", "cost_complete", "abc_class", "role"), "headline")
+    require_columns(
+        skus, ("category", "gmv", "gross_profit", "cost_complete", "abc_class", "role"), "headline"
+    )
     gmv = float(skus["gmv"].sum())
     known = skus["cost_complete"].to_numpy(bool)
     known_gmv = float(skus.loc[known, "gmv"].sum())
@@ -214,7 +215,7 @@ def _rule_text(code: str, tr: Any, th: pr.RoleThresholds) -> str:
     role, _, which = code.partition(":")
     if role == "tail":
         return tr(f"rule.tail_{which}")
-    return tr(f"rule.{role}", cycle=pr._num(th.short_cycle_days), rate=th.high_repurchase_rate,
+    return tr(f"rule.{role}", cycle=pr.rule_number(th.short_cycle_days), rate=th.high_repurchase_rate,
               low=th.low_margin, top=th.top_buyers_share, high=th.high_margin)
 
 

@@ -352,12 +352,15 @@ def _label(path: Path, folder: Path) -> str:
 
 
 @dataclass
-class _Source:
+class Source:
+    """A file as read, before header mapping: its frame and the source line of each row."""
+
     frame: pd.DataFrame  # source headers; text for CSV/XLSX, native types for Parquet
     line: np.ndarray  # source line of each row
 
 
-def _read(path: Path, label: str) -> _Source:
+def read_source(path: Path, label: str) -> Source:
+    """Read a CSV (UTF-8 or GBK), XLSX or Parquet file as it is; ``label`` names it in errors."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return _read_parquet(path, label)
@@ -397,7 +400,7 @@ def _sniff_encoding(path: Path, label: str) -> tuple[str, str]:
     )
 
 
-def _read_csv(path: Path, label: str) -> _Source:
+def _read_csv(path: Path, label: str) -> Source:
     encoding, sep = _sniff_encoding(path, label)
     # The sample decoded, but a later byte may not: fall back from UTF-8 to GB18030.
     tries = [encoding] + (["gb18030"] if encoding == "utf-8-sig" else [])
@@ -446,7 +449,7 @@ def _cell_text(value: object) -> object:
     return str(value)
 
 
-def _read_xlsx(path: Path, label: str) -> _Source:
+def _read_xlsx(path: Path, label: str) -> Source:
     from openpyxl import load_workbook
 
     try:
@@ -493,7 +496,7 @@ def _read_xlsx(path: Path, label: str) -> _Source:
     return _drop_blank_rows(frame, np.asarray(lines, dtype=np.int64))
 
 
-def _read_parquet(path: Path, label: str) -> _Source:
+def _read_parquet(path: Path, label: str) -> Source:
     import pyarrow.parquet as pq
 
     try:
@@ -507,16 +510,16 @@ def _read_parquet(path: Path, label: str) -> _Source:
     # ignore_metadata: a saved pandas index comes back as an ordinary column.
     frame = table.to_pandas(ignore_metadata=True)
     frame = frame.drop(columns=[c for c in frame.columns if str(c).startswith("__index_level_")])
-    return _Source(frame, np.arange(len(frame), dtype=np.int64) + _FIRST_LINE)
+    return Source(frame, np.arange(len(frame), dtype=np.int64) + _FIRST_LINE)
 
 
-def _drop_blank_rows(frame: pd.DataFrame, line: np.ndarray) -> _Source:
+def _drop_blank_rows(frame: pd.DataFrame, line: np.ndarray) -> Source:
     """Rows with every cell empty hold no data; they are not counted as read."""
     blank = frame.isna().all(axis=1).to_numpy()
     if blank.any():
         frame = frame.loc[~blank].reset_index(drop=True)
         line = line[~blank]
-    return _Source(frame, line)
+    return Source(frame, line)
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -807,7 +810,7 @@ def _load_table(
     store: str,
     order_ids: pd.Series | None = None,
 ) -> _Result:
-    source = _read(path, label)
+    source = read_source(path, label)
     raw = source.frame
     headers = [str(h).replace("\ufeff", "").strip() for h in raw.columns]
     names, personal = _header_names(list(raw.columns), spec.name, mapping, label, store)

@@ -1,0 +1,148 @@
+"""Paid-order conventions every analysis shares.
+
+- paid order: ``status == "paid"``, or every order when there is no status column
+  (:func:`paid_mask`); orders with no ``customer_id`` or no ``ordered_at`` are left out;
+- ``period_end`` is a day (``"YYYY-MM-DD"``, ``date`` or ``Timestamp``; a time of day is
+  ignored): paid orders up to the END of that day count, later ones are ignored;
+- days are calendar days: ``days since X = period_end day - day of X`` (0 = on
+  ``period_end``); a "period of N days" is the N days ending on ``period_end``, inclusive;
+  day numbers count days since 1970-01-01;
+- money in CNY; shares 0–1; rates with an empty denominator are NaN;
+- a missing channel or category shows as :data:`UNKNOWN`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from wxshop.data.codes import codes_of
+from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDERED_AT, STATUS
+
+__all__ = [
+    "UNKNOWN", "DateLike", "PaidOrders", "check_days", "period_end_day", "iso_day", "paid_mask",
+    "paid_orders", "require_columns", "timestamps",
+]
+
+UNKNOWN = "—"  # label of a missing channel or category (a SKU not in products)
+
+def require_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    """KeyError naming the ``columns`` that ``what`` needs and ``df`` lacks."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise KeyError(f"{what} needs column(s) {', '.join(missing)}")
+
+
+def paid_mask(orders: pd.DataFrame) -> pd.Series:
+    """True for paid orders (all orders when there is no status column)."""
+    if STATUS not in orders.columns:
+        return pd.Series(True, index=orders.index)
+    return (orders[STATUS] == "paid").fillna(False).astype(bool)
+
+
+DateLike = str | date | pd.Timestamp
+
+def period_end_day(period_end: DateLike) -> int:
+    """``period_end`` as a day number (days since 1970-01-01)."""
+    if period_end is None or (isinstance(period_end, str) and not period_end.strip()):
+        raise ValueError("period_end is required (a day such as '2026-10-31')")
+    ts = pd.Timestamp(period_end)
+    if ts is pd.NaT:
+        raise ValueError(f"period_end is not a date: {period_end!r}")
+    return int(np.datetime64(ts.date(), "D").astype(np.int64))
+
+
+def iso_day(day: int) -> str:
+    """A day number as ``YYYY-MM-DD``."""
+    return str(np.datetime64(int(day), "D"))
+
+
+def timestamps(values: pd.Series) -> pd.Series:
+    """Naive datetimes (wall-clock time kept when the column is time-zone aware)."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_localize(None)
+    if not pd.api.types.is_datetime64_dtype(values.dtype):
+        return pd.to_datetime(values, errors="coerce", format="mixed")
+    return values
+
+
+@dataclass(frozen=True)
+class PaidOrders:
+    """Paid orders up to the end of ``end_day``, one array entry per order."""
+
+    ids: pd.Index  # customer_id of each code, sorted
+    code: np.ndarray  # int64 customer code per order, 0 .. len(ids) - 1
+    day: np.ndarray  # int64 day number per order
+    at: np.ndarray  # datetime64 per order
+    amount: np.ndarray  # float64 CNY per order (zeros when not asked for)
+    end_day: int
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    def first_last_day(self, upto: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Per-customer first and last purchase day (orders up to day ``upto``); -1 = none."""
+        day, code = self.day, self.code
+        if upto is not None:
+            keep = day <= upto
+            day, code = day[keep], code[keep]
+        big = np.iinfo(np.int64).max
+        first = np.full(self.n, big, np.int64)
+        last = np.full(self.n, np.iinfo(np.int64).min, np.int64)
+        np.minimum.at(first, code, day)
+        np.maximum.at(last, code, day)
+        none = first == big
+        first[none] = -1
+        last[none] = -1
+        return first, last
+
+    def purchase_days(self) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct (customer code, day) pairs sorted by customer then day."""
+        if self.code.size == 0:
+            return self.code, self.day
+        lo = int(self.day.min())
+        span = int(self.day.max()) - lo + 1
+        key = np.sort(self.code * span + (self.day - lo))
+        key = key[np.concatenate([[True], np.diff(key) != 0])]
+        return key // span, key % span + lo
+
+
+def paid_orders(
+    orders: pd.DataFrame, period_end: DateLike, what: str, amount: bool = False
+) -> PaidOrders:
+    """Paid orders up to the end of ``period_end`` with factorised customer ids."""
+    cols = (CUSTOMER_ID, ORDERED_AT, AMOUNT) if amount else (CUSTOMER_ID, ORDERED_AT)
+    require_columns(orders, cols, what)
+    last_day = period_end_day(period_end)
+    at = timestamps(orders[ORDERED_AT])
+    end = np.datetime64(last_day + 1, "D")
+    keep = paid_mask(orders).to_numpy(bool) & (at < end).to_numpy(bool)
+    keep &= orders[CUSTOMER_ID].notna().to_numpy(bool)
+    code, ids = codes_of(orders[CUSTOMER_ID], keep)
+    at_np = at.to_numpy()[keep]
+    money = (
+        pd.to_numeric(orders[AMOUNT][keep]).fillna(0.0).to_numpy(np.float64)
+        if amount
+        else np.zeros(code.size)
+    )
+    return PaidOrders(
+        ids=pd.Index(ids, name=CUSTOMER_ID),
+        code=code,
+        day=at_np.astype("datetime64[D]").astype(np.int64),
+        at=at_np,
+        amount=money,
+        end_day=last_day,
+    )
+
+
+def check_days(name: str, value: int, minimum: int = 1) -> int:
+    """``value`` as an int when it is a whole number of days ≥ ``minimum``; ValueError naming
+    ``name`` otherwise."""
+    if isinstance(value, bool) or int(value) != value or value < minimum:
+        raise ValueError(f"{name} must be a whole number of days ≥ {minimum}, got {value!r}")
+    return int(value)
