@@ -1,0 +1,204 @@
+"""Reading one export file as it is, before any header is mapped or value typed.
+
+:func:`read_source` reads a CSV (UTF-8 with or without BOM, UTF-16, GBK/GB18030; comma or
+tab separated), the first sheet of an XLSX workbook, or a Parquet file, and returns a
+:class:`Source`: the frame under the file's own headers (text for CSV and XLSX, the stored
+types for Parquet) and the source line of every row, so a rejected row can be found in
+the file. Rows with every cell empty are dropped and not counted. A file that cannot be
+read raises :class:`~wxshop.errors.DataError` naming the file and the fix.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from wxshop.data.text import TEXT_DTYPE, unique_names
+from wxshop.errors import DataError
+
+_SNIFF_BYTES = 1 << 16
+_FIRST_LINE = 2  # line of the first data row: the header is line 1
+
+
+@dataclass
+class Source:
+    """A file as read, before header mapping: its frame and the source line of each row."""
+
+    frame: pd.DataFrame  # source headers; text for CSV/XLSX, native types for Parquet
+    line: np.ndarray  # source line of each row
+
+
+def read_source(path: Path, label: str) -> Source:
+    """Read a CSV (UTF-8 or GBK), XLSX or Parquet file as it is; ``label`` names it in errors.
+
+    Examples
+    --------
+    >>> from wxshop.paths import sample_data_dir
+    >>> source = read_source(sample_data_dir() / "orders.csv", "orders.csv")
+    >>> print(list(source.frame.columns)[:3], source.line[:3].tolist())
+    ['order_id', 'customer_id', 'ordered_at'] [2, 3, 4]
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return _read_parquet(path, label)
+    if suffix == ".xlsx":
+        return _read_xlsx(path, label)
+    if suffix in (".csv", ".txt", ".tsv"):
+        return _read_csv(path, label)
+    raise DataError(
+        f"{label}: cannot read {suffix or 'files without an extension'}.",
+        file=label,
+        fix="export it as CSV (UTF-8), XLSX or Parquet.",
+    )
+
+
+def _sniff_encoding(path: Path, label: str) -> tuple[str, str]:
+    """Encoding and delimiter from the first bytes: UTF-8 (BOM or not), UTF-16, GB18030."""
+    with open(path, "rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+    if not head.strip():
+        raise DataError(f"{label}: the file is empty.", file=label, fix="export it again.")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]  # Excel's "Unicode text"
+    else:
+        encodings = ["utf-8-sig", "gb18030"]  # gb18030 is a superset of GBK/GB2312
+    for encoding in encodings:
+        try:
+            text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        first = text.lstrip("\ufeff").split("\n", 1)[0]
+        sep = "\t" if "\t" in first and "," not in first else ","
+        return encoding, sep
+    raise DataError(
+        f"{label}: the text is neither UTF-8 nor GBK, so it cannot be read.",
+        file=label,
+        fix="save it again as CSV (UTF-8), or as .xlsx.",
+    )
+
+
+def _read_csv(path: Path, label: str) -> Source:
+    encoding, sep = _sniff_encoding(path, label)
+    # The sample decoded, but a later byte may not: fall back from UTF-8 to GB18030.
+    tries = [encoding] + (["gb18030"] if encoding == "utf-8-sig" else [])
+    for encoding in tries:
+        try:
+            frame = pd.read_csv(
+                path,
+                sep=sep,
+                dtype=str,
+                encoding=encoding,
+                skip_blank_lines=False,  # keep line numbers; blank rows are removed below
+            )
+            break
+        except UnicodeDecodeError:
+            continue
+        except pd.errors.EmptyDataError:
+            raise DataError(
+                f"{label}: the file is empty.", file=label, fix="export it again."
+            ) from None
+        except (pd.errors.ParserError, ValueError) as exc:
+            detail = str(exc).strip().splitlines()[-1]
+            raise DataError(
+                f"{label}: not a readable CSV ({detail}).",
+                file=label,
+                fix="check that fields containing commas are quoted, or export as .xlsx.",
+            ) from None
+    else:
+        raise DataError(
+            f"{label}: the text is neither UTF-8 nor GBK, so it cannot be read.",
+            file=label,
+            fix="save it again as CSV (UTF-8), or as .xlsx.",
+        )
+    return _drop_blank_rows(frame, np.arange(len(frame)) + _FIRST_LINE)
+
+
+def _cell_text(value: object) -> object:
+    """One Excel cell as text, as Excel would show it without formatting."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(path: Path, label: str) -> Source:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise DataError(
+            f"{label}: cannot be opened as an Excel workbook ({type(exc).__name__}).",
+            file=label,
+            fix="open it in Excel or WPS and save it again as .xlsx, or export CSV.",
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # some exporters write wrong sheet dimensions
+        rows, lines, header = [], [], None
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if header is None:
+                if any(v is not None and str(v).strip() for v in values):
+                    header = list(values)
+                continue
+            rows.append([_cell_text(v) for v in values])
+            lines.append(number)
+    except Exception as exc:
+        raise DataError(
+            f"{label}: the first sheet cannot be read ({type(exc).__name__}).",
+            file=label,
+            fix="open it in Excel or WPS and save it again as .xlsx, or export CSV.",
+        ) from None
+    finally:
+        book.close()
+    if header is None:
+        raise DataError(
+            f"{label}: the first sheet is empty.",
+            file=label,
+            fix="put the table on the first sheet with the column names in the top row.",
+        )
+    width = max([len(header), *map(len, rows)])
+    header = header + [None] * (width - len(header))
+    rows = [row + [None] * (width - len(row)) for row in rows]
+    names = [_cell_text(h) if h is not None else f"column_{i + 1}" for i, h in enumerate(header)]
+    frame = pd.DataFrame(rows, columns=unique_names(names), dtype=object).astype(TEXT_DTYPE)
+    # Columns with neither a header nor data are spreadsheet debris.
+    debris = [c for c, h in zip(frame.columns, header, strict=True) if h is None]
+    frame = frame.drop(columns=[c for c in debris if frame[c].isna().all()])
+    return _drop_blank_rows(frame, np.asarray(lines, dtype=np.int64))
+
+
+def _read_parquet(path: Path, label: str) -> Source:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # ArrowInvalid, OSError, ...
+        raise DataError(
+            f"{label}: cannot be read as Parquet ({type(exc).__name__}).",
+            file=label,
+            fix="write the file again, or export CSV/XLSX instead.",
+        ) from None
+    # ignore_metadata: a saved pandas index comes back as an ordinary column.
+    frame = table.to_pandas(ignore_metadata=True)
+    frame = frame.drop(columns=[c for c in frame.columns if str(c).startswith("__index_level_")])
+    return Source(frame, np.arange(len(frame), dtype=np.int64) + _FIRST_LINE)
+
+
+def _drop_blank_rows(frame: pd.DataFrame, line: np.ndarray) -> Source:
+    """Rows with every cell empty hold no data; they are not counted as read."""
+    blank = frame.isna().all(axis=1).to_numpy()
+    if blank.any():
+        frame = frame.loc[~blank].reset_index(drop=True)
+        line = line[~blank]
+    return Source(frame, line)
