@@ -217,7 +217,8 @@ def underscore_offenders(imps: list[Import] | tuple[Import, ...],
                     if f"{node.module}.{a.name}" in modules():
                         bound[a.asname or a.name] = f"{node.module}.{a.name}"
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+            private = isinstance(node, ast.Attribute) and node.attr.startswith("_")
+            if (private and not node.attr.startswith("__")
                     and isinstance(node.value, ast.Name) and node.value.id in bound
                     and bound[node.value.id] != source):
                 out.append(f"{source}:{node.lineno} reaches {bound[node.value.id]}.{node.attr}")
