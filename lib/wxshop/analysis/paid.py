@@ -111,6 +111,15 @@ class PaidOrders:
         key = key[np.concatenate([[True], np.diff(key) != 0])]
         return key // span, key % span + lo
 
+    def repeat_intervals(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Customer code, later purchase day and gap in days (int64, ≥ 1) of every interval
+        between a customer's consecutive purchase days, sorted by customer then day."""
+        code, day = self.purchase_days()
+        repeat = np.zeros(code.size, bool)
+        repeat[1:] = code[1:] == code[:-1]
+        gaps = np.diff(day, prepend=0)
+        return code[repeat], day[repeat], gaps[repeat].astype(np.int64)
+
 
 def paid_orders(
     orders: pd.DataFrame, period_end: DateLike, what: str, amount: bool = False
