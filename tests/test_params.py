@@ -80,3 +80,22 @@ def test_each_notebook_gets_only_the_parameters_it_declares(tmp_path):
         "store", "lang", "report_dir"}
     (job,) = plan_jobs(root=tmp_path, overrides={"lang": "en"})
     assert job.parameters == {"store": "s", "lang": "en", "report_dir": str(tmp_path / "reports" / "s")}
+
+
+def test_notebook_params_store_line_switches_and_injected_values_win(root):
+    ns = {"store": "sample", "data_dir": "data/sample", "lang": "zh", "rfm": {}, "other": 1}
+    assert params.notebook_params("", ns, injected=set(), root=root) == {}
+    got = params.notebook_params("s1", ns, injected=set(), root=root)
+    assert got == {"store": "s1", "data_dir": "data/s1", "lang": "zh", "rfm": {"bins": 4, "window": 365}}
+    got = params.notebook_params("s1", {**ns, "data_dir": "/x"}, injected={"data_dir"}, root=root)
+    assert got["data_dir"] == "/x" and got["store"] == "s1"
+    with pytest.raises(ParamsError, match="known stores: s1"):
+        params.notebook_params("nope", ns, injected=set(), root=root)
+
+
+def test_injected_names_reads_papermills_cell():
+    history = ["", 'STORE: str = ""  # id', '# Parameters\nlang = "en"\ndata_dir = "/d"\n', "x = 2"]
+    assert params.injected_names(history) == {"lang", "data_dir"}
+    assert params.injected_names(["# Parameters\n"]) == set()
+    assert params.injected_names([]) == set()
+    assert params.injected_names() == set()  # outside a kernel: nothing injected

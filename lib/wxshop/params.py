@@ -94,3 +94,74 @@ def store_params(
     merged = merge(defaults, read_yaml(store_file), overrides or {})
     merged["store"] = store
     return merged
+
+
+def injected_names(history: list[str] | None = None) -> set[str]:
+    """Names papermill injected into this kernel: the targets of the last ``# Parameters`` cell.
+
+    Papermill adds that cell after the notebook's ``parameters`` cell; ``history`` defaults to
+    the running IPython kernel's input history (empty outside IPython or without papermill).
+
+    Examples
+    --------
+    >>> sorted(injected_names(["x = 1", '# Parameters\\nlang = "en"\\nstore = "demo_01"\\n']))
+    ['lang', 'store']
+    >>> injected_names(["x = 1"])
+    set()
+    """
+    import ast
+
+    if history is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython comes with the notebook stack
+            return set()
+        shell = get_ipython()
+        history = list(shell.user_ns.get("_ih", [])) if shell is not None else []
+    for source in reversed(history):
+        if source.startswith(("# Parameters\n", "# Injected parameters\n")):
+            try:
+                tree = ast.parse(source)
+            except SyntaxError:
+                return set()
+            return {t.id for node in tree.body if isinstance(node, ast.Assign)
+                    for t in node.targets if isinstance(t, ast.Name)}
+    return set()
+
+
+def notebook_params(
+    store: str,
+    current: dict[str, Any],
+    injected: set[str] | None = None,
+    root: Path | None = None,
+) -> dict[str, Any]:
+    """The parameters a notebook runs with when its ``STORE`` line names a store.
+
+    ``store`` is the notebook's ``STORE`` literal; ``current`` its namespace (``globals()``).
+    Returns ``{name: value}`` for the notebook's names that the store's merged parameters
+    (:func:`store_params`: ``params/defaults.yaml`` < ``params/stores/<store>.yaml``) set,
+    ready for ``globals().update(...)``; the names papermill injected (``injected``, by default
+    read from the kernel with :func:`injected_names`) keep their injected values. An empty
+    ``store`` returns ``{}``: the notebook's own literals stand (the sample store in
+    ``data/sample``). Keys the notebook does not declare (``experiments``...) stay out.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "params" / "stores").mkdir(parents=True)
+    >>> _ = (root / "params" / "defaults.yaml").write_text("lang: zh\\nfiles: {}\\n")
+    >>> _ = (root / "params" / "stores" / "s1.yaml").write_text("data_dir: data/s1\\nlang: en\\n")
+    >>> ns = {"store": "sample", "data_dir": "data/sample", "lang": "zh", "rfm_bins": 5}
+    >>> notebook_params("s1", ns, injected=set(), root=root)
+    {'store': 's1', 'data_dir': 'data/s1', 'lang': 'en'}
+    >>> notebook_params("s1", {**ns, "lang": "ja"}, injected={"lang"}, root=root)["lang"]
+    'ja'
+    >>> notebook_params("", ns, injected=set(), root=root)
+    {}
+    """
+    if not store:
+        return {}
+    merged = store_params(store, root=root)
+    keep = injected_names() if injected is None else injected
+    return {k: current[k] if k in keep else merged[k] for k in current if k in merged}
