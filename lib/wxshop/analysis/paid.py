@@ -24,8 +24,8 @@ from wxshop.data.codes import codes_of
 from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDERED_AT, STATUS
 
 __all__ = [
-    "UNKNOWN", "DateLike", "PaidOrders", "check_days", "period_end_day", "iso_day", "paid_mask",
-    "paid_orders", "require_columns", "timestamps",
+    "UNKNOWN", "DateLike", "PaidOrders", "check_days", "day_numbers", "day_stamps", "iso_day",
+    "paid_mask", "paid_orders", "period_end_day", "require_columns", "timestamps",
 ]
 
 UNKNOWN = "—"  # label of a missing channel or category (a SKU not in products)
@@ -68,6 +68,29 @@ def timestamps(values: pd.Series) -> pd.Series:
     if not pd.api.types.is_datetime64_dtype(values.dtype):
         return pd.to_datetime(values, errors="coerce", format="mixed")
     return values
+
+
+def day_numbers(values: pd.Series) -> np.ndarray:
+    """Calendar day numbers (wall clock, days since 1970-01-01) of timestamps, int64; NaT
+    becomes the int64 minimum.
+
+    Examples
+    --------
+    >>> day_numbers(pd.Series(pd.to_datetime(["1970-01-02 23:59", "2025-03-31 08:00"]))).tolist()
+    [1, 20178]
+    """
+    return timestamps(values).to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
+def day_stamps(days: np.ndarray) -> np.ndarray:
+    """Day numbers as midnight timestamps (``datetime64[s]``).
+
+    Examples
+    --------
+    >>> print(day_stamps(np.array([0, 20178]))[1])
+    2025-03-31T00:00:00
+    """
+    return np.asarray(days).astype("datetime64[D]").astype("datetime64[s]")
 
 
 @dataclass(frozen=True)

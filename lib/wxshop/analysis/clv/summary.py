@@ -1,0 +1,117 @@
+"""The purchase summary the CLV models read: per customer frequency (repeat purchase days),
+recency, age T and mean repeat spend, from a store's paid orders; and the column names of the
+CLV tables (constants other modules read).
+
+A transaction is a calendar day with at least one paid order; see :mod:`wxshop.analysis.clv`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from wxshop.analysis.paid import day_numbers, day_stamps, paid_mask, period_end_day, require_columns
+from wxshop.data.codes import codes_of
+from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDERED_AT
+
+__all__ = [
+    "EXPECTED_SPEND", "FIRST_PURCHASE", "FREQUENCY", "LAST_PURCHASE", "MONETARY_VALUE", "P_ALIVE",
+    "RECENCY", "SUMMARY_COLUMNS", "TENURE", "purchase_summary",
+]
+
+# Column names other modules read.
+FREQUENCY = "frequency"
+RECENCY = "recency"
+TENURE = "T"  # time from the first transaction to the end of the period
+MONETARY_VALUE = "monetary_value"
+FIRST_PURCHASE = "first_purchase"
+LAST_PURCHASE = "last_purchase"
+P_ALIVE = "p_alive"
+EXPECTED_SPEND = "expected_spend"
+
+SUMMARY_COLUMNS = (
+    CUSTOMER_ID, FREQUENCY, RECENCY, TENURE, MONETARY_VALUE, FIRST_PURCHASE, LAST_PURCHASE
+)
+
+
+def _empty_summary(id_dtype: object) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            CUSTOMER_ID: pd.Series(dtype=id_dtype),
+            FREQUENCY: pd.Series(dtype="int64"),
+            RECENCY: pd.Series(dtype="float64"),
+            TENURE: pd.Series(dtype="float64"),
+            MONETARY_VALUE: pd.Series(dtype="float64"),
+            FIRST_PURCHASE: pd.Series(dtype="datetime64[s]"),
+            LAST_PURCHASE: pd.Series(dtype="datetime64[s]"),
+        }
+    )
+
+
+def purchase_summary(
+    orders: pd.DataFrame, period_end: pd.Timestamp | str, *, unit_days: float = 1.0
+) -> pd.DataFrame:
+    """Frequency, recency, age and repeat spend of each customer, the input of the CLV models.
+
+    Uses ``orders`` columns customer_id, ordered_at, amount (CNY) and, when present, status:
+    paid orders only (all orders without a status column) placed on or before the day
+    ``period_end`` (the whole day counts). Orders without a customer or time are ignored;
+    a missing amount counts as 0 CNY.
+
+    Transactions are calendar days: several paid orders by one customer on the same day
+    are one transaction whose amount is their sum.
+
+    Returns one row per customer with a paid order by ``period_end``, ordered by customer_id:
+
+    - customer_id;
+    - frequency: repeat transactions (days with purchases − 1), integer;
+    - recency: time from the first to the last transaction, in units of ``unit_days``;
+    - T: time from the first transaction to ``period_end``, in units of ``unit_days``;
+    - monetary_value: mean amount of the repeat transactions (CNY; the first one is left
+      out, as the Gamma-Gamma model expects), 0 when frequency is 0;
+    - first_purchase, last_purchase: days of the first and last transaction (midnight).
+
+    ``unit_days`` = 1 measures time in days, 7 in weeks.
+    """
+    require_columns(orders, (CUSTOMER_ID, ORDERED_AT, AMOUNT), "purchase_summary")
+    if not unit_days > 0:
+        raise ValueError(f"unit_days must be positive, got {unit_days}")
+    end = period_end_day(period_end)
+    day = day_numbers(orders[ORDERED_AT])
+    keep = (
+        paid_mask(orders).to_numpy(bool)
+        & orders[CUSTOMER_ID].notna().to_numpy()
+        & orders[ORDERED_AT].notna().to_numpy()
+        & (day <= end)
+    )
+    if not keep.any():
+        return _empty_summary(orders[CUSTOMER_ID].dtype)
+    day = day[keep]
+    amount = pd.to_numeric(orders[AMOUNT], errors="coerce").to_numpy(float)[keep]
+    codes, ids = codes_of(orders[CUSTOMER_ID], keep)
+    first_day_all = day.min()
+    span = int(end - first_day_all + 1)
+    key = codes.astype(np.int64) * span + (day - first_day_all)
+    # one row per (customer, day), sorted by customer then day
+    ukey, inverse = np.unique(key, return_inverse=True)
+    day_amount = np.bincount(inverse, weights=np.nan_to_num(amount), minlength=ukey.size)
+    cust = ukey // span
+    d = ukey % span + first_day_all
+    starts = np.flatnonzero(np.r_[True, cust[1:] != cust[:-1]])
+    n_days = np.diff(np.r_[starts, ukey.size])
+    first = d[starts]
+    last = d[starts + n_days - 1]
+    total = np.add.reduceat(day_amount, starts)
+    frequency = n_days - 1
+    monetary = np.where(frequency > 0, (total - day_amount[starts]) / np.maximum(frequency, 1), 0.0)
+    return pd.DataFrame(
+        {
+            CUSTOMER_ID: ids.take(cust[starts]),
+            FREQUENCY: frequency.astype(np.int64),
+            RECENCY: (last - first) / unit_days,
+            TENURE: (end - first) / unit_days,
+            MONETARY_VALUE: monetary,
+            FIRST_PURCHASE: day_stamps(first),
+            LAST_PURCHASE: day_stamps(last),
+        }
+    )
