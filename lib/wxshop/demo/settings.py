@@ -1,0 +1,249 @@
+"""The planted parameters of the demo stores: channels, cities, categories, the purchase
+process, refunds and seasons, the experiments, the tracked events and the store profiles.
+
+Every figure the generator draws from is here, so the truth can quote it; the modules that
+draw read them by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+SECONDS_PER_DAY = 86_400
+FUTURE_DAYS = 365  # simulated beyond `end` for the oracle repurchase figures
+GAMMA2_MEDIAN = 1.6783469900166612  # median of Gamma(shape=2, scale=1)
+
+# --------------------------------------------------------------------------- customers
+CHANNELS: tuple[str, ...] = ("朋友圈", "社群", "公众号", "视频号直播", "小程序", "拼团邀请")
+INVITE_CHANNEL = "拼团邀请"
+CHANNEL_SHARES = (0.22, 0.24, 0.12, 0.16, 0.14, 0.12)  # acquisition channel
+ORDER_CHANNEL_MIX = (0.18, 0.26, 0.10, 0.20, 0.20, 0.06)  # when an order is not own-channel
+OWN_CHANNEL_PROB = 0.75  # an order comes through the customer's acquisition channel
+
+CITY_TIERS: tuple[str, ...] = ("一线", "新一线", "二线", "三线", "四线及以下")
+TIER_SHARES = (0.38, 0.20, 0.15, 0.10, 0.17)
+# (city, province or "" for municipalities, relative weight within its tier)
+CITIES: dict[str, tuple[tuple[str, str, float], ...]] = {
+    "一线": (
+        ("北京", "", 1.0), ("上海", "", 1.1), ("广州", "广东省", 0.85), ("深圳", "广东省", 0.85),
+    ),
+    "新一线": (
+        ("成都", "四川省", 1.0), ("重庆", "", 1.0), ("杭州", "浙江省", 0.95),
+        ("武汉", "湖北省", 0.9), ("西安", "陕西省", 0.8), ("郑州", "河南省", 0.75),
+        ("青岛", "山东省", 0.6), ("长沙", "湖南省", 0.7), ("天津", "", 0.7),
+        ("苏州", "江苏省", 0.75), ("南京", "江苏省", 0.7), ("东莞", "广东省", 0.6),
+        ("沈阳", "辽宁省", 0.5), ("合肥", "安徽省", 0.55), ("佛山", "广东省", 0.55),
+    ),
+    "二线": (
+        ("昆明", "云南省", 1.0), ("福州", "福建省", 1.0), ("无锡", "江苏省", 0.9),
+        ("厦门", "福建省", 0.8), ("哈尔滨", "黑龙江省", 0.9), ("长春", "吉林省", 0.8),
+        ("南昌", "江西省", 0.8), ("济南", "山东省", 0.9), ("宁波", "浙江省", 0.9),
+        ("大连", "辽宁省", 0.7), ("贵阳", "贵州省", 0.7), ("温州", "浙江省", 0.7),
+        ("石家庄", "河北省", 0.8), ("泉州", "福建省", 0.6), ("南宁", "广西壮族自治区", 0.7),
+        ("常州", "江苏省", 0.6), ("珠海", "广东省", 0.5), ("太原", "山西省", 0.6),
+    ),
+    "三线": (
+        ("洛阳", "河南省", 1.0), ("芜湖", "安徽省", 0.8), ("扬州", "江苏省", 0.8),
+        ("潍坊", "山东省", 0.9), ("桂林", "广西壮族自治区", 0.7), ("赣州", "江西省", 0.8),
+        ("襄阳", "湖北省", 0.7), ("湛江", "广东省", 0.7), ("绵阳", "四川省", 0.7),
+        ("宜昌", "湖北省", 0.6), ("临沂", "山东省", 0.9), ("盐城", "江苏省", 0.7),
+        ("柳州", "广西壮族自治区", 0.6), ("湖州", "浙江省", 0.6), ("遵义", "贵州省", 0.6),
+    ),
+    "四线及以下": (
+        ("曲靖", "云南省", 1.0), ("南阳", "河南省", 1.0), ("商丘", "河南省", 0.9),
+        ("黄冈", "湖北省", 0.8), ("邵阳", "湖南省", 0.8), ("六安", "安徽省", 0.7),
+        ("周口", "河南省", 0.9), ("信阳", "河南省", 0.7), ("安庆", "安徽省", 0.7),
+        ("大理", "云南省", 0.5), ("天水", "甘肃省", 0.5), ("宜宾", "四川省", 0.7),
+        ("梅州", "广东省", 0.6), ("丽水", "浙江省", 0.5), ("吉安", "江西省", 0.6),
+    ),
+}
+TIER1_DISTRICTS = {
+    "北京": ("朝阳区", "海淀区", "丰台区", "西城区", "东城区", "通州区", "昌平区"),
+    "上海": ("浦东新区", "徐汇区", "静安区", "闵行区", "杨浦区", "长宁区", "普陀区"),
+    "广州": ("天河区", "越秀区", "海珠区", "番禺区", "白云区", "黄埔区"),
+    "深圳": ("南山区", "福田区", "宝安区", "龙岗区", "罗湖区", "龙华区"),
+}
+OTHER_DISTRICTS = ("高新区", "经开区", "新城区", "城南区", "城北区", "滨江区", "开发区", "城关区")
+ROADS = (
+    "人民路", "解放路", "建设路", "中山路", "和平路", "新华路", "文化路", "长江路",
+    "滨江大道", "科技路", "光明街", "幸福里", "青年路", "学府路", "东风路", "世纪大道",
+)
+NICK_HEAD = (
+    "小", "阿", "大", "快乐的", "爱吃", "安静的", "努力的", "元气", "橙子", "木子", "晴天",
+    "糖", "咕噜", "芒果", "一只", "会飞的", "温柔",
+)
+NICK_TAIL = (
+    "鱼", "猫", "兔", "花", "月", "晨", "雪", "琳", "婷", "静", "丽", "明", "伟", "杰",
+    "妈妈", "宝妈", "姐姐", "不吃香菜", "的日常", "酱", "宝", "同学", "先生", "小姐",
+)
+NICK_LATIN = ("Lily", "Amy", "Coco", "Tony", "Kevin", "Vicky", "Sunny", "Echo", "Grace", "Jason")
+
+GENDERS: tuple[str, ...] = ("女", "男")
+GENDER_SHARES = (0.65, 0.35)
+# (label, youngest, oldest, share); age = end.year - birth_year
+AGE_BANDS: tuple[tuple[str, int, int, float], ...] = (
+    ("18-24", 18, 24, 0.10),
+    ("25-35", 25, 35, 0.52),
+    ("36-45", 36, 45, 0.28),
+    ("46-60", 46, 60, 0.10),
+)
+ACQUISITION_GROWTH = 2.0  # acquisition rate at `end` is 1 + growth times the rate at `start`
+
+# ----------------------------------------------------------------------------- products
+
+
+@dataclass(frozen=True)
+class Category:
+    """A product category and how its customers buy.
+
+    cycle_days: median repurchase gap in operational days for a multiplier of 1.
+    margin: range of planted SKU margins, share 0–1. price_median: CNY.
+    main_share: chance that a 女 / 男 customer has this as main category.
+    """
+
+    name: str
+    code: int
+    cycle_days: float
+    margin: tuple[float, float]
+    price_median: float
+    price_sigma: float
+    quantity_probs: tuple[float, float, float]  # quantity 1, 2, 3 on one line
+    main_share: tuple[float, float]
+    products: tuple[str, ...]
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category(
+        "食品饮料", 1, 10.0, (0.45, 0.60), 49.0, 0.45, (0.62, 0.25, 0.13), (0.33, 0.40),
+        (
+            "云南小粒咖啡豆500g", "每日坚果30袋装", "五常稻花香大米5kg", "即食鸡胸肉10袋",
+            "手工阿胶糕500g", "新疆灰枣1kg", "冻干水果脆礼盒", "高纤燕麦片1kg", "螺蛳粉5袋装",
+            "黑芝麻丸礼盒", "0糖气泡水24瓶", "有机纯牛奶12盒", "滇红茶礼盒250g",
+            "藤椒牛肉干200g", "土蜂蜜500g",
+        ),
+    ),
+    Category(
+        "美妆护肤", 2, 30.0, (0.65, 0.80), 139.0, 0.5, (0.85, 0.12, 0.03), (0.30, 0.08),
+        (
+            "玻尿酸补水面膜10片", "烟酰胺精华液30ml", "氨基酸洁面乳120g", "清爽防晒霜SPF50",
+            "保湿修护面霜50g", "温和卸妆油200ml", "丝绒哑光口红", "淡纹眼霜15g",
+            "控油爽肤水200ml", "烟酰胺身体乳400ml", "护手霜礼盒5支", "控油洗发水500ml",
+            "遮瑕气垫BB霜", "木质淡香水30ml",
+        ),
+    ),
+    Category(
+        "数码配件", 3, 90.0, (0.50, 0.70), 79.0, 0.6, (0.90, 0.08, 0.02), (0.07, 0.32),
+        (
+            "20W快充充电器", "磁吸充电宝10000mAh", "Type-C数据线1m", "降噪蓝牙耳机",
+            "防摔手机壳", "钢化膜2片装", "车载手机支架", "折叠桌面支架", "运动智能手环",
+            "87键机械键盘", "静音无线鼠标", "六合一拓展坞", "自拍杆三脚架", "便携小风扇",
+        ),
+    ),
+    Category(
+        "母婴用品", 4, 21.0, (0.35, 0.50), 99.0, 0.5, (0.70, 0.20, 0.10), (0.20, 0.07),
+        (
+            "婴儿纸尿裤L码", "婴儿湿巾80抽6包", "宝宝高铁米粉", "儿童含氟牙膏",
+            "婴儿洗发沐浴二合一", "电动吸奶器", "儿童保温杯", "宝宝面霜", "防溢乳垫100片",
+            "儿童绘本套装", "婴儿棉柔巾", "宝宝溶豆零食",
+        ),
+    ),
+    Category(
+        "家居日用", 5, 45.0, (0.40, 0.55), 55.0, 0.55, (0.75, 0.17, 0.08), (0.10, 0.13),
+        (
+            "抽纸24包整箱", "洗衣凝珠52颗", "厨房湿巾80抽", "加厚垃圾袋", "纯棉四件套",
+            "收纳箱三件套", "食品保鲜袋", "洗碗机洗涤块", "香薰蜡烛礼盒", "免手洗拖把",
+            "纯棉毛巾3条", "软毛牙刷8支", "除螨喷雾",
+        ),
+    ),
+)
+ITEMS_PER_ORDER_PROBS = (0.55, 0.30, 0.15)  # 1, 2, 3 lines
+CROSS_SELL_PROB = 0.25  # a second or third line comes from another category
+MIN_PRICE = 19.9  # CNY; above the largest experiment coupon so amounts stay positive
+
+# --------------------------------------------------------------------- purchase process
+GAP_SHAPE = 2.0
+HETEROGENEITY_SHAPE = 3.0  # multiplier ~ Gamma(3, 1/3): mean 1
+DROPOUT_A, DROPOUT_B = 2.0, 7.5  # p ~ Beta(a, b), mean 0.21
+
+# ------------------------------------------------------------------- status and seasons
+REFUND_RATE = {"视频号直播": 0.09}  # impulse buys from live streams come back more often
+REFUND_RATE_DEFAULT = 0.045
+CANCEL_RATE = 0.015
+
+HOUR_PROFILE = (
+    0.50, 0.25, 0.12, 0.08, 0.07, 0.10, 0.25, 0.55, 0.80, 0.90, 1.00, 1.25,
+    1.60, 1.30, 0.95, 0.90, 0.95, 1.00, 1.10, 1.35, 1.80, 1.90, 1.55, 0.95,
+)  # relative order intensity by hour of day: lunch and 20–22 peaks
+WEEKDAY_PROFILE = (0.94, 0.93, 0.96, 0.98, 1.03, 1.10, 1.06)  # Monday … Sunday
+# 春节 (Chinese New Year's day); the window must fall inside these years for 春节 effects.
+SPRING_FESTIVAL = {
+    2018: "2018-02-16", 2019: "2019-02-05", 2020: "2020-01-25", 2021: "2021-02-12",
+    2022: "2022-02-01", 2023: "2023-01-22", 2024: "2024-02-10", 2025: "2025-01-29",
+    2026: "2026-02-17", 2027: "2027-02-06", 2028: "2028-01-26", 2029: "2029-02-13",
+    2030: "2030-02-03", 2031: "2031-01-23", 2032: "2032-02-11",
+}
+
+# -------------------------------------------------------------------------- experiments
+
+
+@dataclass(frozen=True)
+class ExperimentPlan:
+    """One planted experiment.
+
+    assign_days: assignment window as (first, last) days before the end of the window.
+    conversion_lift: relative lift of the chance to buy in the metric window, per arm.
+    extra_quantity: mean of the Poisson extra quantity on an experiment order, per arm.
+    coupon: CNY taken off every experiment order, per arm.
+    """
+
+    experiment_id: str
+    description: str
+    arms: tuple[str, ...]
+    split: tuple[float, ...]
+    assign_days: tuple[int, int]
+    conversion_lift: tuple[float, ...]
+    extra_quantity: tuple[float, ...]
+    coupon: tuple[float, ...]
+    randomisation: Literal["complete", "bernoulli"]
+    srm_drop_share: float = 0.0  # share of treatment users lost by the logging
+
+
+EXPERIMENTS: tuple[ExperimentPlan, ...] = (
+    ExperimentPlan(
+        "exp_coupon", "优惠券面额: 5元 (control) vs 15元 (treatment), pushed to an audience list",
+        ("control", "treatment"), (0.5, 0.5), (84, 63), (0.0, 0.20), (0.30, 0.50),
+        (5.0, 15.0), "complete",
+    ),
+    ExperimentPlan(
+        "exp_button", "结算按钮颜色: three colours, no effect, assigned on visit",
+        ("control", "treatment", "treatment_b"), (1 / 3, 1 / 3, 1 / 3), (70, 42),
+        (0.0, 0.0, 0.0), (0.30, 0.30, 0.30), (0.0, 0.0, 0.0), "bernoulli",
+    ),
+    ExperimentPlan(
+        "exp_share_card", "分享卡片样式: small real effect, treatment logging loses users (SRM)",
+        ("control", "treatment"), (0.5, 0.5), (56, 42), (0.0, 0.05), (0.30, 0.30),
+        (0.0, 0.0), "complete", srm_drop_share=0.25,  # 4:3, flagged at p < 0.001 from ~1,000 users
+    ),
+)
+EXPERIMENT_SHARE = 0.25  # of eligible customers, per experiment (participants are disjoint)
+METRIC_WINDOW_DAYS = 14
+BASE_CONVERSION_K = 0.35  # p_i = 1 - exp(-K * window / mean gap_i)
+EXTRA_ORDERS_MEAN = 0.25  # orders per converter = 1 + Poisson(0.25)
+MULTI_VARIANT_SHARE = 0.002  # logging bug: customer shows up in two variants
+MAX_CONVERSION = 0.95
+
+# ------------------------------------------------------------------------------- events
+EVENT_DAYS = 60
+TRACKED_SHARE = 0.20  # customers whose app events are logged (sampled tracking)
+FUNNEL_RATES = {"view_to_cart": 0.35, "cart_to_checkout": 0.60, "checkout_to_pay": 0.85}
+
+Format = Literal["parquet", "csv"]
+
+
+# Store profiles for write_demo_stores: channel and category tilts on the defaults.
+DEMO_PROFILES: tuple[dict[str, Any], ...] = (
+    {"channels": {"社群": 1.5, "拼团邀请": 1.3}, "categories": {"食品饮料": 1.5}},
+    {"channels": {"视频号直播": 2.0, "朋友圈": 1.2}, "categories": {"美妆护肤": 1.8}},
+    {"channels": {"公众号": 1.6, "小程序": 1.4}, "categories": {"母婴用品": 1.8, "数码配件": 1.3}},
+)
