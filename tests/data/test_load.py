@@ -561,11 +561,11 @@ def test_rejected_csv_has_bom_and_header_even_when_empty(tmp_path):
 
 
 def test_repeat_check_counts_only_filled_keys():
-    from wxshop.data.load import _has_repeats
+    from wxshop.data.checks import has_repeats
 
     text = lambda *v: pd.Series(v, dtype="str")  # noqa: E731
-    assert not _has_repeats(pd.DataFrame({"a": text("x", "y", None, None)}))
-    assert _has_repeats(pd.DataFrame({"a": text("x", "y", "x")}))
-    assert not _has_repeats(pd.DataFrame({"a": text("x", "x", "x"), "b": text("1", "2", None)}))
-    assert _has_repeats(pd.DataFrame({"a": text("x", "x"), "b": text("1", "1")}))
-    assert _has_repeats(pd.DataFrame({"a": [1.0, 2.0]}))  # not text: the exact check decides
+    assert not has_repeats(pd.DataFrame({"a": text("x", "y", None, None)}))
+    assert has_repeats(pd.DataFrame({"a": text("x", "y", "x")}))
+    assert not has_repeats(pd.DataFrame({"a": text("x", "x", "x"), "b": text("1", "2", None)}))
+    assert has_repeats(pd.DataFrame({"a": text("x", "x"), "b": text("1", "1")}))
+    assert has_repeats(pd.DataFrame({"a": [1.0, 2.0]}))  # not text: the exact check decides

@@ -341,3 +341,21 @@ def test_a_file_changed_just_before_hashing_is_not_remembered(tmp_path, monkeypa
     path.write_bytes(b"order_id\nO1\n")
     storecache.file_digest(path)
     assert storecache._DIGESTS == {}
+
+
+def test_code_digest_covers_every_module_of_the_loading_pipeline(tmp_path, monkeypatch):
+    """A change to any module of wxshop.data (read, parse, checks ...) invalidates the cache."""
+    here = Path(storecache.__file__).parent
+    for path in here.glob("*.py"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setattr(storecache, "__file__", str(tmp_path / "storecache.py"))
+    digest = storecache._code_digest.__wrapped__
+    before = digest()
+    for name in ("read.py", "parse.py", "checks.py", "headers.py", "files.py", "text.py"):
+        path = tmp_path / name
+        path.write_bytes(path.read_bytes() + b"\n# changed\n")
+        after = digest()
+        assert after != before, name
+        before = after
+    (tmp_path / "new_step.py").write_text("X = 1\n", encoding="utf-8")
+    assert digest() != before

@@ -11,7 +11,7 @@ An entry is found by a key over everything the result depends on: the bytes of t
 source file (a BLAKE2 digest, so an export rewritten with the same size and modified
 time is still seen as new; a process hashes a file again only when its inode, size or
 times changed, see :func:`file_digest`), the table, the file's label in messages, the ``columns:``
-mapping, the source of the loading code (``load.py`` and ``schema.py``), the pandas and
+mapping, the source of the loading code (every module of :mod:`wxshop.data`), the pandas and
 pyarrow versions, and for order lines the key of the orders they are checked against.
 A file that fails to load raises as before and nothing is cached.
 
@@ -130,11 +130,14 @@ def file_digest(path: Path) -> str:
 
 @cache
 def _code_digest() -> str:
-    """The loading code's source: a change to the rules invalidates every entry."""
+    """The loading code's source, every module of :mod:`wxshop.data` (files, read, headers,
+    parse, checks, load, schema, codes, this one...): a change to any step of the pipeline
+    invalidates every entry."""
     here = Path(__file__).parent
     h = hashlib.blake2b(digest_size=_DIGEST)
-    for name in ("load.py", "schema.py", "storecache.py", "codes.py"):
-        h.update((here / name).read_bytes())
+    for path in sorted(here.glob("*.py")):
+        h.update(path.name.encode("utf-8"))
+        h.update(path.read_bytes())
     h.update(f"{FORMAT} pandas {pd.__version__} pyarrow {pyarrow.__version__}".encode())
     return h.hexdigest()
 
