@@ -12,6 +12,8 @@ from statsmodels.duration.survfunc import SurvfuncRight
 
 from wxshop import demo
 from wxshop.analysis import products as pr
+from wxshop.analysis.products import events
+from wxshop.analysis.products import lines as lines_mod
 
 CATEGORICAL = ["order_id", "customer_id", "sku_id", "name", "category"]
 
@@ -113,12 +115,12 @@ def test_item_lines_categories_are_those_pandas_would_check(shop):
 
 
 def test_distinct_categories_without_pandas_fast_path(monkeypatch):
-    fast = pr._distinct_categories(["b", "a"])
+    fast = lines_mod.distinct_categories(["b", "a"])
     monkeypatch.delattr(pd.CategoricalDtype, "_from_fastpath")
-    checked = pr._distinct_categories(["b", "a"])
+    checked = lines_mod.distinct_categories(["b", "a"])
     assert fast == checked and list(checked.categories) == ["b", "a"]
     with pytest.raises(ValueError, match="unique"):  # the fallback still checks
-        pr._distinct_categories(["a", "a"])
+        lines_mod.distinct_categories(["a", "a"])
 
 
 def test_item_lines_period_end_and_status(shop):
@@ -856,8 +858,8 @@ def test_shared_events_give_the_same_tables_and_compute_once(monkeypatch):
                                 "2025-06-30")
     plain_skus = selection.sku_table(lines, "2025-06-30")
     calls = []
-    real = pr._compute_events
-    monkeypatch.setattr(pr, "_compute_events",
+    real = events.compute_events
+    monkeypatch.setattr(events, "compute_events",
                         lambda *a, **k: calls.append(a[1:3]) or real(*a, **k))
     with pr.shared_events():
         shared = selection.sku_table(lines, "2025-06-30")
@@ -865,7 +867,7 @@ def test_shared_events_give_the_same_tables_and_compute_once(monkeypatch):
     assert len(calls) == len(set(calls))  # each (level, end) once
     pd.testing.assert_frame_equal(shared, plain_skus)
     pd.testing.assert_frame_equal(again, pr.product_table(lines, "sku"))
-    assert pr._SHARED is None
+    assert not events.sharing_events()
     n = len(calls)
     pr.product_table(lines, "sku")
     pr.product_table(lines, "sku")

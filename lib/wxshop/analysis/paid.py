@@ -24,11 +24,12 @@ from wxshop.data.codes import codes_of
 from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDERED_AT, STATUS
 
 __all__ = [
-    "UNKNOWN", "DateLike", "PaidOrders", "check_days", "day_numbers", "day_stamps", "iso_day",
+    "NO_DAY", "UNKNOWN", "DateLike", "PaidOrders", "check_days", "day_numbers", "day_stamps", "iso_day",
     "paid_mask", "paid_orders", "period_end_day", "require_columns", "timestamps",
 ]
 
 UNKNOWN = "—"  # label of a missing channel or category (a SKU not in products)
+NO_DAY = int(np.iinfo(np.int64).min)  # day number of a missing timestamp (NaT)
 
 def require_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
     """KeyError naming the ``columns`` that ``what`` needs and ``df`` lacks."""
@@ -72,7 +73,7 @@ def timestamps(values: pd.Series) -> pd.Series:
 
 def day_numbers(values: pd.Series) -> np.ndarray:
     """Calendar day numbers (wall clock, days since 1970-01-01) of timestamps, int64; NaT
-    becomes the int64 minimum.
+    becomes :data:`NO_DAY`.
 
     Examples
     --------

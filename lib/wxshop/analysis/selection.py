@@ -53,7 +53,7 @@ class SelectionOptions:
 
     def __post_init__(self) -> None:  # bad parameters fail here, before any work
         self.thresholds  # noqa: B018
-        pr._check_rules(self.rules)
+        pr.check_rules(self.rules)
         if not 0 < self.abc_a <= self.abc_b <= 1:
             raise ValueError(f"need 0 < abc_a ≤ abc_b ≤ 1, got abc_a={self.abc_a}, abc_b={self.abc_b}")
 
