@@ -112,7 +112,7 @@ def _abc(table: pd.DataFrame, key: str, opts: SelectionOptions) -> pd.DataFrame:
     return out.merge(profit, on=key, validate="one_to_one")
 
 
-def _assemble(lines: pd.DataFrame, period_end: DateLike, level: str, opts: SelectionOptions,
+def _item_table(lines: pd.DataFrame, period_end: DateLike, level: str, opts: SelectionOptions,
               category_cycles: pd.DataFrame) -> pd.DataFrame:
     key = SKU_ID if level == "sku" else pr.CATEGORY
     table = pr.product_table(lines, level=level)
@@ -162,7 +162,7 @@ def sku_table(lines: pd.DataFrame, period_end: DateLike,
     opts = opts or SelectionOptions()
     with pr.shared_events():
         category_cycles = pr.repurchase_cycles(lines, period_end, "category")
-        return _assemble(lines, period_end, "sku", opts, category_cycles)
+        return _item_table(lines, period_end, "sku", opts, category_cycles)
 
 
 def category_table(lines: pd.DataFrame, period_end: DateLike,
@@ -173,7 +173,7 @@ def category_table(lines: pd.DataFrame, period_end: DateLike,
     opts = opts or SelectionOptions()
     with pr.shared_events():
         category_cycles = pr.repurchase_cycles(lines, period_end, "category")
-        return _assemble(lines, period_end, "category", opts, category_cycles)
+        return _item_table(lines, period_end, "category", opts, category_cycles)
 
 
 def headline(skus: pd.DataFrame) -> dict[str, Any]:
