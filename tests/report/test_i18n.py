@@ -14,16 +14,45 @@ def _fields(text: str) -> set[str]:
     return {f for _, f, _, _ in string.Formatter().parse(text) if f}
 
 
-@pytest.mark.parametrize("key", sorted(i18n.STRINGS))
-def test_every_key_has_both_languages_with_same_placeholders(key):
-    zh, en = i18n.STRINGS[key]
-    assert zh.strip() and en.strip()
-    assert _fields(zh) == _fields(en), key
+def untranslated(strings: dict[str, tuple[str, str]]) -> list[str]:
+    """Keys with an empty text in either language, or placeholders that differ."""
+    out = []
+    for key, (zh, en) in sorted(strings.items()):
+        if not (zh.strip() and en.strip()):
+            out.append(f"{key}: empty text ({zh!r}, {en!r})")
+        elif _fields(zh) != _fields(en):
+            out.append(f"{key}: placeholders zh {sorted(_fields(zh))} en {sorted(_fields(en))}")
+    return out
 
 
-@pytest.mark.parametrize("key", sorted(i18n.STRINGS))
-def test_english_text_has_no_chinese(key):
-    assert not CJK.search(i18n.STRINGS[key][1]), key
+def chinese_in_english(strings: dict[str, tuple[str, str]]) -> list[str]:
+    return [f"{key}: {en!r}" for key, (_, en) in sorted(strings.items()) if CJK.search(en)]
+
+
+def test_every_key_has_both_languages_with_same_placeholders():
+    offenders = untranslated(i18n.STRINGS)
+    assert not offenders, f"{len(offenders)} of {len(i18n.STRINGS)} keys:\n" + "\n".join(offenders)
+
+
+def test_english_text_has_no_chinese():
+    offenders = chinese_in_english(i18n.STRINGS)
+    assert not offenders, f"{len(offenders)} English texts with Chinese:\n" + "\n".join(offenders)
+
+
+def test_the_key_checks_can_fail():
+    broken = {"a": ("甲 {n}", "a {m}"), "b": ("乙", " "), "c": ("丙", "丙"), "d": ("丁", "d")}
+    assert untranslated(broken) == ["a: placeholders zh ['n'] en ['m']", "b: empty text ('乙', ' ')"]
+    assert chinese_in_english(broken) == ["c: '丙'"]
+
+
+def test_every_key_belongs_to_one_catalogue():
+    seen: dict[str, list[str]] = {}
+    for area, catalogue in i18n.CATALOGUES.items():
+        for key in catalogue:
+            seen.setdefault(key, []).append(area)
+    twice = {key: areas for key, areas in seen.items() if len(areas) > 1}
+    assert not twice, f"keys in more than one catalogue: {twice}"
+    assert len(i18n.STRINGS) == sum(len(c) for c in i18n.CATALOGUES.values())
 
 
 def test_unknown_key_and_language_fail():

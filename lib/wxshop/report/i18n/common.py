@@ -1,0 +1,52 @@
+"""Strings of shared report furniture (store, period, data quality, parameters), common column
+headers and the table names shown in skip notes.
+
+key: (zh, en); placeholders use str.format names and must match in both languages.
+"""
+
+# ruff: noqa: E501  (a string table: one entry per line reads best)
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # shared report furniture
+    "report.store": ("店铺", "Store"),
+    "report.period": ("分析区间", "Period"),
+    "report.generated_at": ("生成时间", "Generated at"),
+    "report.version": ("wxshop 版本", "wxshop version"),
+    "report.data_quality": ("数据质量", "Data quality"),
+    "report.quality_line": (
+        "共读取 {read:,} 行 = 使用 {used:,} 行 + 剔除 {rejected:,} 行（剔除明细见 rejected_rows.csv）",
+        "{read:,} rows read = {used:,} rows used + {rejected:,} rows rejected "
+        "(details in rejected_rows.csv)",
+    ),
+    "report.personal_dropped": (
+        "已在读取时删除 {n} 个个人信息列（手机号、openid、昵称、地址等），报告中不出现。",
+        "{n} personal columns (phone, openid, nickname, address…) were dropped at load "
+        "and appear nowhere in this report.",
+    ),
+    "report.skipped": (
+        "未生成「{section}」：缺少 {table} 表。",
+        "Skipped “{section}”: no {table} table.",
+    ),
+    "report.no_skips": ("所有章节均已生成。", "Every section was produced."),
+    "report.rejected_reasons": ("剔除原因", "Why rows were rejected"),
+    "report.parameters": ("本报告参数", "Parameters used"),
+    "col.table": ("数据表", "Table"),
+    "col.file": ("文件", "File"),
+    "col.rows_read": ("读取行数", "Rows read"),
+    "col.rows_used": ("使用行数", "Rows used"),
+    "col.rows_rejected": ("剔除行数", "Rows rejected"),
+    "col.reason": ("原因", "Reason"),
+    "col.rows": ("行数", "Rows"),
+    "col.metric": ("指标", "Metric"),
+    "col.value": ("数值", "Value"),
+    "col.definition": ("口径", "Definition"),
+    "col.month": ("月份", "Month"),
+    "col.parameter": ("参数", "Parameter"),
+    # tables (names shown in skip notes)
+    "table.orders": ("订单", "orders"),
+    "table.order_items": ("订单明细", "order_items"),
+    "table.products": ("商品", "products"),
+    "table.customers": ("客户", "customers"),
+    "table.experiments": ("实验分组", "experiments"),
+    "table.events": ("行为事件", "events"),
+}

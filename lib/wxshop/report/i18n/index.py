@@ -1,0 +1,110 @@
+"""Strings of the index page: the store list, stores compared with the median store and the playbook
+thresholds (:mod:`wxshop.report.index`).
+
+key: (zh, en); placeholders use str.format names and must match in both languages.
+"""
+
+# ruff: noqa: E501  (a string table: one entry per line reads best)
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # index page
+    "index.title": ("wxshop 报告索引", "wxshop report index"),
+    "index.generated_at": ("生成时间：{when}", "Generated at {when}"),
+    "index.reports": ("店铺 × 报告", "Stores × reports"),
+    "index.failures": ("失败列表", "Failures"),
+    "index.no_failures": ("全部报告生成成功。", "Every report was written."),
+    "index.summary": (
+        "{stores} 家店铺，{ok} 份报告成功，{failed} 份失败。",
+        "{stores} stores, {ok} reports written, {failed} failed.",
+    ),
+    "index.store": ("店铺", "Store"),
+    "index.notebook": ("报告", "Report"),
+    "index.error": ("错误", "Error"),
+    "index.cell": ("出错单元格", "Failing cell"),
+    "status.ok": ("成功", "ok"),
+    "status.failed": ("失败", "failed"),
+    "status.data_error": ("数据错误", "data error"),
+    "status.missing": ("未运行", "not run"),
+    "notebook.store_overview": ("店铺概览", "Store overview"),
+    # index page: stores compared with the median store and the thresholds (wxshop.report.index)
+    "index.compare": ("店铺对比", "Stores compared"),
+    "index.compare_intro": (
+        "每家店的核心指标，与中位数店铺及阈值对照。",
+        "Each store's headline figures beside the median store and the thresholds.",
+    ),
+    "index.threshold_row": ("阈值", "Threshold"),
+    "index.median_row": ("中位数店铺", "Median store"),
+    "index.median_n": ("{n} 家店", "n = {n}"),
+    "index.legend": ("图例", "Legend"),
+    "index.legend_good": ("达到阈值", "meets the threshold"),
+    "index.legend_bad": ("未达到阈值", "misses the threshold"),
+    "index.legend_missing": (
+        "无数据：该店没有这份报告，或报告中没有这个数字",
+        "no data: the store has no such report, or the report gives no such figure",
+    ),
+    "index.legend_diff": (
+        "数值下方是与中位数店铺的差：客户数、订单数和金额为相对差（+12% 即高出 12%），"
+        "比例为百分点差（+3.1 个百分点），实验数为个数差。",
+        "Under each value is its difference to the median store: relative for customers, orders "
+        "and amounts (+12% is 12% above), in percentage points for shares (+3.1 pp), a plain "
+        "difference for test counts.",
+    ),
+    "index.legend_median": (
+        "中位数只计有该指标的店铺（家数写在中位数下方）；店铺数为偶数时取中间两家的平均。",
+        "The median counts only the stores that have the figure (n, under the median); with an "
+        "even number of stores it is the mean of the middle two.",
+    ),
+    "index.figures": ("指标、来源与阈值", "Figures, sources and thresholds"),
+    "index.col.figure": ("指标", "Figure"),
+    "index.col.report": ("来源报告", "From report"),
+    "index.col.threshold": ("阈值", "Threshold"),
+    "index.col.source": ("阈值来源", "Threshold source"),
+    "index.col.diff": ("与中位数比较", "Compared with the median"),
+    "index.source.playbook": ("运营手册（playbook）", "playbook"),
+    "index.source.house": (
+        "本公司设定（params/defaults.yaml）",
+        "house setting (params/defaults.yaml)",
+    ),
+    "index.no_report": ("暂无报告记录此指标", "no report records it yet"),
+    "index.diff_rule.int": ("相对差（%）", "relative (%)"),
+    "index.diff_rule.cny": ("相对差（%）", "relative (%)"),
+    "index.diff_rule.share": ("百分点差", "percentage points"),
+    "index.diff_rule.count": ("个数差", "difference in count"),
+    "index.diff_pp": ("{diff} 个百分点", "{diff} pp"),
+    "index.threshold_note": (
+        "未设阈值的指标只与中位数比较。复购率、退款率没有默认阈值：两者随数据时长和品类变化很大，"
+        "没有一个对所有店铺都成立的数。可在 params/defaults.yaml 的 {param} 下设定或修改阈值"
+        "（比例写 0–1，如 refund_rate: 0.05；写 null 取消），这些值标为「本公司设定」。",
+        "Figures without a threshold are compared with the median only. Repurchase and refund "
+        "rates have no default threshold: both vary widely with the length of the data and the "
+        "category, so no single number holds for every store. Set or change thresholds under "
+        "{param} in params/defaults.yaml (shares as 0–1, e.g. refund_rate: 0.05; null removes "
+        "one); those values are labelled house settings.",
+    ),
+    "index.fig.session_open_rate": ("会话打开率", "Chat open rate"),
+    "index.fig.experiments": ("A/B 实验数", "A/B tests"),
+    "index.fig.experiments_shipped": ("建议上线的实验", "Tests to ship"),
+    "index.col.definition": ("口径", "Definition"),
+    "index.def.session_open_rate": (
+        "运营手册中的会话打开率；需要会话（消息）数据，目前没有报告记录这个数字",
+        "the playbook's chat open rate; it needs chat (message) data, and no report records it yet",
+    ),
+    "index.def.return_rate": (
+        "用户画像区间（默认近 90 天）：上一区间的下单客户中本区间再次下单的比例",
+        "user profiling period (last 90 days by default): share of the previous period's buyers "
+        "who bought again",
+    ),
+    "index.def.gross_margin": (
+        "选品分析区间（默认近 365 天）：毛利 ÷ 有成本商品的销售额；无成本数据时为空",
+        "product selection window (last 365 days by default): gross profit ÷ sales of products "
+        "with costs; empty without costs",
+    ),
+    "index.def.experiments": (
+        "该店成功生成的 A/B 实验报告数（店铺 YAML 的 experiments）",
+        "A/B test reports written for the store (experiments in its YAML)",
+    ),
+    "index.def.experiments_shipped": (
+        "其中结论为「上线」的实验数",
+        "of those, tests whose decision is ship",
+    ),
+}

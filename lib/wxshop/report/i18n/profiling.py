@@ -1,0 +1,183 @@
+"""Strings of the user profiling report: segments, RFM, lifecycle, repurchase, CLV and profiles.
+
+key: (zh, en); placeholders use str.format names and must match in both languages.
+"""
+
+# ruff: noqa: E501  (a string table: one entry per line reads best)
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # user profiling
+    "notebook.user_profiling": ("用户画像", "User profiling"),
+    "profiling.title": ("用户画像与分层运营：{store}", "User profiling and segments: {store}"),
+    "profiling.headline": ("核心指标（近 {days} 天）", "Key figures (last {days} days)"),
+    "profiling.profiles": ("用户画像", "Customer profiles"),
+    "profiling.profile_by": ("按{dimension}", "By {dimension}"),
+    "profiling.spend_tiers": ("消费层级（按月均消费）", "Spend tiers (by monthly spend)"),
+    "profiling.rfm": ("RFM 八类客户分层", "RFM segments"),
+    "profiling.rfm_rule": (
+        "R、F、M 各按{method}打 1–{bins} 分（分数越高越好）；高于{split}记为“高”。",
+        "R, F and M are each scored 1–{bins} by {method} (higher is better); "
+        "above the {split} counts as high.",
+    ),
+    "profiling.lifecycle": ("生命周期阶段", "Lifecycle stages"),
+    "profiling.lifecycle_rule": (
+        "阈值来自本店复购间隔：{n:,} 个间隔的第 {active_pct:.0f} 百分位为 {active} 天，"
+        "第 {dormant_pct:.0f} 百分位为 {dormant} 天。新客：首单在 {new} 天内；活跃：最近一单在 {active} 天内；"
+        "沉默：{active}–{dormant} 天；沉睡（流失）：超过 {dormant} 天。",
+        "Thresholds come from this store's own repurchase intervals: of {n:,} intervals, the "
+        "{active_pct:.0f}th percentile is {active} days and the {dormant_pct:.0f}th is {dormant} days. "
+        "New: first order within {new} days; active: last order within {active} days; "
+        "silent: {active}–{dormant} days; dormant (churned): over {dormant} days.",
+    ),
+    "profiling.lifecycle_override": (
+        "阈值由参数指定：新客 {new} 天，活跃 {active} 天，沉睡 {dormant} 天。",
+        "Thresholds set in parameters: new {new} days, active {active} days, dormant {dormant} days.",
+    ),
+    "profiling.lifecycle_fallback": (
+        "本店复购间隔太少，使用默认阈值：活跃 {active} 天，沉睡 {dormant} 天。",
+        "Too few repurchase intervals in this store; default thresholds used: "
+        "active {active} days, dormant {dormant} days.",
+    ),
+    "profiling.migration": ("阶段迁移（{start} → {end}）", "Stage migration ({start} → {end})"),
+    "profiling.cohorts": ("首购月份同期群留存", "Monthly first-purchase cohorts: retention"),
+    "profiling.repeat_curves": ("同期群累计复购曲线", "Cumulative repeat purchase by cohort"),
+    "profiling.prediction": ("购买预测（BG/NBD + Gamma-Gamma）", "Purchase prediction (BG/NBD + Gamma-Gamma)"),
+    "profiling.prediction_text": (
+        "{model}，按天汇总交易拟合：r = {r:.3f}，α = {alpha:.3f}，a = {a:.3f}，b = {b:.3f}"
+        "（{n:,} 位客户，{status}）。",
+        "{model}, fitted on daily transactions: r = {r:.3f}, α = {alpha:.3f}, a = {a:.3f}, b = {b:.3f} "
+        "({n:,} customers, {status}).",
+    ),
+    "model.mbgnbd": (
+        "MBG/NBD 模型（BG/NBD 的变体：只买过一次的客户也可能已流失）",
+        "MBG/NBD model (a BG/NBD variant in which one-off buyers may also have left)",
+    ),
+    "model.bgnbd": ("BG/NBD 模型", "BG/NBD model"),
+    "profiling.gg_text": (
+        "客单价模型（Gamma-Gamma）：p = {p:.3f}，q = {q:.3f}，γ = {v:.3f}（{n:,} 位复购客户）。",
+        "Spend model (Gamma-Gamma): p = {p:.3f}, q = {q:.3f}, γ = {v:.3f} ({n:,} repeat customers).",
+    ),
+    "profiling.gg_skipped": ("复购客户太少，未拟合客单价模型。", "Too few repeat customers to fit the spend model."),
+    "profiling.model_failed": ("模型未能拟合：{reason}", "The model could not be fitted: {reason}"),
+    "profiling.holdout": ("预测校验：留出期复购", "Holdout check: repeat purchases"),
+    "profiling.holdout_text": (
+        "用 {cal_end} 之前的数据拟合，预测之后 {days} 天：预测复购 {predicted:,.0f} 次，实际 {actual:,.0f} 次"
+        "（相对误差 {error:+.1%}）。",
+        "Fitted on data up to {cal_end}, predicting the next {days} days: {predicted:,.0f} repeat "
+        "purchases predicted, {actual:,.0f} actual (relative error {error:+.1%}).",
+    ),
+    "profiling.holdout_skipped": (
+        "历史不足 {days} 天，跳过留出期校验。",
+        "Less than {days} days of history: holdout check skipped.",
+    ),
+    "profiling.exports": ("企业微信标签导出", "Exports for WeCom tags"),
+    "profiling.exports_text": (
+        "已在 exports/ 写出 {n} 个 CSV（UTF-8 BOM，可直接用 Excel 打开），每个分层、每个阶段一份，"
+        "含客户ID、分层、阶段、存活概率、预期价值与建议动作。",
+        "{n} CSV files written to exports/ (UTF-8 with BOM, open in Excel), one per segment and "
+        "stage, with customer id, segment, stage, P(alive), expected value and suggested action.",
+    ),
+    "profiling.top_actions": ("本周行动清单", "This week's actions"),
+    "kpi.active_customers": ("活跃客户数", "Active customers"),
+    "kpi.return_rate": ("回购率", "Return rate"),
+    "def.active_customers": ("区间内有有效订单的客户", "customers with a paid order in the period"),
+    "def.return_rate": (
+        "上一区间的下单客户中，本区间再次下单的比例",
+        "share of the previous period's buyers who bought again in this period",
+    ),
+    "method.quantiles": ("分位数", "quantiles"),
+    "method.cuts": ("固定切点", "fixed cut points"),
+    "split.mean": ("平均分", "mean score"),
+    "split.median": ("中位分", "median score"),
+    "split.value": ("{value} 分", "score {value}"),
+    "status.converged": ("已收敛", "converged"),
+    "status.not_converged": ("未收敛，结果仅供参考", "did not converge; treat as indicative"),
+    "dim.city_tier": ("城市等级", "city tier"),
+    "dim.age_band": ("年龄段", "age band"),
+    "dim.gender": ("性别", "gender"),
+    "dim.acquisition_channel": ("获客渠道", "acquisition channel"),
+    "col.value_group": ("分组", "Group"),
+    "col.customer_share": ("客户占比", "Customer share"),
+    "col.repurchase_rate": ("复购率", "Repurchase rate"),
+    "col.segment": ("客户分层", "Segment"),
+    "col.stage": ("阶段", "Stage"),
+    "col.action": ("建议动作", "Suggested action"),
+    "col.cadence": ("触达时机", "When to contact"),
+    "col.avg_recency": ("平均距今天数", "Avg days since last order"),
+    "col.avg_frequency": ("平均订单数", "Avg orders"),
+    "col.avg_monetary": ("平均消费（元）", "Avg spend (CNY)"),
+    "col.tier": ("层级", "Tier"),
+    "col.avg_monthly_spend": ("月均消费（元）", "Avg monthly spend (CNY)"),
+    "col.previous_stage": ("上期阶段", "Previous stage"),
+    "col.calibration_repeats": ("校准期复购次数", "Repeat purchases in calibration"),
+    "col.actual_mean": ("实际（人均）", "Actual (per customer)"),
+    "col.predicted_mean": ("预测（人均）", "Predicted (per customer)"),
+    "col.p_alive": ("存活概率", "P(alive)"),
+    "col.expected_value_90": ("90 天预期价值（元）", "Expected value, 90 days (CNY)"),
+    "chart.months_since": ("距首购月数", "Months since first purchase"),
+    "chart.cohort": ("首购月份", "First-purchase month"),
+    "chart.repeat_share": ("累计复购占比", "Share with a repeat purchase"),
+    "chart.customer_share": ("客户占比", "Customer share"),
+    "chart.gmv_share": ("GMV 占比", "GMV share"),
+    "chart.actual": ("实际", "Actual"),
+    "chart.predicted": ("预测", "Predicted"),
+    "chart.calibration_repeats": ("校准期复购次数", "Repeat purchases in calibration period"),
+    "chart.holdout_repeats": ("留出期人均复购次数", "Repeat purchases per customer in holdout"),
+    "segment.important_value": ("重要价值客户", "Important value"),
+    "segment.important_develop": ("重要发展客户", "Important to develop"),
+    "segment.important_keep": ("重要保持客户", "Important to keep"),
+    "segment.important_retain": ("重要挽留客户", "Important to win back"),
+    "segment.general_value": ("一般价值客户", "General value"),
+    "segment.general_develop": ("一般发展客户", "General to develop"),
+    "segment.general_keep": ("一般保持客户", "General to keep"),
+    "segment.general_retain": ("一般挽留客户", "General to win back"),
+    "stage.new": ("新客", "New"),
+    "stage.active": ("活跃", "Active"),
+    "stage.silent": ("沉默", "Silent"),
+    "stage.dormant": ("沉睡（流失）", "Dormant (churned)"),
+    "stage.not_yet": ("尚未购买", "Not yet a customer"),
+    "cadence.new": ("3 天内激活", "Activate within 3 days"),
+    "cadence.active": ("7 天内推送", "Push within 7 days"),
+    "cadence.silent": ("第 14 天回访", "Revisit at day 14"),
+    "cadence.dormant": ("纳入召回活动", "Include in a win-back campaign"),
+    "sep.semicolon": ("；", "; "),
+    "export.customer_id": ("客户ID", "customer_id"),
+    "export.segment": ("客户分层", "segment"),
+    "export.stage": ("生命周期阶段", "stage"),
+    "export.p_alive": ("存活概率", "p_alive"),
+    "export.expected_purchases_90": ("90天预期购买次数", "expected_purchases_90"),
+    "export.expected_value_90": ("90天预期价值(元)", "expected_value_90_cny"),
+    "export.suggested_action": ("建议动作", "suggested_action"),
+    "value.unknown": ("未知", "unknown"),
+    "action.vip_care": ("专属客服与会员权益，维持关系，避免打折", "VIP care and member benefits; avoid discounting"),
+    "action.raise_frequency": ("会员卡/囤货装，提升购买频次", "Membership or refill packs to raise frequency"),
+    "action.reengage_loyal": ("企业微信一对一关怀，了解流失原因", "1:1 WeCom contact to learn why they went quiet"),
+    "action.win_back_high_value": ("高价值召回：大额券或专属礼", "High-value win-back: large coupon or gift"),
+    "action.upsell": ("组合装/满减，提升客单价", "Bundles and spend thresholds to lift basket size"),
+    "action.nurture_repeat": ("引导第二单：复购券与使用教程", "Guide to a second order: repeat coupon and how-tos"),
+    "action.remind_low_cost": ("低成本提醒：社群/朋友圈触达", "Low-cost reminders via groups and Moments"),
+    "action.low_priority": ("低优先级，仅大促时群发", "Low priority: mass messages at big sales only"),
+    "stage_action.activate_new": ("欢迎语 + 第二单优惠券", "Welcome message and a second-order coupon"),
+    "stage_action.push_regular": ("朋友圈/社群常规推送", "Regular Moments and group posts"),
+    "stage_action.revisit": ("企业微信一对一回访", "1:1 WeCom revisit"),
+    "stage_action.win_back_campaign": ("纳入召回活动", "Add to a win-back campaign"),
+    "def.p.customers": ("截至期末至少有 1 笔有效订单的客户", "customers with a paid order up to the period end"),
+    "def.p.new_customers": ("首笔有效订单落在本区间的客户", "customers whose first paid order falls in the period"),
+    "def.p.orders": ("本区间已支付订单（不含退款、取消）", "paid orders in the period (refunded, cancelled excluded)"),
+    "def.p.gmv": ("本区间有效订单实付金额之和（元）", "amount paid on the period's paid orders (CNY)"),
+    "def.p.aov": ("本区间 GMV ÷ 有效订单数（元）", "the period's GMV ÷ paid orders (CNY)"),
+    "def.p.frequency": ("本区间有效订单数 ÷ 活跃客户数", "the period's paid orders ÷ active customers"),
+    "def.p.repurchase_rate": (
+        "复购率：本区间下单客户中，本区间内有 ≥ 2 笔有效订单的比例",
+        "share of the period's buyers with ≥ 2 paid orders in the period",
+    ),
+    "profiling.period": ("分析区间：{start} 至 {end}（上一区间 {prev_start} 至 {prev_end}）",
+                         "Period: {start} to {end} (previous period {prev_start} to {prev_end})"),
+    "col.cadence_days": ("触达时限（天）", "Contact within (days)"),
+    "col.expected_value_sum": ("90 天预期价值合计（元）", "Expected value, next 90 days (CNY)"),
+    "col.mean_p_alive": ("平均存活概率", "Mean P(alive)"),
+    "col.kind": ("类型", "Kind"),
+    "kind.segment": ("分层", "segment"),
+    "kind.stage": ("阶段", "stage"),
+    "kind.all": ("全部客户", "all customers"),
+}
