@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from conftest import SAMPLE, add_store, run_wxshop
-from wxshop.batch.runner import JobResult, _is_startup_error, exit_code
+from wxshop.batch.kernel_start import is_startup_error as _is_startup_error
+from wxshop.batch.results import JobResult, exit_code
 
 
 def test_validate_missing_amount_exit_2_names_file_and_column(project):

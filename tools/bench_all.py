@@ -293,7 +293,7 @@ def time_split_of(run: dict[str, Any]) -> dict[str, float]:
 def plan(project: Path, stores: list[str] | None = None, notebooks: list[str] | None = None,
          reports: Path | None = None) -> list[Any]:
     """The jobs ``wxshop run`` would run: same stores, notebooks, experiments and parameters."""
-    from wxshop.batch.runner import plan_jobs
+    from wxshop.batch.plan import plan_jobs
 
     return plan_jobs(stores, notebooks, reports=reports, root=project)
 

@@ -81,9 +81,9 @@ def main(project: Path, store: str, notebook: str, out: Path) -> None:
     os.environ["WXSHOP_HOME"] = str(project)
     os.chdir(project)
     from wxshop.batch import kernels
-    from wxshop.batch.runner import plan_jobs
+    from wxshop.batch.plan import plan_jobs
 
-    kernels._warm(kernels.WARM_MODULES)  # the imports and font set-up a warm kernel has done
+    kernels.warm(kernels.WARM_MODULES)  # the imports and font set-up a warm kernel has done
     import gc
 
     jobs = plan_jobs([store], notebook.split(","), reports=project / "reports-libonly", root=project)

@@ -85,7 +85,9 @@ def run(
     """Run every notebook for every store (papermill → HTML) and write reports/index.html."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from wxshop.batch.runner import discover_notebooks, exit_code, plan_jobs, run_jobs
+    from wxshop.batch.plan import discover_notebooks, plan_jobs
+    from wxshop.batch.results import exit_code
+    from wxshop.batch.runner import run_jobs
     from wxshop.params import parse_override, read_yaml
     from wxshop.report.i18n import check_lang
     from wxshop.report.index import THRESHOLDS_PARAM, build_index, load_thresholds
@@ -130,7 +132,7 @@ def run(
 
 def _connect(scheduler: str, jobs: int):
     """A Dask client for ``--scheduler`` (closed when the batch ends)."""
-    from wxshop.batch.cluster import connect
+    from wxshop.batch.dask import connect
 
     if jobs != 1:
         typer.echo("note: --jobs does not apply with --scheduler; the workers' threads set "
@@ -177,7 +179,7 @@ def index(
     lang: Annotated[str, typer.Option(help="zh or en.")] = "zh",
 ) -> None:
     """Rebuild reports/index.html from the reports already written."""
-    from wxshop.batch.runner import discover_notebooks
+    from wxshop.batch.plan import discover_notebooks
     from wxshop.report.index import build_index, load_thresholds
 
     root = paths.project_root()

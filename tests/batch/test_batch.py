@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from conftest import SAMPLE, add_store, new_project, run_wxshop
-from wxshop.batch import runner
+from wxshop import batch as runner
 
 pytestmark = pytest.mark.slow
 

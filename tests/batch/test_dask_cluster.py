@@ -19,8 +19,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from conftest import BIN, SAMPLE, add_store, new_project, run_wxshop
-from wxshop.batch import runner
-from wxshop.batch.cluster import JobLostError, _lost, connect, for_cluster, run_isolated
+from wxshop import batch as runner
+from wxshop.batch.dask import JobLostError, connect, for_cluster, run_isolated
+from wxshop.batch.dask import lost_result as _lost
 from wxshop.errors import WxshopError
 
 pytestmark = pytest.mark.slow

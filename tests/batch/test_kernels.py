@@ -10,7 +10,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from conftest import ROOT
-from wxshop.batch import kernels, runner
+from wxshop.batch import execute, kernels
+from wxshop.batch.plan import Job
 
 pytestmark = pytest.mark.slow
 
@@ -75,7 +76,7 @@ def test_a_dead_kernel_is_replaced(pool, tmp_path):
     _run(pool, nb, tmp_path / "o1.ipynb", tmp_path)
     from jupyter_core.utils import run_sync
 
-    run_sync(pool._km.shutdown_kernel)(now=True)
+    run_sync(pool.kernel(tmp_path).shutdown_kernel)(now=True)
     _run(pool, nb, tmp_path / "o2.ipynb", tmp_path)
     assert pool.started == 2
 
@@ -84,13 +85,14 @@ def test_a_reused_kernel_writes_the_same_report_as_a_fresh_one(tmp_path, monkeyp
     """store_overview on the sample store: figures and tables equal with and without reuse."""
     made = {}
     for reuse in ("0", "1"):
-        monkeypatch.setenv(runner.REUSE_ENV, reuse)
+        monkeypatch.setenv(execute.REUSE_ENV, reuse)
         report_dir = tmp_path / f"r{reuse}"
         for _ in range(2):  # with reuse the second run is on a used kernel
-            job = runner.Job("sample", "store_overview", str(ROOT / "notebooks" / "00_store_overview.ipynb"),
+            job = Job("sample", "store_overview", str(ROOT / "notebooks" / "00_store_overview.ipynb"),
                              str(report_dir), str(ROOT), {"report_dir": str(report_dir)})
-            assert runner.execute(job).status == "ok"
+            assert execute.execute_job(job).status == "ok"
         made[reuse] = json.loads((report_dir / "store_overview.json").read_text(encoding="utf-8"))
-    assert runner._POOL is not None and runner._POOL.started >= 1
+    pool = execute.kernel_pool()
+    assert pool is not None and pool.started >= 1
     for key in ("headline", "tables", "data_quality", "findings"):
         assert made["0"][key] == made["1"][key], key

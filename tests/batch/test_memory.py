@@ -94,5 +94,5 @@ def test_warm_kernels_keep_freed_memory(monkeypatch):
 
     calls = []
     monkeypatch.setattr(memory, "keep_freed_memory", lambda: calls.append(1) or True)
-    kernels._warm(())
+    kernels.warm(())
     assert calls == [1]

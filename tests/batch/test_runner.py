@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from wxshop.batch.runner import Job, experiment_entries, plan_jobs
+from wxshop.batch.plan import Job, experiment_entries, plan_jobs
 from wxshop.errors import ParamsError
 
 DECLARED = {"experiment_id", "primary_metric", "alpha"}

@@ -1,1 +1,16 @@
-"""Batch runs: the plan of store x notebook jobs, warm kernels, local processes and a Dask cluster."""
+"""Batch runs: the plan of store × notebook jobs, running one job, warm kernels, local processes
+and a Dask cluster.
+
+``plan`` (which jobs) → ``runner.run_jobs`` (where: ``local`` processes or ``dask`` workers) →
+``execute`` (one job: papermill, HTML, status file) on kernels from ``kernels`` (warm pool) and
+``kernel_start`` (IPC kernels, why one died) → ``results`` (status files, exit code).
+"""
+
+from wxshop.batch.plan import Job, discover_notebooks, experiment_entries, notebook_parameters, plan_jobs
+from wxshop.batch.results import JobResult, exit_code, save_status
+from wxshop.batch.runner import run_jobs
+
+__all__ = [
+    "Job", "JobResult", "discover_notebooks", "exit_code", "experiment_entries", "notebook_parameters",
+    "plan_jobs", "run_jobs", "save_status",
+]

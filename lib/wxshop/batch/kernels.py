@@ -18,6 +18,10 @@ for another project folder, or has served ``max_uses`` reports is shut down and 
 memory stays bounded however many stores a batch has. Papermill still parameterises and
 executes each notebook (through the ``wxshop-warm`` engine, a thin subclass of papermill's
 nbclient engine that reuses the pool's kernel and closes its own client afterwards).
+
+Kernels are started on the IPC transport (:func:`wxshop.batch.kernel_start.new_kernel_manager`),
+with their stderr in a file of their own; a kernel that fails leaves its exit status and that
+stderr in the report's kernel log (:meth:`KernelPool.discard`).
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from __future__ import annotations
 import atexit
 from pathlib import Path
 from typing import Any
+
+from wxshop.batch.kernel_start import death_note, new_kernel_manager, runtime_dir
 
 # Imported in every warm kernel before its first report.
 WARM_MODULES = (
@@ -34,8 +40,8 @@ WARM_MODULES = (
 ENGINE = "wxshop-warm"
 # Kernel-side state kept by the warm-up and restored by the reset (names are private to the
 # wxshop.batch.kernels module inside the kernel, not in the user namespace).
-_WARM_CODE = '__import__("wxshop.batch.kernels", fromlist=["_warm"])._warm({modules!r})'
-_RESET_CODE = '__import__("wxshop.batch.kernels", fromlist=["_reset"])._reset({root!r})'
+_WARM_CODE = '__import__("wxshop.batch.kernels", fromlist=["warm"]).warm({modules!r})'
+_RESET_CODE = '__import__("wxshop.batch.kernels", fromlist=["reset"]).reset({root!r})'
 
 _saved: dict[str, Any] = {}
 
@@ -43,14 +49,15 @@ _saved: dict[str, Any] = {}
 # ---------------------------------------------------------------- run inside the kernel
 
 
-def _warm(modules: tuple[str, ...]) -> None:
-    """Import ``modules`` and remember the state :func:`_reset` restores (kernel side)."""
+def warm(modules: tuple[str, ...]) -> None:
+    """Import ``modules`` and remember the state :func:`reset` restores (kernel side; also used by
+    ``tools/bench_libonly.py`` to stand in for a warm kernel)."""
     import importlib
     import warnings
 
-    from wxshop.batch import memory
+    from wxshop.batch.memory import keep_freed_memory
 
-    memory.keep_freed_memory()  # before the imports, so every block is served the same way
+    keep_freed_memory()  # before the imports, so every block is served the same way
     for name in modules:
         importlib.import_module(name)
     import matplotlib as mpl
@@ -62,8 +69,8 @@ def _warm(modules: tuple[str, ...]) -> None:
     _saved["warnings"] = list(warnings.filters)
 
 
-def _reset(root: str) -> None:
-    """Back to the state after :func:`_warm` (kernel side); see the module docstring."""
+def reset(root: str) -> None:
+    """Back to the state after :func:`warm` (kernel side); see the module docstring."""
     import os
     import warnings
 
@@ -122,7 +129,9 @@ class KernelPool:
     """One warm kernel for this process (see the module docstring).
 
     ``kernel(root)`` gives a kernel in a fresh state whose working directory is ``root``;
-    ``discard()`` drops it after a failure; ``close()`` shuts it down (also at exit).
+    ``discard()`` drops it after a failure; ``close()`` shuts it down (also at exit). Each
+    kernel's stderr goes to ``stderr_path`` (default: a file in this process's private
+    :func:`~wxshop.batch.kernel_start.runtime_dir`).
     """
 
     def __init__(self, max_uses: int = 25, kernel_name: str = "python3", startup_timeout: float = 120,
@@ -130,12 +139,13 @@ class KernelPool:
         self.max_uses = max_uses
         self.kernel_name = kernel_name
         self.startup_timeout = startup_timeout
-        self.stderr_path = stderr_path
+        self.stderr_path = stderr_path or runtime_dir() / f"pool-{id(self):x}.stderr"
         self.started = 0  # kernels started so far (for tests and benchmarks)
         self._km: Any = None
         self._root: str | None = None
         self._uses = 0
         self._dirty = False
+        self._last: Any = None  # the manager of the last kernel started, kept to tell how it ended
         _register_engine()
         atexit.register(self.close)
 
@@ -154,18 +164,18 @@ class KernelPool:
         self._dirty = True
         return self._km
 
-    def discard(self) -> None:
+    def discard(self, note_to: Path | None = None, error: BaseException | str = "") -> None:
+        """Drop the kernel after a failure outside a cell; with ``note_to``, append how it ended
+        (exit code or signal, the tail of its stderr) to that log first."""
+        if note_to is not None:
+            km = self._km if self._km is not None else self._last
+            with open(note_to, "a", encoding="utf-8") as log:
+                log.write(death_note(km, error, self.stderr_path))
         self.close()
 
     def close(self) -> None:
         km, self._km, self._root, self._uses, self._dirty = self._km, None, None, 0, False
-        if km is not None:
-            from jupyter_core.utils import run_sync
-
-            try:
-                run_sync(km.shutdown_kernel)(now=True)
-            except Exception:  # already gone
-                pass
+        shut_down(km)
 
     # ---- internals
     def _alive(self) -> bool:
@@ -177,16 +187,12 @@ class KernelPool:
             return False
 
     def _start(self, root: str) -> None:
-        from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
-        km = AsyncKernelManager(kernel_name=self.kernel_name)
-        if self.stderr_path is None:
-            run_sync(km.start_kernel)(cwd=root)
-        else:
-            self.stderr_path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.stderr_path, "ab") as log:  # the kernel inherits its own copy
-                run_sync(km.start_kernel)(cwd=root, stderr=log)
+        km = self._last = new_kernel_manager(self.kernel_name)
+        self.stderr_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.stderr_path, "wb") as log:  # the kernel inherits its own copy
+            run_sync(km.start_kernel)(cwd=root, stderr=log)
         self._km, self._root, self._uses, self._dirty = km, root, 0, False
         self.started += 1
         try:
@@ -197,10 +203,9 @@ class KernelPool:
 
     def _run(self, code: str) -> None:
         """Execute ``code`` in the kernel and wait; raise if it fails."""
-        from jupyter_client import BlockingKernelClient
-
-        kc = BlockingKernelClient()
-        kc.load_connection_info(self._km.get_connection_info())
+        # A client of the manager: "is the kernel alive" asks the process, not the heartbeat,
+        # which a kernel on a loaded machine may miss for a second without being dead.
+        kc = self._km.blocking_client()
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=self.startup_timeout)
@@ -211,3 +216,18 @@ class KernelPool:
         if reply["content"]["status"] != "ok":
             content = reply["content"]
             raise RuntimeError(f"kernel {content.get('ename')}: {content.get('evalue')}")
+
+
+def shut_down(km: Any) -> None:
+    """Shut down the kernel of manager ``km`` now, if it runs; None and dead kernels are fine."""
+    if km is None:
+        return
+    from jupyter_core.utils import run_sync
+
+    try:
+        if run_sync(km.is_alive)():
+            run_sync(km.shutdown_kernel)(now=True)
+        else:
+            run_sync(km.cleanup_resources)()
+    except Exception:  # already gone
+        pass

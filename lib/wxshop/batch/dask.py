@@ -1,7 +1,7 @@
 """The batch on a Dask distributed cluster: ``wxshop run --scheduler tcp://host:8786``.
 
 The machine running ``wxshop run`` plans the jobs as usual, sends each one to the cluster
-and gathers the :class:`~wxshop.batch.runner.JobResult` of each as it completes, so progress, the
+and gathers the :class:`~wxshop.batch.results.JobResult` of each as it completes, so progress, the
 summary and the index work as in a local batch. Workers need wxshop installed and the
 project — notebooks, data, reports — at the same absolute path as here (a shared folder):
 jobs carry paths, not data.
@@ -9,7 +9,8 @@ jobs carry paths, not data.
 On a worker each job runs in a fresh Python process (:func:`run_isolated`). A Dask worker runs
 several tasks at once in threads of one process, while a job changes process-wide state
 (papermill's working directory, the runner's file descriptor 2); a job that crashes its
-process (out of memory, a segfault) then comes back failed and the worker lives on.
+process (out of memory, a segfault) then comes back failed and the worker lives on. A job whose
+kernel would not start is run once more in another fresh process before it comes back failed.
 
 ``distributed`` is imported only here, and this module only with ``--scheduler``.
 """
@@ -29,7 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from wxshop import paths
-from wxshop.batch.runner import Job, JobResult, _execute_safely, save_status
+from wxshop.batch.execute import execute_job, kernel_did_not_start
+from wxshop.batch.plan import Job
+from wxshop.batch.results import JobResult, failed_result, save_status
 from wxshop.errors import WxshopError
 
 CONNECT_TIMEOUT = 5  # seconds to reach the scheduler before giving up
@@ -134,14 +137,15 @@ def run_on_cluster(
         try:
             results[i] = fut.result()
         except Exception as exc:
-            results[i] = _lost(sent[i], exc)
+            results[i] = lost_result(sent[i], exc)
         if on_done:
             on_done(results[i])
     return [results[i] for i in range(len(jobs))]
 
 
-def _lost(job: Job, exc: BaseException) -> JobResult:
-    """The failed result of a job that gave no result of its own."""
+def lost_result(job: Job, exc: BaseException) -> JobResult:
+    """The failed result of a job that gave no result of its own (``exc`` says why); its status
+    file is written from here, so the index lists it and no stale status stays behind."""
     name, text = type(exc).__name__, _first_line(exc)
     if isinstance(exc, JobLostError):
         error = str(exc)
@@ -151,7 +155,7 @@ def _lost(job: Job, exc: BaseException) -> JobResult:
         error = f"{name}: {text}. Fix: install wxshop on every Dask worker (pip install -e .)."
     else:
         error = f"on the Dask cluster: {name}: {text}"
-    result = JobResult(job.store, job.notebook, "failed", 0.0, error=error, item=job.item)
+    result = failed_result(job, error)
     try:
         Path(job.report_dir).mkdir(parents=True, exist_ok=True)
         save_status(job, result)  # so the index lists it, and no stale status stays behind
@@ -180,11 +184,20 @@ def run_isolated(job: Job) -> JobResult:
             f"project folder {job.root} not found on worker {worker}. Fix: put the project "
             "on a shared folder that every worker sees at the same path."
         )
+    result = _in_subprocess(job, worker)
+    if kernel_did_not_start(result):  # once more, in another fresh process
+        again = _in_subprocess(job, worker)
+        again.attempts += result.attempts
+        return again
+    return result
+
+
+def _in_subprocess(job: Job, worker: str) -> JobResult:
     with tempfile.TemporaryDirectory(prefix="wxshop-job-") as tmp:
         job_file, result_file = Path(tmp) / "job.pickle", Path(tmp) / "result.pickle"
         job_file.write_bytes(pickle.dumps(job))
         proc = subprocess.run(
-            [sys.executable, "-m", "wxshop.batch.cluster", str(job_file), str(result_file), worker],
+            [sys.executable, "-m", "wxshop.batch.dask", str(job_file), str(result_file), worker],
             cwd=job.root, env={**os.environ, paths.ENV_HOME: job.root},
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )
@@ -196,10 +209,10 @@ def run_isolated(job: Job) -> JobResult:
 
 
 def _main(argv: list[str]) -> int:
-    """``python -m wxshop.batch.cluster JOB_PICKLE RESULT_PICKLE WORKER``: one job, one process."""
+    """``python -m wxshop.batch.dask JOB_PICKLE RESULT_PICKLE WORKER``: one job, one process."""
     job_file, result_file, worker = argv
     job = pickle.loads(Path(job_file).read_bytes())
-    Path(result_file).write_bytes(pickle.dumps(_execute_safely(job, worker)))
+    Path(result_file).write_bytes(pickle.dumps(execute_job(job, worker)))
     return 0
 
 

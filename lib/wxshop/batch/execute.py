@@ -1,0 +1,162 @@
+"""Running one job: papermill, then the HTML export, then the status file. Never raises.
+
+The notebook runs on this process's warm kernel (:mod:`wxshop.batch.kernels`) or, with
+``WXSHOP_KERNEL_REUSE=0``, on a fresh kernel of its own; both are started on the IPC transport
+(:mod:`wxshop.batch.kernel_start`). A kernel that does not start is tried again
+:data:`KERNEL_START_ATTEMPTS` times; if it still fails, the result says so
+(:func:`kernel_did_not_start`) and the local pool or the Dask worker runs the job once more in a
+fresh process. The kernel's own output, and how a kernel that died ended, go to
+``<notebook>.kernel.log`` beside the report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from wxshop.batch.kernel_start import death_note, is_startup_error, new_kernel_manager
+from wxshop.batch.kernels import ENGINE, KernelPool, shut_down
+from wxshop.batch.plan import Job
+from wxshop.batch.results import BAD_INPUT_ERRORS, JobResult, failed_result, save_status
+
+KERNEL_START_ATTEMPTS = 3
+KERNEL_START_FAILED = "kernel did not start"  # how the error of such a result begins
+REUSE_ENV = "WXSHOP_KERNEL_REUSE"  # "0": a fresh kernel for every report (slower, fully isolated)
+_pool: KernelPool | None = None
+
+
+def execute_job(job: Job, worker: str = "") -> JobResult:
+    """Run ``job`` and write its status file; a bug here gives a ``failed`` result, not an
+    exception. ``worker`` (the Dask worker's address) is recorded in the result."""
+    try:
+        Path(job.report_dir).mkdir(parents=True, exist_ok=True)
+        job.log_path.unlink(missing_ok=True)
+        with _stderr_to(job.log_path):
+            return _execute(job, worker)
+    except Exception:  # a bug in the runner itself must not lose the batch
+        return failed_result(job, traceback.format_exc(limit=3), worker)
+
+
+def kernel_did_not_start(result: JobResult) -> bool:
+    """True when ``result`` failed because no kernel would start (worth a fresh process).
+
+    Examples
+    --------
+    >>> r = JobResult("s", "n", "failed", 0.0, error=f"{KERNEL_START_FAILED}: RuntimeError: ...")
+    >>> kernel_did_not_start(r), kernel_did_not_start(JobResult("s", "n", "ok", 1.0))
+    (True, False)
+    """
+    return result.status == "failed" and result.error.startswith(KERNEL_START_FAILED)
+
+
+def kernel_pool() -> KernelPool | None:
+    """This process's warm kernel pool (made on first use), None when ``WXSHOP_KERNEL_REUSE=0``."""
+    global _pool
+    if os.environ.get(REUSE_ENV, "1") == "0":
+        return None
+    if _pool is None:
+        _pool = KernelPool()
+    return _pool
+
+
+def write_html(ipynb: Path, html_path: Path, with_code: bool = False) -> Path:
+    """Executed notebook → HTML. Code, prompts, analyst-only cells and stderr are left out
+    unless ``with_code``; images are embedded."""
+    from wxshop.report.html import export_html
+
+    return export_html(ipynb, html_path, with_code=with_code)
+
+
+@contextlib.contextmanager
+def _stderr_to(path: Path):
+    """Send this process's file descriptor 2 — and so a fresh kernel's, which inherits it — to
+    ``path`` while the block runs. Kernel chatter (warnings, ZMQ tracebacks at shutdown)
+    belongs in the job's log, not in the batch's output."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "ab") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _run_notebook(job: Job, pool: KernelPool | None) -> None:
+    """papermill on the pool's kernel, or on a fresh IPC kernel shut down afterwards."""
+    import papermill as pm
+
+    options: dict[str, Any] = dict(
+        parameters=job.parameters, kernel_name="python3", cwd=job.root, progress_bar=False,
+        log_output=False, start_timeout=120,
+    )
+    if pool is not None:
+        pm.execute_notebook(job.input_path, str(job.output_ipynb), engine_name=ENGINE,
+                            km=pool.kernel(job.root), **options)
+        return
+    km = new_kernel_manager("python3")
+    try:
+        pm.execute_notebook(job.input_path, str(job.output_ipynb), km=km, **options)
+    except Exception as exc:
+        if not _is_cell_error(exc):  # its stderr is already in the log (fd 2): add how it ended
+            with open(job.log_path, "a", encoding="utf-8") as log:
+                log.write(death_note(km, f"{type(exc).__name__}: {exc}"))
+        raise
+    finally:
+        shut_down(km)
+
+
+def _is_cell_error(exc: BaseException) -> bool:
+    from papermill.exceptions import PapermillExecutionError
+
+    return isinstance(exc, PapermillExecutionError)
+
+
+def _execute(job: Job, worker: str = "") -> JobResult:
+    from papermill.exceptions import PapermillExecutionError
+
+    t0 = time.perf_counter()
+    job.output_html.unlink(missing_ok=True)
+    result = JobResult(job.store, job.notebook, "ok", 0.0, item=job.item, worker=worker)
+    pool = kernel_pool()
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        result.attempts = attempt
+        try:
+            _run_notebook(job, pool)
+            break
+        except PapermillExecutionError as exc:
+            result.status = "data_error" if exc.ename in BAD_INPUT_ERRORS else "failed"
+            result.cell = exc.exec_count
+            result.error = (
+                str(exc.evalue) if result.status == "data_error" else f"{exc.ename}: {exc.evalue}"
+            )
+            break
+        except Exception as exc:  # the kernel did not start or died outside a cell
+            if pool:  # a kernel that failed outside a cell is not reused; its last words go to the log
+                pool.discard(note_to=job.log_path, error=exc)
+            startup = is_startup_error(exc)
+            if startup and attempt < KERNEL_START_ATTEMPTS:
+                time.sleep(0.5 * attempt)
+                continue
+            result.status = "failed"
+            # a kernel that died inside a cell (DeadKernelError) did start: no fresh process for it
+            prefix = f"{KERNEL_START_FAILED}: " if startup and type(exc).__name__ != "DeadKernelError" else ""
+            result.error = f"{prefix}{type(exc).__name__}: {exc}"
+            break
+    if result.status == "ok":
+        try:
+            write_html(job.output_ipynb, job.output_html, with_code=job.with_code)
+            result.html = job.output_html.name
+        except Exception as exc:
+            result.status = "failed"
+            result.error = f"HTML export: {type(exc).__name__}: {exc}"
+    result.seconds = round(time.perf_counter() - t0, 2)
+    save_status(job, result)
+    return result
