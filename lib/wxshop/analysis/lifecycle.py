@@ -108,6 +108,17 @@ def stage_thresholds(
     Observed intervals are censored at ``period_end`` (long gaps that have not ended yet
     are missing), so the percentiles lean short; dormant customers may still come back.
     Raises ValueError when dormant_days < active_days.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-03-01", "2025-02-10", "2025-03-30"]),
+    ... })
+    >>> th = stage_thresholds(orders, "2025-03-31")  # one interval of 55 days
+    >>> th.active_days, th.dormant_days, th.new_days, th.fallback
+    (55, 55, 30, False)
     """
     p = paid_orders(orders, period_end, "stage_thresholds")
     return _thresholds(p, active_pct, dormant_pct, active_days, dormant_days, new_days)
@@ -190,6 +201,19 @@ def lifecycle_stages(
     -------
     customer_id, stage (code in :data:`STAGES`), days_since_first, days_since_last (int,
     days). Sorted by customer_id.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-03-01", "2025-02-10", "2025-03-30"]),
+    ... })
+    >>> print(lifecycle_stages(orders, "2025-03-31").to_string(index=False))
+    customer_id  stage  days_since_first  days_since_last
+              a active                85               30
+              b active                49               49
+              c    new                 1                1
     """
     p = paid_orders(orders, period_end, "lifecycle_stages")
     th = thresholds if thresholds is not None else _thresholds(p)
@@ -218,6 +242,17 @@ def stage_summary(stages: pd.DataFrame) -> pd.DataFrame:
     avg_days_since_last (days; NaN for an empty stage), cadence_days (nullable int:
     contact within this many days, :data:`STAGE_CADENCE`; missing for dormant), action
     (:data:`STAGE_ACTIONS`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> stages = pd.DataFrame({"stage": ["active", "active", "new"], "days_since_last": [30, 49, 1]})
+    >>> print(stage_summary(stages)[["stage", "customers", "cadence_days", "action"]].to_string(index=False))
+      stage  customers  cadence_days            action
+        new          1             3      activate_new
+     active          2             7      push_regular
+     silent          0            14           revisit
+    dormant          0          <NA> win_back_campaign
     """
     require_columns(stages, ("stage", "days_since_last"), "stage_summary")
     stage = stages["stage"].astype("str")
@@ -259,6 +294,22 @@ def stage_migration(
     dormant), columns ``to_stage`` = (new, active, silent, dormant); every cell present.
     Row sums give the stage sizes at the start (plus newcomers), column sums those at the
     end.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-03-01", "2025-02-10", "2025-03-30"]),
+    ... })
+    >>> print(stage_migration(orders, "2025-03-31", period_days=30).to_string())
+    to_stage    new  active  silent  dormant
+    from_stage
+    not_yet       1       0       0        0
+    new           0       1       0        0
+    active        0       1       0        0
+    silent        0       0       0        0
+    dormant       0       0       0        0
     """
     days = check_days("period_days", period_days)
     p = paid_orders(orders, period_end, "stage_migration")

@@ -34,6 +34,18 @@ def interpurchase_intervals(orders: pd.DataFrame, period_end: DateLike) -> pd.Da
     customer_id, purchase_day (datetime64, the day of the later purchase), interval_days
     (int, days since the previous purchase day). Sorted by customer_id, purchase_day;
     customers with one purchase day have no rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "a", "b"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05 09:00", "2025-01-05 18:00", "2025-03-01 12:00",
+    ...                                   "2025-02-10 08:00"]),
+    ... })
+    >>> print(interpurchase_intervals(orders, "2025-03-31").to_string(index=False))
+    customer_id purchase_day  interval_days
+              a   2025-03-01             55
     """
     p = paid_orders(orders, period_end, "interpurchase_intervals")
     code, day, gaps = p.repeat_intervals()
@@ -61,6 +73,17 @@ def repurchase_rates(
     repurchase_rate (复购率 = repeat_buyers / buyers, 0–1); prev_buyers (buyers in the
     previous period), returned (of those, buyers in this period), return_rate (回购率 =
     returned / prev_buyers, 0–1). Rates are NaN with an empty denominator.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-03-01", "2025-02-10", "2025-03-30"]),
+    ... })
+    >>> r = repurchase_rates(orders, "2025-03-31", period_days=60)
+    >>> r["period_start"], r["buyers"], r["repeat_buyers"], r["prev_buyers"], r["return_rate"]
+    ('2025-01-31', 3, 0, 1, 1.0)
     """
     days = check_days("period_days", period_days)
     p = paid_orders(orders, period_end, "repurchase_rates")
@@ -101,6 +124,18 @@ def headline(orders: pd.DataFrame, period_end: DateLike, period_days: int = 90) 
     period), new_customers (first paid order ever falls in the period), orders (paid, in
     the period), gmv (CNY), aov (CNY per paid order), frequency (paid orders per active
     customer), plus every field of :func:`repurchase_rates`. Ratios are NaN when empty.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-03-01", "2025-02-10", "2025-03-30"]),
+    ...     "amount": [100.0, 50.0, 30.0, 80.0],
+    ... })
+    >>> h = headline(orders, "2025-03-31", period_days=60)
+    >>> h["customers"], h["active_customers"], h["new_customers"], h["orders"], h["gmv"], round(h["aov"], 2)
+    (3, 3, 2, 3, 160.0, 53.33)
     """
     days = check_days("period_days", period_days)
     p = paid_orders(orders, period_end, "headline", amount=True)

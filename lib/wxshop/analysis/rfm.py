@@ -45,6 +45,21 @@ def rfm_table(orders: pd.DataFrame, period_end: DateLike) -> pd.DataFrame:
     ``period_end``, 0 = bought on period_end); frequency (int, paid orders); monetary
     (float, paid GMV in CNY, rounded to the fen); first_purchase, last_purchase
     (timestamps of the first and last paid order).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-03-01", "2025-02-10", "2025-03-30"]),
+    ...     "amount": [100.0, 50.0, 30.0, 80.0],
+    ... })
+    >>> table = rfm_table(orders, "2025-03-31")
+    >>> print(table[["customer_id", "recency_days", "frequency", "monetary"]].to_string(index=False))
+    customer_id  recency_days  frequency  monetary
+              a            30          2     150.0
+              b            49          1      30.0
+              c             1          1      80.0
     """
     p = paid_orders(orders, period_end, "rfm_table", amount=True)
     n = p.n
@@ -114,6 +129,18 @@ def rfm_scores(
     2 → 2, 3–4 → 3, 5–9 → 4, ≥ 10 → 5). Recency: ``score = bins - number of cuts <
     days`` (cuts ``[30, 60, 90, 180]``: ≤ 30 days → 5, 31–60 → 4, 61–90 → 3, 91–180 → 2,
     > 180 → 1).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"customer_id": ["a", "b", "c"], "recency_days": [30, 49, 1],
+    ...                       "frequency": [2, 1, 1], "monetary": [150.0, 30.0, 80.0]})
+    >>> scored = rfm_scores(table, bins=3)
+    >>> print(scored[["customer_id", "r_score", "f_score", "m_score"]].to_string(index=False))
+    customer_id  r_score  f_score  m_score
+              a        2        3        3
+              b        1        2        1
+              c        3        2        2
     """
     require_columns(rfm, tuple(RFM_METRICS.values()), "rfm_scores")
     if isinstance(bins, bool) or int(bins) != bins or bins < 2:
@@ -196,6 +223,17 @@ def rfm_segments(scored: pd.DataFrame, split: Split = "mean") -> pd.DataFrame:
 
     ``segment`` is one of :data:`SEGMENTS`: important_* when M is high, general_* when M is
     low; *_value R↑F↑, *_develop R↑F↓, *_keep R↓F↑, *_retain R↓F↓.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> scored = pd.DataFrame({"customer_id": ["a", "b", "c"], "r_score": [2, 1, 3],
+    ...                        "f_score": [3, 2, 2], "m_score": [3, 1, 2]})
+    >>> print(rfm_segments(scored)[["customer_id", "segment"]].to_string(index=False))
+    customer_id         segment
+              a  important_keep
+              b  general_retain
+              c general_develop
     """
     require_columns(scored, ("r_score", "f_score", "m_score"), "rfm_segments")
     out = scored.copy()
@@ -232,6 +270,18 @@ def segment_summary(segmented: pd.DataFrame) -> pd.DataFrame:
     (0–1), avg_recency_days (days), avg_frequency (orders), avg_monetary (CNY), action
     (:data:`SEGMENT_ACTIONS`). An empty segment has zero customers, gmv and shares and NaN
     averages; shares are NaN when there are no customers at all.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> segmented = pd.DataFrame({"segment": ["important_keep", "general_retain", "general_develop"],
+    ...                           "recency_days": [30, 49, 1], "frequency": [2, 1, 1],
+    ...                           "monetary": [150.0, 30.0, 80.0]})
+    >>> summary = segment_summary(segmented)
+    >>> print(summary[["segment", "customers", "gmv", "action"]].iloc[2:4].to_string(index=False))
+              segment  customers   gmv            action
+       important_keep          1 150.0    reengage_loyal
+     important_retain          0   0.0 win_back_high_value
     """
     require_columns(segmented, ("segment", "recency_days", "frequency", "monetary"), "segment_summary")
     seg = segmented["segment"].astype("str")
