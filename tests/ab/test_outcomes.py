@@ -410,31 +410,3 @@ def test_demo_through_the_loader_matches(store, tmp_path):
     direct = user_outcomes(tables["experiments"], tables["orders"], exp_id).users
     via = user_outcomes(loaded.experiments, loaded.orders, exp_id).users
     assert_frame_equal(via, direct, check_dtype=False)
-
-
-def test_read_user_outcomes_from_csv(tmp_path):
-    from wxshop.ab.outcomes import read_user_outcomes
-
-    f = tmp_path / "outcomes.csv"
-    f.write_text("variant,orders,revenue,pre_revenue\ncontrol,0,0,5\ntreatment,2,30.5,0\n",
-                 encoding="utf-8-sig")
-    users = read_user_outcomes(f)
-    assert list(users["variant"]) == ["control", "treatment"]
-    assert list(users["converted"]) == [False, True]
-    assert list(users["revenue"]) == [0.0, 30.5]
-
-
-@pytest.mark.parametrize("text, match", [
-    ("arm,orders\nc,1\n", "'variant' is missing"),
-    ("variant,revenue\nc,1\n", "'converted' or an 'orders'"),
-    ("variant,orders,revenue\nc,1,¥3\nt,0,x\n", "'revenue' has values that are not numbers \\(rows 2, 3\\)"),
-])
-def test_read_user_outcomes_errors_name_file_and_column(tmp_path, text, match):
-    from wxshop.ab.outcomes import read_user_outcomes
-    from wxshop.errors import DataError
-
-    f = tmp_path / "o.csv"
-    f.write_text(text, encoding="utf-8")
-    with pytest.raises(DataError, match=match) as err:
-        read_user_outcomes(f)
-    assert "o.csv" in str(err.value)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import fields
 from typing import Any
 
 import numpy as np
@@ -16,9 +15,11 @@ import pytest
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
-from wxshop.ab.analysis import SEGMENT_DIMENSIONS, ABAnalysis, ABConfig, analyse_counts, analyse_users
-from wxshop.ab.stats import DECISIONS, METRICS, REASONS, ArmStats, arm_stats_from_counts
-from wxshop.errors import ParamsError
+from wxshop.ab.analysis import analyse_counts, analyse_users
+from wxshop.ab.config import ABConfig
+from wxshop.ab.per_user import SEGMENT_DIMENSIONS
+from wxshop.ab.results import ABAnalysis
+from wxshop.ab.stats import DECISIONS, METRICS, REASONS
 from wxshop.report.i18n import STRINGS, Translator
 from wxshop.report.views import ab as v
 
@@ -213,94 +214,6 @@ def test_fmt_rel_and_interval() -> None:
     assert v.fmt_interval(0.002068, 0.057932, "conversion") == "[+0.2 个百分点, +5.8 个百分点]"
     assert v.fmt_interval(-1.0834, 7.0834, "revenue_per_user", "zh") == f"[{MINUS}¥1.08, +¥7.08]"
     assert v.fmt_interval(-0.019179, 0.619179, None) == f"[{MINUS}1.9%, +61.9%]"  # relative: no unit
-
-
-# ======================================================================= arms_from_summary
-
-
-def _assert_same_arm(got: ArmStats, expected: ArmStats) -> None:
-    for f in fields(ArmStats):
-        a, b = getattr(got, f.name), getattr(expected, f.name)
-        if isinstance(b, float) and math.isnan(b):
-            assert isinstance(a, float) and math.isnan(a), f.name
-        else:
-            assert a == b and type(a) is type(b), f.name
-
-
-def test_arms_from_summary_equals_arm_stats_from_counts() -> None:
-    arms = v.arms_from_summary(COUNTS)
-    assert list(arms) == ["control", "treatment"]
-    for name, counts in COUNTS.items():
-        users, conversions = counts["users"], counts["conversions"]
-        sums = {k: val for k, val in counts.items() if k not in ("users", "conversions")}
-        _assert_same_arm(arms[name], arm_stats_from_counts(name, users, conversions, **sums))
-    assert arms["treatment"].mean("orders_per_user") == pytest.approx(0.156, abs=TIGHT)
-
-
-def test_arms_from_summary_optional_sums() -> None:
-    """Only users and conversions are required; a pair of sums may be given alone; whole-number
-    floats and numpy integers are accepted and stored as int."""
-    arms = v.arms_from_summary(
-        {
-            "control": {"users": 1000.0, "conversions": np.int64(100)},
-            "b": {"users": 900, "conversions": 95, "revenue_sum": 900.0, "revenue_sumsq": 90_000},
-        }
-    )
-    _assert_same_arm(arms["control"], arm_stats_from_counts("control", 1000, 100))
-    expected_b = arm_stats_from_counts("b", 900, 95, revenue_sum=900.0, revenue_sumsq=90_000.0)
-    _assert_same_arm(arms["b"], expected_b)
-    assert arms["control"].n == 1000 and type(arms["control"].n) is int
-    assert not arms["control"].has("revenue_per_user") and not arms["b"].has("orders_per_user")
-    assert arms["b"].has("revenue_per_user")
-
-
-_OK = {"users": 1000, "conversions": 100}
-
-
-@pytest.mark.parametrize(
-    ("summary", "fragments"),
-    [
-        ({"control": _OK}, ["at least two arms"]),
-        ([_OK, _OK], ["at least two arms"]),
-        ({"control": _OK, "b": 500}, ["summary.b", "expected a mapping"]),
-        ({"control": _OK, "b": {**_OK, "visitors": 5}}, ["summary.b", "unknown key", "visitors"]),
-        ({"control": _OK, "b": {"conversions": 5}}, ["summary.b", "'users' is required"]),
-        ({"control": _OK, "b": {"users": 50}}, ["summary.b", "'conversions' is required"]),
-        ({"control": _OK, "b": {**_OK, "users": -5}}, ["summary.b.users", "number >= 0"]),
-        ({"control": _OK, "b": {**_OK, "conversions": "many"}}, ["summary.b.conversions", "'many'"]),
-        ({"control": _OK, "b": {**_OK, "conversions": [3]}}, ["summary.b.conversions", "number"]),
-        ({"control": _OK, "b": {**_OK, "conversions": math.nan}}, ["summary.b.conversions", "number"]),
-        ({"control": _OK, "b": {**_OK, "users": True}}, ["summary.b.users", "True"]),
-        ({"control": {**_OK, "conversions": False}, "b": _OK}, ["summary.control.conversions", "False"]),
-        ({"control": _OK, "b": {**_OK, "users": 1000.5}}, ["summary.b.users", "whole number", "1000.5"]),
-        ({"control": _OK, "b": {**_OK, "conversions": 9.5}}, ["summary.b.conversions", "whole number"]),
-        ({"control": _OK, "b": {"users": 100, "conversions": 150}}, ["arm 'b'", "conversions <= users"]),
-        ({"control": _OK, "b": {"users": 0, "conversions": 0}}, ["arm 'b'", "users >= 1"]),
-        (
-            {"control": _OK, "b": {**_OK, "revenue_sum": 100.0}},
-            ["summary.b", "revenue_sum and revenue_sumsq"],
-        ),
-        (
-            {"control": {**_OK, "orders_sumsq": 10}, "b": _OK},
-            ["summary.control", "orders_sum and orders_sumsq"],
-        ),
-        # Σ r² must be ≥ (Σ r)²/n: 100²/1000 = 10 > 9
-        (
-            {"control": _OK, "b": {**_OK, "revenue_sum": 100.0, "revenue_sumsq": 9.0}},
-            ["arm 'b'", "revenue sum of squares"],
-        ),
-    ],
-)
-def test_arms_from_summary_errors_name_arm_and_key(summary: Any, fragments: list[str]) -> None:
-    with pytest.raises(ParamsError) as err:
-        v.arms_from_summary(summary)
-    for fragment in fragments:
-        assert fragment in str(err.value)
-
-
-def test_arms_from_summary_error_uses_where() -> None:
-    with pytest.raises(ParamsError, match=r"^params\.summary\.b\.users: "):
-        v.arms_from_summary({"control": _OK, "b": {"users": -1, "conversions": 0}}, where="params.summary")
 
 
 # ==================================================================== views of counts input
@@ -839,14 +752,6 @@ def test_keys_used_for_the_fixtures_exist_in_both_languages(
         chinese = [c for c in cells if CJK.search(c)]
         assert not chinese, chinese[:5]
     assert not [c for c in cells if SNAKE.search(c)]  # codes never reach the reader
-
-
-def test_summary_numbers_written_as_text_are_refused() -> None:
-    """A quoted number in YAML ("5000") is a typo to fix, not a value to guess."""
-    with pytest.raises(ParamsError, match=r"summary\.control\.users"):
-        v.arms_from_summary(
-            {"control": {"users": "5000", "conversions": 10}, "treatment": {"users": 5000, "conversions": 12}}
-        )
 
 
 def test_negative_levels_use_the_minus_sign() -> None:

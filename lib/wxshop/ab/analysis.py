@@ -52,335 +52,45 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any, Literal
+from dataclasses import fields, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from wxshop.ab import stats as ab
-from wxshop.ab.outcomes import ACQUISITION_CHANNEL, ASSIGNED_AT, CITY_TIER, IS_NEW, PRE_REVENUE, UNKNOWN
-from wxshop.ab.stats import (
-    AOV,
-    CONVERSION,
-    CONVERTED,
-    DONT_SHIP,
-    INCONCLUSIVE,
-    KEEP_RUNNING,
-    METRICS,
-    ORDERS,
-    REVENUE,
-    REVENUE_PER_USER,
-    SHIP,
-    VARIANT,
-    ArmStats,
-    Decision,
-    MetricResult,
-    SRMResult,
+from wxshop.ab.checks import is_number, is_whole_number
+from wxshop.ab.columns import CONVERTED, ORDERS, PRE_REVENUE, REVENUE, VARIANT
+from wxshop.ab.config import ABConfig
+from wxshop.ab.per_user import (
+    SEGMENT_DIMENSIONS,
+    assignment_days,
+    balance_table,
+    bootstrap_table,
+    segment_lifts,
+    stats_columns,
 )
+from wxshop.ab.results import (
+    ARM,
+    CUPED,
+    GUARDRAIL,
+    P_ADJUSTED,
+    PRIMARY,
+    ROLE,
+    SECONDARY,
+    SIGNIFICANT,
+    TREATMENT,
+    ABAnalysis,
+    overall_decision,
+)
+from wxshop.ab.stats.arms import ArmStats
+from wxshop.ab.stats.decision import Decision
+from wxshop.ab.stats.frequentist import MetricResult
+from wxshop.ab.stats.metrics import AOV, METRICS, REVENUE_PER_USER
 from wxshop.data.schema import CUSTOMER_ID
-from wxshop.errors import ParamsError
-from wxshop.jsonable import to_jsonable
 
-__all__ = [
-    "SEGMENT_DIMENSIONS",
-    "WARNINGS",
-    "ABAnalysis",
-    "ABConfig",
-    "ABConfigError",
-    "OverallDecision",
-    "analyse_counts",
-    "analyse_users",
-    "overall_decision",
-]
-
-SEGMENT_DIMENSIONS = (IS_NEW, ACQUISITION_CHANNEL, CITY_TIER)
-# Segment values of the boolean is_new column (codes; the notebook translates them).
-NEW, RETURNING = "new", "returning"
-
-# Output column names other modules read.
-ARM = "arm"
-TREATMENT = "treatment"
-ROLE = "role"  # primary / guardrail / secondary
-CUPED = "cuped"  # bool: the CUPED-adjusted test was used
-P_ADJUSTED = "p_adjusted"
-SIGNIFICANT = "significant"  # p_adjusted < alpha
-PRIMARY, GUARDRAIL, SECONDARY = "primary", "guardrail", "secondary"
-
-WARNINGS = (
-    "sample_ratio_mismatch",  # SRM p < srm_threshold: results not to be trusted
-    "pre_period_imbalance",  # a balance p-value < srm_threshold: the assignment looks broken
-    "guardrail_not_checked",  # a guardrail metric the input cannot compute
-    "arm_without_users",  # a planned arm has no users
-    "segments_skipped",  # segment cells below min_segment_users
-)
-
-
-class ABConfigError(ParamsError, ValueError):
-    """An A/B analysis setting is invalid (a ValueError the CLI shows without traceback)."""
-
-
-# ================================================================================= config
-
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool | np.bool_)
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int | np.integer) and not isinstance(v, bool | np.bool_)
-
-
-@dataclass(frozen=True)
-class ABConfig:
-    """Settings of one A/B analysis (all validated on creation).
-
-    control: name of the control arm. primary_metric: one of ``abstats.METRICS``; the decision
-    is taken on it. guardrails: metrics that must not get worse by more than
-    ``guardrail_margin`` (share of the control mean, 0.05 = 5 %). metrics: the metrics tested
-    and corrected over (None = every metric the data allow; must contain the primary and the
-    guardrails). alpha: two-sided level. correction: ``holm`` (family-wise error) or ``bh``
-    (false discovery rate) over treatments × metrics, and separately over segment cells.
-    cuped: adjust per-user metrics for ``pre_revenue`` when present. cap_percentile: cap
-    per-user revenue at this share-percentile (0.99 = 99th) of buyers' revenue, pooled over
-    arms; None = no cap. sequential: add always-valid intervals and decide on them.
-    planned_users_per_arm: the plan's control-arm sample, fixes the sequential mixing
-    variance (None = the sample needed for target_relative_mde). target_relative_mde: lift
-    (share) the test should detect with probability ``power``. srm_threshold: SRM p-value
-    below which the split is called broken. n_boot, seed: bootstrap resamples and seed (also
-    the Beta-Binomial Monte Carlo seed). max_days_to_wait: longest acceptable wait (days) for
-    ``keep_running``. min_segment_users: segment cells with fewer users in either arm are
-    skipped.
-    """
-
-    control: str = "control"
-    primary_metric: str = CONVERSION
-    guardrails: tuple[str, ...] = (AOV,)
-    guardrail_margin: float = 0.05
-    metrics: tuple[str, ...] | None = None
-    alpha: float = 0.05
-    correction: Literal["holm", "bh"] = "holm"
-    cuped: bool = True
-    cap_percentile: float | None = 0.99
-    sequential: bool = False
-    planned_users_per_arm: int | None = None
-    target_relative_mde: float = 0.05
-    power: float = 0.8
-    srm_threshold: float = 0.001
-    n_boot: int = 2000
-    seed: int = 0
-    max_days_to_wait: float = 28
-    min_segment_users: int = 30
-
-    def __post_init__(self) -> None:
-        def bad(name: str, why: str) -> ABConfigError:
-            return ABConfigError(f"A/B config: {name} {why}, got {getattr(self, name)!r}")
-
-        for name in ("guardrails", "metrics"):  # YAML gives lists
-            v = getattr(self, name)
-            if isinstance(v, list):
-                object.__setattr__(self, name, tuple(v))
-        if not isinstance(self.control, str) or not self.control.strip():
-            raise bad("control", "must be the control arm's name")
-        if self.primary_metric not in METRICS:
-            raise bad("primary_metric", f"must be one of {', '.join(METRICS)}")
-        for name in ("guardrails", "metrics"):
-            v = getattr(self, name)
-            if v is None and name == "metrics":
-                continue
-            if not isinstance(v, tuple) or any(m not in METRICS for m in v) or len(set(v)) != len(v):
-                raise bad(name, f"must be a list of distinct metrics among {', '.join(METRICS)}")
-        if self.primary_metric in self.guardrails:
-            raise bad("guardrails", f"must not contain the primary metric {self.primary_metric!r}")
-        if self.metrics is not None:
-            missing = [m for m in (self.primary_metric, *self.guardrails) if m not in self.metrics]
-            if missing:
-                raise bad("metrics", f"must contain the primary metric and guardrails ({', '.join(missing)})")
-        if not _is_number(self.guardrail_margin) or not 0 <= self.guardrail_margin < 1:
-            raise bad("guardrail_margin", "must be a share in [0, 1) (0.05 = 5 %)")
-        if not _is_number(self.alpha) or not 0 < self.alpha <= 0.5:
-            raise bad("alpha", "must be in (0, 0.5]")
-        if self.correction not in ("holm", "bh"):
-            raise bad("correction", "must be 'holm' or 'bh'")
-        for name in ("cuped", "sequential"):
-            if not isinstance(getattr(self, name), bool | np.bool_):
-                raise bad(name, "must be true or false")
-        if self.cap_percentile is not None and (
-            not _is_number(self.cap_percentile) or not 0 < self.cap_percentile <= 1
-        ):
-            raise bad("cap_percentile", "must be a share in (0, 1] (0.99 = 99th percentile) or None")
-        if self.planned_users_per_arm is not None and (
-            not _is_int(self.planned_users_per_arm) or self.planned_users_per_arm < 2
-        ):
-            raise bad("planned_users_per_arm", "must be a whole number ≥ 2 or None")
-        if not _is_number(self.target_relative_mde) or not 0 < self.target_relative_mde < math.inf:
-            raise bad("target_relative_mde", "must be a positive share (0.05 = 5 %)")
-        if not _is_number(self.power) or not self.alpha < self.power < 1:
-            raise bad("power", f"must be in (alpha = {self.alpha}, 1)")
-        if not _is_number(self.srm_threshold) or not 0 < self.srm_threshold < 1:
-            raise bad("srm_threshold", "must be in (0, 1)")
-        if not _is_int(self.n_boot) or self.n_boot < 100:
-            raise bad("n_boot", "must be a whole number ≥ 100")
-        if not _is_int(self.seed) or self.seed < 0:
-            raise bad("seed", "must be a whole number ≥ 0")
-        if not _is_number(self.max_days_to_wait) or not self.max_days_to_wait >= 0:
-            raise bad("max_days_to_wait", "must be a number of days ≥ 0")
-        if not _is_int(self.min_segment_users) or self.min_segment_users < 2:
-            raise bad("min_segment_users", "must be a whole number ≥ 2")
-
-    @classmethod
-    def from_mapping(cls, values: Mapping[str, Any] | None) -> ABConfig:
-        """A config from a params mapping (e.g. YAML); unknown keys are an error."""
-        values = dict(values or {})
-        known = [f.name for f in fields(cls)]
-        unknown = sorted(str(k) for k in values if k not in known)
-        if unknown:
-            raise ABConfigError(f"A/B config: unknown setting(s) {', '.join(unknown)}; "
-                                f"known: {', '.join(known)}")
-        return cls(**values)
-
-    def to_dict(self) -> dict[str, Any]:
-        return to_jsonable(asdict(self))
-
-
-# ================================================================================ results
-
-
-@dataclass(frozen=True)
-class OverallDecision:
-    """The experiment's decision over all treatments.
-
-    decision: ``ship`` when some treatment is decided ship (best_variant: the one with the
-    largest primary lift among them), else ``keep_running`` when any treatment is, else
-    ``dont_ship`` when every treatment is, else ``inconclusive``. shippable: treatments
-    decided ship.
-    """
-
-    decision: str
-    best_variant: str | None
-    shippable: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"decision": self.decision, "best_variant": self.best_variant,
-                "shippable": list(self.shippable)}
-
-
-def overall_decision(decisions: Mapping[str, Decision]) -> OverallDecision:
-    """Aggregate per-treatment decisions (see :class:`OverallDecision`)."""
-    ships = [d for d in decisions.values() if d.decision == SHIP]
-    if ships:
-        best = max(ships, key=lambda d: float(d.diff))  # same metric and control: diff orders lifts
-        return OverallDecision(SHIP, best.treatment, tuple(d.treatment for d in ships))
-    kinds = [d.decision for d in decisions.values()]
-    if KEEP_RUNNING in kinds:
-        return OverallDecision(KEEP_RUNNING, None)
-    if kinds and all(k == DONT_SHIP for k in kinds):
-        return OverallDecision(DONT_SHIP, None)
-    return OverallDecision(INCONCLUSIVE, None)
-
-
-def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]] | None:
-    if frame is None:
-        return None
-    return to_jsonable(frame.to_dict(orient="records"))
-
-
-@dataclass(frozen=True, eq=False)
-class ABAnalysis:
-    """Everything the A/B notebook shows. Frames are tidy; units as in :mod:`wxshop.ab.stats`.
-
-    input: ``users`` or ``counts``. control, treatments: arm names (treatments with users, in
-    order). arms: one row per planned or observed arm — arm, users, conversions, conversion
-    (share 0–1), revenue_per_user (CNY), orders_per_user, aov (CNY per order), revenue_cap
-    (CNY, NaN when uncapped); NaN where the input lacks the sums. srm: the sample-ratio check.
-    balance: pre-period balance per treatment × variable (``pre_revenue``: Welch t, CNY per
-    user; ``is_new``: two-proportion z, share) with p_value and ``flagged`` (p < srm_threshold:
-    a difference chance rarely makes, e.g. an assignment that depends on the user's history); None
-    without those columns. metrics: one row per treatment × metric, the fields of
-    :class:`~wxshop.ab.stats.MetricResult` plus role, cuped, p_adjusted, significant.
-    skipped_metrics: metrics the input cannot support. guardrails: one row per treatment ×
-    guardrail (:class:`~wxshop.ab.stats.NonInferiorityResult`). bootstrap: per treatment,
-    percentile bootstrap of revenue per user (capped, unadjusted; CNY); None for counts or
-    without revenue. bayes: per treatment × metric, :class:`~wxshop.ab.stats.BayesResult`
-    (conversion: Beta-Binomial on the counts; revenue_per_user: normal approximation to the
-    test in ``metrics``, CUPED when used). power: per treatment, the primary metric's
-    :class:`~wxshop.ab.stats.PowerResult` at alpha/m plus tests_in_family. sequential: per
-    treatment, the always-valid result for the primary metric plus planned_users_per_arm,
-    planned_from (``config`` / ``target_mde`` / ``current_sample``), p_adjusted, significant;
-    None unless ``config.sequential``. segments: per dimension × value × treatment, the primary
-    lift with p_adjusted over all cells; None when no segment column exists or for counts.
-    segments_skipped: cells skipped for fewer than ``min_segment_users`` users in an arm.
-    decisions: treatment → Decision; decision: the overall decision. excluded: counts of users
-    left out upstream (e.g. ``multi_variant``), passed through. days: the assignment period
-    used for traffic (days), None if unknown.
-    """
-
-    input: str
-    config: ABConfig
-    control: str
-    treatments: tuple[str, ...]
-    arms: pd.DataFrame
-    srm: SRMResult
-    balance: pd.DataFrame | None
-    metrics: pd.DataFrame
-    skipped_metrics: tuple[str, ...]
-    guardrails: pd.DataFrame
-    bootstrap: pd.DataFrame | None
-    bayes: pd.DataFrame
-    power: pd.DataFrame
-    sequential: pd.DataFrame | None
-    segments: pd.DataFrame | None
-    segments_skipped: int
-    decisions: dict[str, Decision]
-    decision: OverallDecision
-    excluded: dict[str, int] = field(default_factory=dict)
-    days: float | None = None
-
-    @property
-    def warnings(self) -> tuple[str, ...]:
-        """Codes from :data:`WARNINGS` that apply, most serious first."""
-        out = []
-        if self.srm.mismatch:
-            out.append("sample_ratio_mismatch")
-        if self.balance is not None and bool(self.balance["flagged"].any()):
-            out.append("pre_period_imbalance")
-        if any(g in self.skipped_metrics for g in self.config.guardrails):
-            out.append("guardrail_not_checked")
-        if (self.arms["users"] == 0).any():
-            out.append("arm_without_users")
-        if self.segments_skipped:
-            out.append("segments_skipped")
-        return tuple(out)
-
-    def decisions_frame(self) -> pd.DataFrame:
-        """One row per treatment: the Decision fields (reason lists joined with ", ")."""
-        return ab.results_frame(self.decisions.values())
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready (NaN → None), codes only."""
-        return to_jsonable({
-            "input": self.input,
-            "config": self.config.to_dict(),
-            "control": self.control,
-            "treatments": list(self.treatments),
-            "days": self.days,
-            "excluded": dict(self.excluded),
-            "warnings": list(self.warnings),
-            "arms": _records(self.arms),
-            "srm": self.srm.to_dict(),
-            "balance": _records(self.balance),
-            "metrics": _records(self.metrics),
-            "skipped_metrics": list(self.skipped_metrics),
-            "guardrails": _records(self.guardrails),
-            "bootstrap": _records(self.bootstrap),
-            "bayes": _records(self.bayes),
-            "power": _records(self.power),
-            "sequential": _records(self.sequential),
-            "segments": _records(self.segments),
-            "segments_skipped": self.segments_skipped,
-            "decisions": {t: d.to_dict() for t, d in self.decisions.items()},
-            "decision": self.decision.to_dict(),
-        })
+# ABConfig is imported here too so that notebooks keep ``abreport.ABConfig``.
+__all__ = ["ABConfig", "analyse_counts", "analyse_users"]
 
 
 # ============================================================================== the steps
@@ -430,11 +140,11 @@ def _analyse(
     cfg = config
     if not isinstance(planned_split, Mapping):
         raise ValueError("planned_split must map each arm's name to its planned share")
-    if days is not None and (not _is_number(days) or not 0 < days < math.inf):
+    if days is not None and (not is_number(days) or not 0 < days < math.inf):
         raise ValueError(f"days must be a positive number of days or None, got {days!r}")
     excluded_out: dict[str, int] = {}
     for k, v in dict(excluded or {}).items():
-        if not _is_int(v) or v < 0:
+        if not is_whole_number(v) or v < 0:
             raise ValueError(f"excluded[{k!r}] must be a count ≥ 0, got {v!r}")
         excluded_out[str(k)] = int(v)
     planned = {str(k): v for k, v in planned_split.items()}
@@ -528,9 +238,9 @@ def _analyse(
     balance = bootstrap = seg_frame = None
     seg_skipped = 0
     if users is not None:
-        balance = _balance(users, ctrl.arm, treatments, cfg.alpha, cfg.srm_threshold)
-        bootstrap = _bootstrap(users, cfg, treatments)
-        seg_frame, seg_skipped = _segments(users, cfg, treatments, segments)
+        balance = balance_table(users, ctrl.arm, treatments, cfg.alpha, cfg.srm_threshold)
+        bootstrap = bootstrap_table(users, cfg, treatments)
+        seg_frame, seg_skipped = segment_lifts(users, cfg, treatments, segments)
 
     return ABAnalysis(
         input=input_kind, config=cfg, control=cfg.control, treatments=treatments,
@@ -590,119 +300,6 @@ def _sequential(
     return frame, seq, p_seq
 
 
-def _balance(users: pd.DataFrame, control: str, treatments: Sequence[str], alpha: float,
-             threshold: float) -> pd.DataFrame | None:
-    """Pre-period balance: pre_revenue (Welch t, CNY per user) and is_new (z-test, share).
-
-    Flagged at the SRM threshold, not alpha: with two variables per treatment, alpha would
-    flag about one honest experiment in ten, and CUPED already corrects chance imbalance in
-    pre_revenue; a p-value below the threshold points at the assignment itself.
-    """
-    rows = []
-    if PRE_REVENUE in users.columns:
-        arms = ab.arm_stats_from_users(users, revenue_col=PRE_REVENUE, orders_col=None)
-        for t in treatments:
-            rows.append((t, PRE_REVENUE, ab.mean_test(arms[control], arms[t], REVENUE_PER_USER, alpha=alpha)))
-    if IS_NEW in users.columns:
-        arms = ab.arm_stats_from_users(users, revenue_col=None, orders_col=None, converted_col=IS_NEW)
-        for t in treatments:
-            rows.append((t, IS_NEW, ab.conversion_test(arms[control], arms[t], alpha=alpha)))
-    if not rows:
-        return None
-    return pd.DataFrame([
-        {TREATMENT: t, "variable": var, "test": r.test, "mean_control": r.mean_control,
-         "mean_treatment": r.mean_treatment, "diff": r.diff, "rel_diff": r.rel_lift,
-         "statistic": r.statistic, "p_value": r.p_value, "flagged": bool(r.p_value < threshold)}
-        for t, var, r in rows
-    ])
-
-
-def _bootstrap(users: pd.DataFrame, cfg: ABConfig, treatments: Sequence[str]) -> pd.DataFrame | None:
-    """Percentile bootstrap of revenue per user (already capped in ``users``)."""
-    if REVENUE not in users.columns:
-        return None
-    rev = users[REVENUE].to_numpy(float)
-    arm = users[VARIANT].to_numpy()
-    c = rev[arm == cfg.control]
-    rows = []
-    for t in treatments:
-        x = rev[arm == t]
-        if c.size >= 2 and x.size >= 2:
-            b = ab.bootstrap_diff(c, x, alpha=cfg.alpha, n_boot=cfg.n_boot, seed=cfg.seed)
-            rows.append({TREATMENT: t, "metric": REVENUE_PER_USER, **b.to_dict()})
-    return pd.DataFrame(rows) if rows else None
-
-
-def _segment_values(col: pd.Series) -> pd.Series:
-    if col.name == IS_NEW:
-        flag = col.map(lambda v: None if pd.isna(v) else bool(v))
-        return flag.map({True: NEW, False: RETURNING}).fillna(UNKNOWN)
-    text = col.astype("string").str.strip()
-    return text.mask(text.isna() | (text == ""), UNKNOWN).astype(str)
-
-
-def _segments(users: pd.DataFrame, cfg: ABConfig, treatments: Sequence[str],
-              dimensions: Sequence[str]) -> tuple[pd.DataFrame | None, int]:
-    """Primary-metric lift per segment cell (dimension × value × treatment)."""
-    dims = [d for d in dimensions if d in users.columns]
-    if not dims:
-        return None, 0
-    cov = PRE_REVENUE if cfg.cuped and PRE_REVENUE in users.columns else None
-    kw = _stats_columns(users, cov)
-    rows, skipped = [], 0
-    for dim in dims:
-        values = _segment_values(users[dim])
-        for value in sorted(values.unique()):
-            part = users[(values == value).to_numpy()]
-            counts = part[VARIANT].value_counts()
-            seg_arms = None
-            for t in treatments:
-                n_c, n_t = int(counts.get(cfg.control, 0)), int(counts.get(t, 0))
-                if min(n_c, n_t) < cfg.min_segment_users:
-                    skipped += 1
-                    continue
-                if seg_arms is None:
-                    seg_arms = ab.arm_stats_from_users(part, **kw)
-                c, x = seg_arms[cfg.control], seg_arms[t]
-                cuped = cfg.cuped and cfg.primary_metric != AOV and c.has(cfg.primary_metric, True)
-                r = ab.compare(c, x, cfg.primary_metric,  # type: ignore[arg-type]
-                               alpha=cfg.alpha, cuped=cuped)
-                rows.append({"dimension": dim, "value": value, TREATMENT: t, "users_control": n_c,
-                             "users_treatment": n_t, "metric": r.metric, "test": r.test, CUPED: cuped,
-                             "mean_control": r.mean_control, "mean_treatment": r.mean_treatment,
-                             "diff": r.diff, "ci_low": r.ci_low, "ci_high": r.ci_high,
-                             "rel_lift": r.rel_lift, "rel_ci_low": r.rel_ci_low,
-                             "rel_ci_high": r.rel_ci_high, "p_value": r.p_value})
-    cols = ["dimension", "value", TREATMENT, "users_control", "users_treatment", "metric", "test", CUPED,
-            "mean_control", "mean_treatment", "diff", "ci_low", "ci_high", "rel_lift", "rel_ci_low",
-            "rel_ci_high", "p_value", P_ADJUSTED, SIGNIFICANT]
-    if not rows:
-        return pd.DataFrame(columns=cols), skipped
-    frame = pd.DataFrame(rows)
-    adj = ab.adjust_pvalues(frame["p_value"].to_numpy(float), cfg.correction, alpha=cfg.alpha)
-    frame[P_ADJUSTED] = adj.p_adjusted
-    frame[SIGNIFICANT] = frame[P_ADJUSTED] < cfg.alpha
-    return frame[cols], skipped
-
-
-def _stats_columns(users: pd.DataFrame, covariate: str | None) -> dict[str, Any]:
-    """Keyword arguments of ``arm_stats_from_users`` for the columns ``users`` has."""
-    return {"revenue_col": REVENUE if REVENUE in users.columns else None,
-            "orders_col": ORDERS if ORDERS in users.columns else None,
-            "converted_col": CONVERTED if CONVERTED in users.columns else None,
-            "covariate_col": covariate}
-
-
-def _assignment_days(users: pd.DataFrame) -> float | None:
-    """Calendar days from the first to the last assignment (inclusive), if known."""
-    if ASSIGNED_AT not in users.columns:
-        return None
-    at = pd.to_datetime(users[ASSIGNED_AT], errors="coerce").dropna()
-    if at.empty:
-        return None
-    return float((at.max().normalize() - at.min().normalize()).days + 1)
-
-
 # ============================================================================== public API
 
 
@@ -752,7 +349,7 @@ def analyse_users(
     cfg = config
     users = users.assign(**{VARIANT: users[VARIANT].astype(str)})  # arm names are text everywhere
     cov = PRE_REVENUE if cfg.cuped and PRE_REVENUE in users.columns else None
-    kw = _stats_columns(users, cov)
+    kw = stats_columns(users, cov)
     cap = cfg.cap_percentile * 100 if cfg.cap_percentile is not None and kw["revenue_col"] else None
     arms = ab.arm_stats_from_users(users, **kw, cap_percentile=cap)
     if kw["revenue_col"]:  # the bootstrap and the segments see the same capped revenue
@@ -760,7 +357,7 @@ def analyse_users(
         cap_value = next(iter(arms.values())).revenue_cap
         users = users.assign(**{REVENUE: np.minimum(rev, cap_value) if np.isfinite(cap_value) else rev})
     if days is None:
-        days = _assignment_days(users)
+        days = assignment_days(users)
     return _analyse("users", arms, planned_split, cfg, days, excluded, users=users, segments=segments)
 
 

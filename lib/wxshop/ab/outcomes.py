@@ -32,11 +32,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from wxshop.ab.columns import (
+    ACQUISITION_CHANNEL,
+    ASSIGNED_AT,
+    CITY_TIER,
+    CONVERTED,
+    EXPERIMENT_ID,
+    IS_NEW,
+    ORDERS,
+    PRE_ORDERS,
+    PRE_REVENUE,
+    REVENUE,
+    SEGMENT_COLUMNS,
+    VARIANT,
+)
+from wxshop.ab.inputs import read_user_outcomes
 from wxshop.analysis.paid import check_days, paid_mask, timestamps
 from wxshop.data.codes import positions
 from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDERED_AT
@@ -60,24 +74,10 @@ __all__ = [
     "daily_counts",
     "experiment_ids",
     "planned_split",
+    "read_user_outcomes",  # defined in wxshop.ab.inputs; kept here for the notebooks
     "user_outcomes",
     "variant_order",
 ]
-
-# Columns of the experiments table.
-EXPERIMENT_ID = "experiment_id"
-VARIANT = "variant"
-ASSIGNED_AT = "assigned_at"
-# Columns of the per-user outcome table that other modules read.
-CONVERTED = "converted"  # bool: at least one counted order in the metric window
-ORDERS = "orders"  # counted orders in the metric window
-REVENUE = "revenue"  # CNY in the metric window
-PRE_ORDERS = "pre_orders"  # counted orders in the pre-period
-PRE_REVENUE = "pre_revenue"  # CNY in the pre-period (the CUPED covariate)
-IS_NEW = "is_new"  # bool: no paid order before assigned_at
-CITY_TIER = "city_tier"
-ACQUISITION_CHANNEL = "acquisition_channel"
-SEGMENT_COLUMNS = (CITY_TIER, ACQUISITION_CHANNEL)  # taken from customers when given
 
 CONTROL = "control"  # the variant other arms are compared against, listed first
 UNKNOWN = "unknown"  # segment value of users missing from customers (or with a blank value)
@@ -492,50 +492,3 @@ def daily_counts(users: pd.DataFrame) -> pd.DataFrame:
     out["day"] = out["day"] + 1
     out[VARIANT] = out[VARIANT].astype(_TEXT)
     return out[cols].astype({"new_users": "int64", "users": "int64", "conversions": "int64"})
-
-
-def read_user_outcomes(path: str | Path) -> pd.DataFrame:
-    """A per-user outcome table from a file (way b): CSV (UTF-8, BOM or GBK), XLSX or Parquet.
-
-    Columns: variant (required); converted (0/1 or true/false) and/or orders (count) —
-    converted defaults to orders ≥ 1; revenue (CNY, optional); pre_revenue (CNY, optional,
-    the CUPED covariate); other columns are kept. Raises :class:`DataError` naming the file
-    and column when a required column is missing or a value is not a number.
-    """
-    from wxshop.data.load import read_source
-
-    path = Path(path)
-    label = path.name
-    if not path.is_file():
-        raise DataError(f"{label}: file not found ({path}).", file=label,
-                        fix="set outcomes_file to a CSV/XLSX/Parquet file with one row per user.")
-    frame = read_source(path, label).frame
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if VARIANT not in frame.columns:
-        raise DataError(f"{label}: required column 'variant' is missing (headers found: "
-                        f"{', '.join(frame.columns)}).", file=label, column=VARIANT,
-                        fix="add a variant column naming each user's arm, e.g. control / treatment.")
-    if CONVERTED not in frame.columns and ORDERS not in frame.columns:
-        raise DataError(f"{label}: needs a 'converted' or an 'orders' column.", file=label,
-                        column=CONVERTED, fix="add converted (0/1) or orders (count) per user.")
-    out = frame.copy()
-    out[VARIANT] = out[VARIANT].astype("str").str.strip()
-    for col in (ORDERS, REVENUE, PRE_REVENUE, CONVERTED):
-        if col not in out.columns:
-            continue
-        raw = out[col]
-        if col == CONVERTED and raw.dtype != bool:
-            text = raw.astype("str").str.strip().str.lower()
-            raw = text.map({"true": "1", "false": "0", "yes": "1", "no": "0"}).fillna(text)
-        values = pd.to_numeric(raw, errors="coerce")
-        bad = np.flatnonzero(values.isna().to_numpy() & raw.notna().to_numpy())
-        if bad.size:
-            rows = ", ".join(str(i + 2) for i in bad[:5])
-            raise DataError(f"{label}: column '{col}' has values that are not numbers (rows {rows}).",
-                            file=label, column=col, fix="use plain numbers (no currency signs).")
-        out[col] = values.fillna(0.0)
-    if CONVERTED in out.columns:
-        out[CONVERTED] = out[CONVERTED].to_numpy() > 0
-    else:
-        out[CONVERTED] = out[ORDERS].to_numpy() >= 1
-    return out

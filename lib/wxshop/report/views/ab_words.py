@@ -1,0 +1,131 @@
+"""The A/B report's sentences: notes under the metrics and guardrails tables, the decision in plain
+language, and the headline figures recorded in the report's JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wxshop.ab.checks import is_finite
+from wxshop.ab.results import ABAnalysis
+from wxshop.report.views.ab_format import (
+    Tr,
+    fmt_count,
+    fmt_diff,
+    fmt_interval,
+    fmt_p_sentence,
+    fmt_rel,
+    metric_name,
+)
+
+__all__ = ["decision_lines", "guardrail_notes", "headline", "metric_notes"]
+
+
+def metric_notes(a: ABAnalysis, tr: Tr) -> list[str]:
+    """The sentences under the metrics table: level and correction, CUPED's variance reduction
+    per metric, undefined relative lifts, metrics the input cannot give."""
+    cfg = a.config
+    cap = tr("ab.no_cap") if cfg.cap_percentile is None else f"{100 * cfg.cap_percentile:g}%"
+    out = [
+        tr(
+            "ab.metrics_text",
+            alpha=cfg.alpha,
+            correction=tr(f"correction.{cfg.correction}"),
+            n=len(a.metrics),
+            cap=cap,
+        )
+    ]
+    cuped = a.metrics.loc[a.metrics["cuped"].astype(bool)].drop_duplicates("metric")
+    out += [
+        tr("ab.cuped_text", metric=metric_name(m, tr), reduction=r)
+        for m, r in zip(cuped["metric"], cuped["variance_reduction"], strict=True)
+    ]
+    if a.metrics["relative_undefined"].astype(bool).any():
+        out.append(tr("ab.no_relative"))
+    if a.skipped_metrics:
+        out.append(
+            tr("ab.skipped_metrics", metrics=", ".join(metric_name(m, tr) for m in a.skipped_metrics))
+        )
+    return out
+
+
+def guardrail_notes(a: ABAnalysis, tr: Tr) -> list[str]:
+    """The margin rule, and the guardrails the input cannot compute (not checked)."""
+    out = [tr("ab.guardrails_text", margin=a.config.guardrail_margin)]
+    unchecked = [m for m in a.config.guardrails if m in a.skipped_metrics]
+    if unchecked:
+        out.append(tr("ab.guardrail_not_checked", metrics=", ".join(metric_name(m, tr) for m in unchecked)))
+    return out
+
+
+def decision_lines(a: ABAnalysis, tr: Tr) -> list[str]:
+    """The decision in plain language: the overall verdict and its action, then per variant the
+    verdict, the primary metric's numbers and the reasons."""
+    lang = tr.lang
+    overall = a.decision
+    lines = [tr("ab.decision_overall", decision=tr(f"decision.{overall.decision}"))]
+    lines.append(tr(f"ab.action.{overall.decision}", variant=overall.best_variant or "—"))
+    primary = a.metrics[a.metrics["role"] == "primary"].set_index("treatment")
+    if a.sequential is not None:  # the decision used the always-valid interval and p-value
+        primary = a.sequential.set_index("treatment")
+    power = a.power.set_index("treatment") if len(a.power) else None
+    sep = "；" if lang == "zh" else "; "
+    for t, d in a.decisions.items():
+        lines.append(tr("ab.decision_line", decision=tr(f"decision.{d.decision}"), variant=t))
+        if t in primary.index:
+            r = primary.loc[t]
+            m = str(r["metric"])
+            rel = "—" if bool(r["relative_undefined"]) else fmt_rel(r["rel_lift"])
+            lines.append(
+                tr(
+                    "ab.primary_line",
+                    metric=metric_name(m, tr),
+                    variant=t,
+                    diff=fmt_diff(r["diff"], m, lang),
+                    rel=rel,
+                    ci=fmt_interval(r["ci_low"], r["ci_high"], m, lang),
+                    p=fmt_p_sentence(d.p_value),
+                )
+            )
+        reasons = [tr(f"reason.{code}") for code in d.reasons]
+        lines.append(tr("ab.reasoning", reasons=sep.join(reasons)))
+        if "underpowered_keep_collecting" in d.reasons and power is not None and t in power.index:
+            p = power.loc[t]
+            days = p["days_remaining"]
+            lines.append(
+                tr(
+                    "ab.need_more",
+                    n=fmt_count(p["n_needed_control"]),
+                    days=fmt_count(days) if is_finite(days) else tr("ab.days_unknown"),
+                )
+            )
+    return lines
+
+
+def headline(a: ABAnalysis) -> dict[str, Any]:
+    """The figures recorded in the report's JSON ``headline``: decision, SRM, users and, per
+    treatment, the primary metric's lift, interval and adjusted p (fixed-horizon), and with
+    ``sequential`` the always-valid interval and p-value the decision used
+    (``<t>.always_valid_*``)."""
+    out: dict[str, Any] = {
+        "decision": a.decision.decision,
+        "best_variant": a.decision.best_variant,
+        "input": a.input,
+        "control": a.control,
+        "primary_metric": a.config.primary_metric,
+        "users": int(a.arms["users"].sum()),
+        "srm_p_value": float(a.srm.p_value),
+        "srm_mismatch": bool(a.srm.mismatch),
+        "excluded_multi_variant": int(a.excluded.get("multi_variant", 0)),
+        "warnings": list(a.warnings),
+    }
+    primary = a.metrics[a.metrics["role"] == "primary"]
+    for r in primary.to_dict(orient="records"):
+        t = r["treatment"]
+        out[f"{t}.decision"] = a.decisions[t].decision if t in a.decisions else None
+        for key in ("diff", "ci_low", "ci_high", "rel_lift", "p_value", "p_adjusted"):
+            out[f"{t}.{key}"] = r[key]
+    if a.sequential is not None:
+        for r in a.sequential.to_dict(orient="records"):
+            for key in ("ci_low", "ci_high", "p_value", "p_adjusted"):
+                out[f"{r['treatment']}.always_valid_{key}"] = r[key]
+    return out
