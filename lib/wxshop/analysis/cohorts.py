@@ -90,6 +90,19 @@ def cohort_retention(
     retention (active / customers, 0–1), partial (bool, the month of period_end when it
     is not finished). Cells after period_end's month are absent; observable months with
     no buyers are present with active 0.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-02-20", "2025-01-10", "2025-02-03"]),
+    ... })
+    >>> print(cohort_retention(orders, "2025-02-28", max_months=1).to_string(index=False))
+     cohort  months_since  customers  active  retention  partial
+    2025-01             0          2       2        1.0    False
+    2025-01             1          2       1        0.5    False
+    2025-02             0          1       1        1.0    False
     """
     months_max = _check_months(max_months)
     p = paid_orders(orders, period_end, "cohort_retention")
@@ -122,6 +135,17 @@ def retention_matrix(long: pd.DataFrame, value: str = "retention") -> pd.DataFra
     -------
     Index ``cohort`` (sorted), columns ``months_since`` (0, 1, …); NaN where a cell was not
     observable by period_end.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> long = pd.DataFrame({"cohort": ["2025-01", "2025-01", "2025-02"], "months_since": [0, 1, 0],
+    ...                      "retention": [1.0, 0.5, 1.0]})
+    >>> print(retention_matrix(long).to_string())
+    months_since    0    1
+    cohort
+    2025-01       1.0  0.5
+    2025-02       1.0  NaN
     """
     require_columns(long, ("cohort", "months_since", value), "retention_matrix")
     wide = long.pivot(index="cohort", columns="months_since", values=value)
@@ -152,6 +176,19 @@ def repeat_curves(
     by the end of calendar month cohort + months_since, capped at period_end),
     repeat_share (repeaters / customers, 0–1), partial (bool, as in
     :func:`cohort_retention`). Cells after period_end's month are absent.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-02-20", "2025-01-10", "2025-02-03"]),
+    ... })
+    >>> print(repeat_curves(orders, "2025-02-28", max_months=1).to_string(index=False))
+     cohort  months_since  customers  repeaters  repeat_share  partial
+    2025-01             0          2          0           0.0    False
+    2025-01             1          2          1           0.5    False
+    2025-02             0          1          0           0.0    False
     """
     months_max = _check_months(max_months)
     if basis not in ("day", "order"):

@@ -54,7 +54,20 @@ def _paid_codes(orders: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int]:
 
 
 def store_kpis(orders: pd.DataFrame) -> StoreKpis:
-    """Headline KPIs from ``orders`` (order_id, customer_id, ordered_at, amount[, status])."""
+    """Headline KPIs from ``orders`` (order_id, customer_id, ordered_at, amount[, status]).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-02-20", "2025-01-10", "2025-02-03"]),
+    ...     "amount": [100.0, 50.0, 30.0, 80.0],
+    ... })
+    >>> k = store_kpis(orders.assign(order_id=["o1", "o2", "o3", "o4"]))
+    >>> k.customers, k.orders, k.gmv, k.aov, round(k.repurchase_rate, 2), k.period_end
+    (3, 4, 260.0, 65.0, 0.33, '2025-02-20')
+    """
     require_columns(orders, (ORDER_ID, CUSTOMER_ID, ORDERED_AT, AMOUNT), "store_kpis")
     paid, code, n_customers = _paid_codes(orders)
     n_orders = int(paid.sum())
@@ -87,6 +100,19 @@ def monthly_trend(orders: pd.DataFrame) -> pd.DataFrame:
     Returns columns: month (``YYYY-MM`` text), orders, customers (distinct buyers),
     new_customers (first paid order in that month), gmv (CNY), aov (CNY). Months with
     no paid orders inside the span appear with zeros (aov NaN).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-02-20", "2025-01-10", "2025-02-03"]),
+    ...     "amount": [100.0, 50.0, 30.0, 80.0],
+    ... })
+    >>> print(monthly_trend(orders).to_string(index=False))
+      month  orders  customers  new_customers   gmv  aov
+    2025-01       2          2              2 130.0 65.0
+    2025-02       2          2              1 130.0 65.0
     """
     require_columns(orders, (CUSTOMER_ID, ORDERED_AT, AMOUNT), "monthly_trend")
     paid, code, n_customers = _paid_codes(orders)
@@ -130,6 +156,17 @@ def channel_mix(orders: pd.DataFrame, unknown: str = UNKNOWN) -> pd.DataFrame:
 
     Returns columns: channel, orders, gmv (CNY), gmv_share (0-1). Empty channel values
     are grouped under ``unknown``. Without a channel column, an empty frame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({"amount": [100.0, 50.0, 30.0, 80.0],
+    ...                        "channel": ["moments", "mini_program", "moments", None]})
+    >>> print(channel_mix(orders).round(2).to_string(index=False))
+         channel  orders   gmv  gmv_share
+         moments       2 130.0       0.50
+               —       1  80.0       0.31
+    mini_program       1  50.0       0.19
     """
     cols = ["channel", "orders", "gmv", "gmv_share"]
     if CHANNEL not in orders.columns:
@@ -146,7 +183,16 @@ def channel_mix(orders: pd.DataFrame, unknown: str = UNKNOWN) -> pd.DataFrame:
 
 def in_period(orders: pd.DataFrame, period_end: str = "") -> pd.DataFrame:
     """Orders up to and including the day ``period_end`` (``YYYY-MM-DD``; "" = all): the
-    frame itself when no order is later, else the rows kept."""
+    frame itself when no order is later, else the rows kept.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({"order_id": ["o1", "o2"],
+    ...                        "ordered_at": pd.to_datetime(["2025-01-31 23:00", "2025-02-01 08:00"])})
+    >>> in_period(orders, "2025-01-31")["order_id"].tolist()
+    ['o1']
+    """
     if not period_end:
         return orders
     end = pd.Timestamp(period_end).normalize() + pd.Timedelta(days=1)
@@ -165,6 +211,18 @@ def category_mix(
     category). Returns columns: category, units, item_sales (CNY, quantity × unit_price,
     before order-level discounts), sales_share (0-1), largest first. Items whose SKU is
     not in products count under category ``"—"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({"order_id": ["o1", "o2"], "status": ["paid", "refunded"]})
+    >>> order_items = pd.DataFrame({"order_id": ["o1", "o1", "o2"], "sku_id": ["s1", "s9", "s1"],
+    ...                             "quantity": [2, 1, 5], "unit_price": [10.0, 5.0, 10.0]})
+    >>> products = pd.DataFrame({"sku_id": ["s1"], "category": ["零食"]})
+    >>> print(category_mix(orders, order_items, products).round(2).to_string(index=False))
+    category  units  item_sales  sales_share
+          零食    2.0        20.0          0.8
+           —    1.0         5.0          0.2
     """
     require_columns(order_items, (ORDER_ID, "sku_id", "quantity", "unit_price"), "category_mix")
     require_columns(products, ("sku_id", "category"), "category_mix")
@@ -224,7 +282,15 @@ def _category_codes(category: pd.Series) -> tuple[list[str], np.ndarray]:
 
 def resolve_period_end(orders: pd.DataFrame, period_end: str = "") -> pd.Timestamp:
     """The last day analysed: ``period_end`` (YYYY-MM-DD) or, when empty, the day of the
-    latest order. Returned as midnight of that day; analyses include the whole day."""
+    latest order. Returned as midnight of that day; analyses include the whole day.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({"ordered_at": pd.to_datetime(["2025-01-05 10:00", "2025-02-20 18:30"])})
+    >>> resolve_period_end(orders), resolve_period_end(orders, "2025-01-31")
+    (Timestamp('2025-02-20 00:00:00'), Timestamp('2025-01-31 00:00:00'))
+    """
     if period_end:
         return pd.Timestamp(period_end).normalize()
     if orders.empty:

@@ -58,6 +58,12 @@ def age_band(birth_year: pd.Series | Sequence[float] | np.ndarray, reference_yea
     ``25-35``, ``36-45``, ``46-60``, ``60+`` (61–100), and ``unknown`` for a missing or
     non-numeric birth year or an age below 0 or above 100. Returns a ``str`` Series (with
     the index of ``birth_year`` when it is a Series).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> age_band(pd.Series([2010, 1990, None]), 2025).tolist()
+    ['<18', '25-35', 'unknown']
     """
     series = birth_year if isinstance(birth_year, pd.Series) else pd.Series(np.asarray(birth_year))
     index = series.index if isinstance(birth_year, pd.Series) else None
@@ -112,6 +118,20 @@ def profile_table(
     Only values with buyers appear: first the dimension's natural order
     (:data:`PROFILE_DIMENSIONS`), then other values by buyers (most first, ties by value),
     ``unknown`` last.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-02-20", "2025-01-10", "2025-02-03"]),
+    ...     "amount": [100.0, 50.0, 30.0, 80.0],
+    ... })
+    >>> customers = pd.DataFrame({"customer_id": ["a", "b", "c"], "city_tier": ["tier1", "tier2", "tier1"]})
+    >>> print(profile_table(orders, customers, "city_tier", "2025-02-28").round(2).to_string(index=False))
+    value  customers  customer_share   gmv  gmv_share   aov  repurchase_rate
+    tier1          2            0.67 230.0       0.88 76.67              0.5
+    tier2          1            0.33  30.0       0.12 30.00              0.0
     """
     return profile_tables(
         orders, customers, period_end, [dimension], period_days, reference_year
@@ -225,6 +245,22 @@ def spend_tiers(
     month: ``"<500"``, ``"500-2000"``, ``"2000+"``), customers (int, buyers),
     customer_share (0–1), gmv (CNY in the period), gmv_share (0–1), avg_monthly_spend
     (CNY per month, NaN for an empty tier).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-02-20", "2025-01-10", "2025-02-03"]),
+    ...     "amount": [100.0, 50.0, 30.0, 80.0],
+    ... })
+    >>> tiers = spend_tiers(orders, "2025-02-28", period_days=60, bands=(40, 60))
+    >>> cols = ["tier", "label", "customers", "gmv", "avg_monthly_spend"]
+    >>> print(tiers[cols].round(2).to_string(index=False))
+    tier label  customers   gmv  avg_monthly_spend
+     low   <40          1  30.0              15.22
+     mid 40-60          1  80.0              40.58
+    high   60+          1 150.0              76.09
     """
     if len(bands) != 2 or not 0 < float(bands[0]) < float(bands[1]):
         raise ValueError(f"bands must be two increasing positive edges (lo, hi), got {bands!r}")
