@@ -201,6 +201,17 @@ def fit_bgnbd(
     so that the mean T is one, and the likelihood is maximised over log-parameters with its
     analytic gradient (L-BFGS-B), from data-driven starts, retrying from others and with
     Nelder-Mead before reporting ``converged=False``. Raises ValueError without customers.
+
+    Examples
+    --------
+    Four kinds of customer (frequency, recency, T in days), weighted by how many there are:
+
+    >>> fit = fit_bgnbd([0, 1, 2, 5], [0, 10, 20, 40], [50, 50, 50, 50], weights=[40, 20, 10, 5])
+    >>> fit.converged, fit.n_customers, fit.model
+    (True, 75, 'bgnbd')
+    >>> print(fit.to_frame()[["r", "alpha", "a", "b"]].round(2).to_string(index=False))
+       r  alpha    a    b
+    0.44  13.61 1.21 1.42
     """
     t0 = time.perf_counter()
     shift = dropout_shift(model)
@@ -246,6 +257,15 @@ def p_alive(fit: BGNBDFit, frequency: ArrayLike, recency: ArrayLike, T: ArrayLik
 
     BG/NBD assumes customers leave only right after a repeat purchase, so it gives 1 to
     every customer with frequency 0; MBG/NBD does not.
+
+    Examples
+    --------
+    With the published CDNOW estimates (weeks; Fader, Hardie & Lee 2005):
+
+    >>> fit = BGNBDFit(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=float("nan"),
+    ...                n_customers=2357, converged=True, iterations=0, seconds=0.0)
+    >>> p_alive(fit, [0, 2], [0.0, 30.43], [38.86, 38.86]).round(3).tolist()
+    [1.0, 0.727]
     """
     x, tx, tt = _bg_check(frequency, recency, T)
     return special.expit(-_log_odds_dead(fit, x, tx, tt))
@@ -330,6 +350,15 @@ def expected_purchases(
     E[Y(t) | frequency, recency, T] = P(alive) × E[purchases in t | alive]; ``t``, recency,
     T in the fit's time unit. Transactions are purchase days when the data came from
     :func:`purchase_summary`.
+
+    Examples
+    --------
+    The paper's example customer (x = 2, t_x = 30.43, T = 38.86 weeks), next 39 weeks:
+
+    >>> fit = BGNBDFit(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=float("nan"),
+    ...                n_customers=2357, converged=True, iterations=0, seconds=0.0)
+    >>> expected_purchases(fit, 39, [2], [30.43], [38.86]).round(3).tolist()
+    [1.226]
     """
     x, tx, tt = _bg_check(frequency, recency, T)
     if not t >= 0:
@@ -348,6 +377,13 @@ def expected_purchases_new(fit: BGNBDFit, t: float) -> float:
     """Expected repeat transactions in the first ``t`` units after a new customer's first one.
 
     E[X(t)] (Fader, Hardie & Lee 2005, eq. 9, for BG/NBD), ``t`` in the fit's time unit.
+
+    Examples
+    --------
+    >>> fit = BGNBDFit(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=float("nan"),
+    ...                n_customers=2357, converged=True, iterations=0, seconds=0.0)
+    >>> round(expected_purchases_new(fit, 39), 3)
+    1.197
     """
     if not t >= 0:
         raise ValueError(f"t must be ≥ 0, got {t}")

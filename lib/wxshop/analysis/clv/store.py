@@ -72,6 +72,26 @@ def predict_customers(
     :data:`MIN_GAMMA_GAMMA_CUSTOMERS` repeat buyers, or when the fit
     fails, the Gamma-Gamma fit is ``None`` and expected_spend is each repeat buyer's own
     mean (others: the store's mean per purchase day).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "a", "b", "b", "c", "d"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-02-01", "2025-03-10", "2025-01-20",
+    ...                                   "2025-03-25", "2025-02-14", "2025-03-01"]),
+    ...     "amount": [100.0, 60.0, 80.0, 30.0, 50.0, 45.0, 70.0],
+    ... })
+    >>> pred, purchase_fit, spend_fit = predict_customers(orders, "2025-03-31", horizons=(30,),
+    ...                                                   value_horizon=30)
+    >>> purchase_fit.model, spend_fit is None  # too few repeat buyers for Gamma-Gamma
+    ('mbgnbd', True)
+    >>> print(pred[["customer_id", "frequency", "expected_spend"]].round(2).to_string(index=False))
+    customer_id  frequency  expected_spend
+              a          2           70.00
+              b          1           50.00
+              c          0           63.33
+              d          0           63.33
     """
     summary = purchase_summary(orders, period_end)
     if summary.empty:
@@ -126,6 +146,24 @@ def holdout_check(
     fit (``fit``: its to_dict()). Warns when the orders stop before the holdout ends.
     ``model``: ``"mbgnbd"`` (default, :data:`STORE_MODEL`) or ``"bgnbd"``. Seasonal peaks
     or campaigns inside the holdout make it a check of those as much as of the model.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "a", "b", "b", "c", "d", "e"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-02-01", "2025-03-10", "2025-01-20",
+    ...                                   "2025-03-25", "2025-02-14", "2025-03-01", "2025-04-20"]),
+    ...     "amount": [100.0, 60.0, 80.0, 30.0, 50.0, 45.0, 70.0, 20.0],
+    ... })
+    >>> table, totals = holdout_check(orders, "2025-02-28", 30, max_frequency=2)
+    >>> print(table[["frequency", "customers", "actual_mean"]].to_string(index=False))
+    frequency  customers  actual_mean
+            0          2          0.5
+            1          1          1.0
+           ≥2          0          NaN
+    >>> totals["holdout_end"], totals["customers"], totals["actual_total"]
+    ('2025-03-30', 3, 2.0)
     """
     require_columns(orders, (CUSTOMER_ID, ORDERED_AT, AMOUNT), "holdout_check")
     if holdout_days <= 0:

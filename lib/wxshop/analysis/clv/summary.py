@@ -72,6 +72,20 @@ def purchase_summary(
     - first_purchase, last_purchase: days of the first and last transaction (midnight).
 
     ``unit_days`` = 1 measures time in days, 7 in weeks.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "a", "b"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05 10:00", "2025-01-05 18:00", "2025-02-20 09:00",
+    ...                                   "2025-01-10 12:00"]),
+    ...     "amount": [100.0, 20.0, 50.0, 30.0],
+    ... })
+    >>> print(purchase_summary(orders, "2025-02-28").to_string(index=False))
+    customer_id  frequency  recency    T  monetary_value first_purchase last_purchase
+              a          1     46.0 54.0            50.0     2025-01-05    2025-02-20
+              b          0      0.0 49.0             0.0     2025-01-10    2025-01-10
     """
     require_columns(orders, (CUSTOMER_ID, ORDERED_AT, AMOUNT), "purchase_summary")
     if not unit_days > 0:
