@@ -62,14 +62,10 @@ def format_value(value: Any, kind: str, lang: str = "zh") -> str:
     return str(value)
 
 
-def _jsonable(value: Any) -> Any:
-    return to_jsonable(value)
-
-
 def _param_text(value: Any, limit: int = 120) -> str:
     """A parameter as the header shows it: compact JSON, or its size when longer than ``limit``
     characters (long rule tables hold codes; the JSON keeps them whole)."""
-    text = json.dumps(_jsonable(value), ensure_ascii=False)
+    text = json.dumps(to_jsonable(value), ensure_ascii=False)
     if len(text) <= limit:
         return text
     if not isinstance(value, list | tuple | dict):
@@ -79,7 +75,7 @@ def _param_text(value: Any, limit: int = 120) -> str:
 
 def table_records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """A DataFrame as JSON-ready records."""
-    return _jsonable(df.astype(object).where(df.notna(), None).to_dict(orient="records"))
+    return to_jsonable(df.astype(object).where(df.notna(), None).to_dict(orient="records"))
 
 
 class Report:
@@ -223,7 +219,7 @@ class Report:
     # ---- recording -------------------------------------------------------------
     def record(self, name: str, value: Any) -> None:
         """Record a headline figure for the JSON."""
-        self.headline[name] = _jsonable(value)
+        self.headline[name] = to_jsonable(value)
 
     def record_table(self, name: str, df: pd.DataFrame) -> None:
         """Record a key table for the JSON."""
@@ -304,7 +300,7 @@ class Report:
             "skipped": self.skipped,
             "warnings": self.warnings,
             "findings": self.findings,
-            "parameters": _jsonable(self.parameters),
+            "parameters": to_jsonable(self.parameters),
         }
 
     def save(self) -> None:

@@ -14,11 +14,12 @@ from typing import Any
 
 from wxshop.report.document import format_value
 from wxshop.report.i18n import Translator
-from wxshop.report.index import THRESHOLDS
+from wxshop.report.thresholds import THRESHOLDS
 
 __all__ = ["PLAYBOOK", "ab_test", "for_notebook", "product_selection", "store_overview", "user_profiling"]
 
-# Thresholds the playbook states (CNY), shared with the index page (wxshop.report.index.THRESHOLDS).
+# Thresholds the playbook states (CNY), from the table the index page marks with
+# (wxshop.report.thresholds.THRESHOLDS).
 PLAYBOOK = {
     "aov_good": THRESHOLDS["aov"].value,  # 客单价 ≥ 150 CNY counts as good
 }

@@ -5,9 +5,9 @@ What the comparison shows, all of it from the JSON ``headline`` the reports writ
 
 - :data:`FIGURES` — the figures compared across stores, the report each comes from and the
   way a threshold points (higher or lower is better);
-- :data:`THRESHOLDS` — the one table of thresholds, with the source of each;
-  ``index_thresholds:`` in ``params/defaults.yaml`` changes, adds or removes them
-  (:func:`merge_thresholds`);
+- :data:`~wxshop.report.thresholds.THRESHOLDS` — the one table of thresholds, with the
+  source of each (:mod:`wxshop.report.thresholds`); ``index_thresholds:`` in
+  ``params/defaults.yaml`` changes, adds or removes them (:func:`merge_thresholds`);
 - :func:`compare` — per store and figure: the value, the median over the stores that have
   the figure, the difference to it and the mark against the threshold.
 """
@@ -30,11 +30,10 @@ from wxshop import __version__, paths
 from wxshop.errors import ParamsError
 from wxshop.report.document import format_value
 from wxshop.report.i18n import STRINGS, Translator
+from wxshop.report.thresholds import THRESHOLDS, Better, Threshold
 
 Kind = Literal["int", "cny", "share", "count"]
-Better = Literal["higher", "lower"]
 Mark = Literal["good", "bad"]
-Source = Literal["playbook", "house"]
 Reader = Callable[[list[dict[str, Any]]], float | None]
 
 # The key in params/defaults.yaml (or `wxshop run --set`) that changes the thresholds.
@@ -120,38 +119,6 @@ FIGURES: tuple[Figure, ...] = (
            "count", None, "index.def.experiments_shipped"),
 )
 FIGURES_BY_KEY = {f.key: f for f in FIGURES}
-
-
-@dataclass(frozen=True)
-class Threshold:
-    """A value a figure should reach (``better`` higher: ≥ value; lower: ≤ value).
-
-    source : ``playbook`` (the WeChat-shop playbook these reports follow) or ``house``
-        (set in ``params/defaults.yaml`` under ``index_thresholds:``)
-    """
-
-    value: float
-    better: Better
-    source: Source
-
-    def met(self, value: float) -> bool:
-        return value >= self.value if self.better == "higher" else value <= self.value
-
-
-# The thresholds marked on the index, with their source. Only the playbook's own numbers are
-# built in:
-# - aov (客单价) ≥ 150 CNY is good — playbook;
-# - session_open_rate (会话打开率) ≥ 50% — playbook; listed on the index, but every store
-#   shows "—" until a report records the figure.
-# Repurchase and refund rates have no built-in threshold: the store overview measures them
-# over the whole data span (a longer span gives a higher repurchase rate) and a fair refund
-# rate depends on the category (apparel vs food), so no single number holds for every shop.
-# A house can set its own under `index_thresholds:` in params/defaults.yaml; the index
-# labels those values as house thresholds.
-THRESHOLDS: dict[str, Threshold] = {
-    "aov": Threshold(150.0, "higher", "playbook"),
-    "session_open_rate": Threshold(0.50, "higher", "playbook"),
-}
 
 
 def merge_thresholds(

@@ -1,0 +1,56 @@
+"""The playbook's reference lines in one table: the value a headline figure should reach, with
+its source, read by the index page (marks against each store) and the key findings.
+
+Only the playbook's own numbers are built in:
+
+- aov (客单价) ≥ 150 CNY is good — playbook;
+- session_open_rate (会话打开率) ≥ 50% — playbook; listed on the index, but every store
+  shows "—" until a report records the figure.
+
+Repurchase and refund rates have no built-in threshold: the store overview measures them
+over the whole data span (a longer span gives a higher repurchase rate) and a fair refund
+rate depends on the category (apparel vs food), so no single number holds for every shop.
+A house can set its own under ``index_thresholds:`` in ``params/defaults.yaml``
+(:func:`wxshop.report.index.merge_thresholds`); the index labels those values as house
+thresholds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Better = Literal["higher", "lower"]
+Source = Literal["playbook", "house"]
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A value a figure should reach (``better`` higher: ≥ value; lower: ≤ value).
+
+    source : ``playbook`` (the WeChat-shop playbook these reports follow) or ``house``
+        (set in ``params/defaults.yaml`` under ``index_thresholds:``)
+
+    Examples
+    --------
+    >>> aov = THRESHOLDS["aov"]
+    >>> print(aov.value, aov.better, aov.source, aov.met(168.0), aov.met(99.0))
+    150.0 higher playbook True False
+    >>> print(Threshold(0.05, "lower", "house").met(0.04))
+    True
+    """
+
+    value: float
+    better: Better
+    source: Source
+
+    def met(self, value: float) -> bool:
+        """Whether ``value`` reaches the threshold in its direction."""
+        return value >= self.value if self.better == "higher" else value <= self.value
+
+
+# figure key (wxshop.report.index.FIGURES) → the playbook's threshold
+THRESHOLDS: dict[str, Threshold] = {
+    "aov": Threshold(150.0, "higher", "playbook"),
+    "session_open_rate": Threshold(0.50, "higher", "playbook"),
+}
