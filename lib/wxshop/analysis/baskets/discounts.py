@@ -68,6 +68,31 @@ def discount_depth(
     campaign_id; NaN for every row when orders has no campaign_id column);
     discount_recorded (bool, the same on every row: False when orders has no discount
     column, and then the discount figures are 0, not measured).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "order_id": ["o1", "o2", "o3", "o4", "o5"],
+    ...     "customer_id": ["a", "a", "b", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-01-25", "2025-01-10", "2025-02-09",
+    ...                                   "2025-02-01"]),
+    ... })
+    >>> order_items = pd.DataFrame({
+    ...     "order_id": ["o1", "o1", "o2", "o3", "o3", "o4", "o5"],
+    ...     "sku_id": ["tea", "cup", "tea", "tea", "cup", "tea", "cup"],
+    ...     "quantity": [2, 1, 1, 1, 1, 2, 1],
+    ...     "unit_price": [30.0, 80.0, 30.0, 30.0, 80.0, 30.0, 80.0],
+    ... })
+    >>> products = pd.DataFrame({"sku_id": ["tea", "cup"], "name": ["绿茶", "茶杯"],
+    ...                          "category": ["食品饮料", "数码配件"], "unit_cost": [10.0, 20.0]})
+    >>> orders["discount"] = [10.0, 0.0, 5.0, 0.0, 20.0]
+    >>> depth = discount_depth(orders, order_items)
+    >>> print(depth[["sku_id", "gross_sales", "discount_allocated", "avg_discount_depth"]].round(3)
+    ...       .to_string(index=False))
+    sku_id  gross_sales  discount_allocated  avg_discount_depth
+       cup        240.0               29.35               0.122
+       tea        180.0                5.65               0.031
     """
     what = "discount_depth"
     require_columns(orders, (ORDER_ID,), what)
@@ -180,6 +205,16 @@ def discount_vs_repurchase(
     repurchase_rate strictly below the median repurchase_rate of the items in the result
     that have one. Items with a NaN depth or rate are never flagged. ``attrs``:
     threshold, repurchase_median.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> depth = pd.DataFrame({"sku_id": ["cup", "tea"], "avg_discount_depth": [0.122, 0.031]})
+    >>> repurchase = pd.DataFrame({"sku_id": ["cup", "tea"], "repurchase_rate": [0.0, 1.0]})
+    >>> print(discount_vs_repurchase(depth, repurchase, threshold=0.05).to_string(index=False))
+    sku_id  avg_discount_depth  repurchase_rate  deep_discount_low_return
+       cup               0.122              0.0                      True
+       tea               0.031              1.0                     False
     """
     what = "discount_vs_repurchase"
     key = SKU_ID if SKU_ID in depth.columns else "category"

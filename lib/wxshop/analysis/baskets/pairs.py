@@ -91,6 +91,29 @@ def bundle_pairs(
     confidence_b_to_a (shares 0–1) and lift (ratio ≥ 0). ``attrs``: level, orders (N),
     min_orders (as applied), max_items, orders_left_out, pairs (pairs passing
     min_orders, before ``top``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "order_id": ["o1", "o2", "o3", "o4", "o5"],
+    ...     "customer_id": ["a", "a", "b", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-01-25", "2025-01-10", "2025-02-09",
+    ...                                   "2025-02-01"]),
+    ... })
+    >>> order_items = pd.DataFrame({
+    ...     "order_id": ["o1", "o1", "o2", "o3", "o3", "o4", "o5"],
+    ...     "sku_id": ["tea", "cup", "tea", "tea", "cup", "tea", "cup"],
+    ...     "quantity": [2, 1, 1, 1, 1, 2, 1],
+    ...     "unit_price": [30.0, 80.0, 30.0, 30.0, 80.0, 30.0, 80.0],
+    ... })
+    >>> products = pd.DataFrame({"sku_id": ["tea", "cup"], "name": ["绿茶", "茶杯"],
+    ...                          "category": ["食品饮料", "数码配件"], "unit_cost": [10.0, 20.0]})
+    >>> pairs = bundle_pairs(orders, order_items, min_orders=1)
+    >>> cols = ["sku_id_a", "sku_id_b", "orders_together", "support", "lift"]
+    >>> print(pairs[cols].round(3).to_string(index=False))
+    sku_id_a sku_id_b  orders_together  support  lift
+         cup      tea                2      0.4 0.833
     """
     what = "bundle_pairs"
     require_columns(orders, (ORDER_ID,), what)

@@ -37,6 +37,17 @@ def abc_classes(table: pd.DataFrame, value: str = "gmv", a: float = 0.8, b: floa
     -------
     ``table`` sorted with: rank (int, 1 = largest), share (0–1), cum_share (0–1),
     abc_class (code in :data:`ABC_CLASSES`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"sku_id": ["s1", "s2", "s3", "s4"], "gmv": [700.0, 200.0, 60.0, None]})
+    >>> print(abc_classes(table).round(2).to_string(index=False))  # A: starts below 80 %
+    sku_id   gmv  rank  share  cum_share abc_class
+        s1 700.0     1   0.73       0.73         A
+        s2 200.0     2   0.21       0.94         A
+        s3  60.0     3   0.06       1.00         B
+        s4   NaN     4    NaN        NaN   unknown
     """
     require_columns(table, (value,), "abc_classes")
     a = check_share("a", a, closed_low=False)
@@ -73,6 +84,17 @@ def abc_summary(classes: pd.DataFrame, value: str = "gmv") -> pd.DataFrame:
     -------
     abc_class, items (int), item_share (0–1), value (sum of ``value``, CNY), value_share
     (share of the total of the positive values, 0–1; NaN for ``unknown``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> classes = pd.DataFrame({"abc_class": ["A", "B", "C", "unknown"], "gmv": [700.0, 200.0, 60.0, None]})
+    >>> print(abc_summary(classes).round(2).to_string(index=False))
+    abc_class  items  item_share  value  value_share
+            A      1        0.25  700.0         0.73
+            B      1        0.25  200.0         0.21
+            C      1        0.25   60.0         0.06
+      unknown      1        0.25    NaN          NaN
     """
     require_columns(classes, ("abc_class", value), "abc_summary")
     cls = classes["abc_class"].astype("str")

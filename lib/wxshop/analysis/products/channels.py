@@ -116,6 +116,21 @@ def channel_fit(
     (code in :data:`CYCLE_SOURCES`), channel_rule (the ``rule`` code that matched, or
     ``"none"``), scenes (scene codes joined by ``"+"``, e.g. ``"group_buying+
     moments_showcase"``; empty when no rule matched), primary_scene (the first scene).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"sku_id": ["tea", "cream", "cable"],
+    ...                       "category": ["食品饮料", "美妆护肤", "数码配件"],
+    ...                       "gross_margin": [0.40, 0.70, 0.50]})
+    >>> cycles = pd.DataFrame({"sku_id": ["tea", "cream", "cable"], "km_median_days": [12.0, None, 90.0],
+    ...                        "naive_median_days": [10.0, 45.0, 80.0]})
+    >>> print(channel_fit(table, cycles)[["sku_id", "cycle_days", "channel_rule", "primary_scene"]]
+    ...       .to_string(index=False))
+    sku_id  cycle_days           channel_rule     primary_scene
+       tea        12.0       short_cycle_food      group_buying
+     cream        45.0     high_margin_beauty       live_stream
+     cable        90.0 long_cycle_accessories mini_program_mall
     """
     require_columns(table, (CATEGORY, "gross_margin"), "channel_fit")
     checked = check_rules(rules)

@@ -47,6 +47,35 @@ def purchase_events(lines: pd.DataFrame, period_end: DateLike, level: Level = "c
     (sku_id or category), customer_id, purchase_day (datetime64, midnight),
     duration_days (int: days to the customer's next purchase day of the item, or, for the
     last purchase, days to ``period_end``), repurchased (bool: False = censored).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "order_id": ["o1", "o2", "o3", "o4", "o5"],
+    ...     "customer_id": ["a", "a", "b", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-01-25", "2025-01-10", "2025-02-09",
+    ...                                   "2025-02-01"]),
+    ... })
+    >>> order_items = pd.DataFrame({
+    ...     "order_id": ["o1", "o1", "o2", "o3", "o3", "o4", "o5"],
+    ...     "sku_id": ["tea", "cup", "tea", "tea", "cup", "tea", "cup"],
+    ...     "quantity": [2, 1, 1, 1, 1, 2, 1],
+    ...     "unit_price": [30.0, 80.0, 30.0, 30.0, 80.0, 30.0, 80.0],
+    ... })
+    >>> products = pd.DataFrame({"sku_id": ["tea", "cup"], "name": ["绿茶", "茶杯"],
+    ...                          "category": ["食品饮料", "数码配件"], "unit_cost": [10.0, 20.0]})
+    >>> from wxshop.analysis.products.lines import item_lines
+    >>> lines = item_lines(orders, order_items, products, "2025-02-28")
+    >>> print(purchase_events(lines, "2025-02-28", "sku").to_string(index=False))
+    sku_id customer_id purchase_day  duration_days  repurchased
+       cup           a   2025-01-05             54        False
+       cup           b   2025-01-10             49        False
+       cup           c   2025-02-01             27        False
+       tea           a   2025-01-05             20         True
+       tea           a   2025-01-25             34        False
+       tea           b   2025-01-10             30         True
+       tea           b   2025-02-09             19        False
     """
     end_day = period_end_day(period_end)
     ev = item_events(lines, level, end_day, "purchase_events")
@@ -97,6 +126,33 @@ def repurchase_cycles(lines: pd.DataFrame, period_end: DateLike, level: Level = 
     ``SurvfuncRight.quantile`` uses the SAS strict inequality S(t) < 0.5 and differs only
     when S is exactly 0.5 on a step. Beyond the longest follow-up, shares hold the last
     value of the curve.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "order_id": ["o1", "o2", "o3", "o4", "o5"],
+    ...     "customer_id": ["a", "a", "b", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-01-25", "2025-01-10", "2025-02-09",
+    ...                                   "2025-02-01"]),
+    ... })
+    >>> order_items = pd.DataFrame({
+    ...     "order_id": ["o1", "o1", "o2", "o3", "o3", "o4", "o5"],
+    ...     "sku_id": ["tea", "cup", "tea", "tea", "cup", "tea", "cup"],
+    ...     "quantity": [2, 1, 1, 1, 1, 2, 1],
+    ...     "unit_price": [30.0, 80.0, 30.0, 30.0, 80.0, 30.0, 80.0],
+    ... })
+    >>> products = pd.DataFrame({"sku_id": ["tea", "cup"], "name": ["绿茶", "茶杯"],
+    ...                          "category": ["食品饮料", "数码配件"], "unit_cost": [10.0, 20.0]})
+    >>> from wxshop.analysis.products.lines import item_lines
+    >>> lines = item_lines(orders, order_items, products, "2025-02-28")
+    >>> cycles = repurchase_cycles(lines, "2025-02-28", "sku")
+    >>> cols = ["sku_id", "purchases", "observed_gaps", "naive_median_days", "km_median_days",
+    ...         "repurchase_30d"]
+    >>> print(cycles[cols].round(2).to_string(index=False))
+    sku_id  purchases  observed_gaps  naive_median_days  km_median_days  repurchase_30d
+       cup          3              0                NaN             NaN            0.00
+       tea          4              2               25.0            30.0            0.67
     """
     check_level(level)
     ev, curve = item_km(lines, period_end, level, "repurchase_cycles")
@@ -149,6 +205,32 @@ def km_curves(
     repurchases (int, observed repurchases on that day). One row at day 0 (survival 1,
     every purchase at risk) and one per day with at least one repurchase; S is a step
     function, constant until the next row. Sorted by group, day.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "order_id": ["o1", "o2", "o3", "o4", "o5"],
+    ...     "customer_id": ["a", "a", "b", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-01-25", "2025-01-10", "2025-02-09",
+    ...                                   "2025-02-01"]),
+    ... })
+    >>> order_items = pd.DataFrame({
+    ...     "order_id": ["o1", "o1", "o2", "o3", "o3", "o4", "o5"],
+    ...     "sku_id": ["tea", "cup", "tea", "tea", "cup", "tea", "cup"],
+    ...     "quantity": [2, 1, 1, 1, 1, 2, 1],
+    ...     "unit_price": [30.0, 80.0, 30.0, 30.0, 80.0, 30.0, 80.0],
+    ... })
+    >>> products = pd.DataFrame({"sku_id": ["tea", "cup"], "name": ["绿茶", "茶杯"],
+    ...                          "category": ["食品饮料", "数码配件"], "unit_cost": [10.0, 20.0]})
+    >>> from wxshop.analysis.products.lines import item_lines
+    >>> lines = item_lines(orders, order_items, products, "2025-02-28")
+    >>> print(km_curves(lines, "2025-02-28", "sku").round(3).to_string(index=False))
+    group  day  survival  at_risk  repurchases
+      cup    0     1.000        3            0
+      tea    0     1.000        4            0
+      tea   20     0.667        3            1
+      tea   30     0.333        2            1
     """
     check_level(level)
     ev, curve = item_km(lines, period_end, level, "km_curves")
@@ -194,6 +276,16 @@ def reminder_days(
     the purchase; missing when there are too few repurchases), reason (code in
     :data:`REMINDER_REASONS`), repurchases (int, observed), eventual_share (0–1),
     target_share (share × eventual_share, 0–1 of all purchases).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> curves = pd.DataFrame({"group": ["cup", "tea", "tea", "tea"], "day": [0, 0, 20, 30],
+    ...                        "survival": [1.0, 1.0, 2 / 3, 1 / 3], "repurchases": [0, 0, 1, 1]})
+    >>> print(reminder_days(curves, min_repurchases=1).round(3).to_string(index=False))
+    group  reminder_day              reason  repurchases  eventual_share  target_share
+      cup          <NA> too_few_repurchases            0           0.000         0.000
+      tea            20                  ok            2           0.667         0.333
     """
     require_columns(curves, (GROUP, "day", "survival", "repurchases"), "reminder_days")
     share = check_share("share", share, closed_low=False)

@@ -54,6 +54,34 @@ def item_lines(
     Lines whose SKU is not in ``products`` get category ``"—"``, a missing name and
     NaN cost. order_id, customer_id, sku_id, name and category are ``category`` dtype (the
     later functions reuse their codes; compare with plain strings as usual).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "order_id": ["o1", "o2", "o3", "o4", "o5"],
+    ...     "customer_id": ["a", "a", "b", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-01-25", "2025-01-10", "2025-02-09",
+    ...                                   "2025-02-01"]),
+    ... })
+    >>> order_items = pd.DataFrame({
+    ...     "order_id": ["o1", "o1", "o2", "o3", "o3", "o4", "o5"],
+    ...     "sku_id": ["tea", "cup", "tea", "tea", "cup", "tea", "cup"],
+    ...     "quantity": [2, 1, 1, 1, 1, 2, 1],
+    ...     "unit_price": [30.0, 80.0, 30.0, 30.0, 80.0, 30.0, 80.0],
+    ... })
+    >>> products = pd.DataFrame({"sku_id": ["tea", "cup"], "name": ["绿茶", "茶杯"],
+    ...                          "category": ["食品饮料", "数码配件"], "unit_cost": [10.0, 20.0]})
+    >>> lines = item_lines(orders, order_items, products, "2025-02-28")
+    >>> print(lines[["order_id", "customer_id", "sku_id", "category", "gmv", "cost"]].to_string(index=False))
+    order_id customer_id sku_id category  gmv  cost
+          o1           a    tea     食品饮料 60.0  20.0
+          o1           a    cup     数码配件 80.0  20.0
+          o2           a    tea     食品饮料 30.0  10.0
+          o3           b    tea     食品饮料 30.0  10.0
+          o3           b    cup     数码配件 80.0  20.0
+          o4           b    tea     食品饮料 60.0  20.0
+          o5           c    cup     数码配件 80.0  20.0
     """
     require_columns(orders, (ORDER_ID, CUSTOMER_ID, ORDERED_AT), "item_lines")
     require_columns(order_items, (ORDER_ID, SKU_ID, QUANTITY, UNIT_PRICE), "item_lines")

@@ -63,7 +63,13 @@ class RoleThresholds:
 
 
 def rule_number(x: float) -> str:
-    """Threshold as text for rule codes: 0.3 → "0.30", 30.0 → "30", 0.125 → "0.125"."""
+    """Threshold as text for rule codes: 0.3 → "0.30", 30.0 → "30", 0.125 → "0.125".
+
+    Examples
+    --------
+    >>> rule_number(0.3), rule_number(30.0), rule_number(0.125)
+    ('0.30', '30', '0.125')
+    """
     if float(x).is_integer():
         return str(int(x))
     return f"{x:.2f}" if round(x, 2) == x else f"{x:g}"
@@ -110,6 +116,36 @@ def assign_roles(
     (bool), role (code in :data:`ROLES`) and role_rule (the rule that fired, e.g.
     ``"repeat:cycle<=30&rate>=0.30"``, ``"traffic:margin<0.45&buyers_top20pct"``,
     ``"profit:margin>=0.60"``, ``"tail:no_rule"``, ``"tail:margin_unknown"``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "order_id": ["o1", "o2", "o3", "o4", "o5"],
+    ...     "customer_id": ["a", "a", "b", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-01-25", "2025-01-10", "2025-02-09",
+    ...                                   "2025-02-01"]),
+    ... })
+    >>> order_items = pd.DataFrame({
+    ...     "order_id": ["o1", "o1", "o2", "o3", "o3", "o4", "o5"],
+    ...     "sku_id": ["tea", "cup", "tea", "tea", "cup", "tea", "cup"],
+    ...     "quantity": [2, 1, 1, 1, 1, 2, 1],
+    ...     "unit_price": [30.0, 80.0, 30.0, 30.0, 80.0, 30.0, 80.0],
+    ... })
+    >>> products = pd.DataFrame({"sku_id": ["tea", "cup"], "name": ["绿茶", "茶杯"],
+    ...                          "category": ["食品饮料", "数码配件"], "unit_cost": [10.0, 20.0]})
+    >>> from wxshop.analysis.products.lines import item_lines
+    >>> lines = item_lines(orders, order_items, products, "2025-02-28")
+    >>> from wxshop.analysis.products.table import product_table
+    >>> from wxshop.analysis.products.cycles import repurchase_cycles
+    >>> table = product_table(lines, "sku")
+    >>> cycles = repurchase_cycles(lines, "2025-02-28", "sku")
+    >>> roles = assign_roles(table, cycles)
+    >>> cols = ["sku_id", "gross_margin", "cycle_days", "role", "role_rule"]
+    >>> print(roles[cols].round(2).to_string(index=False))
+    sku_id  gross_margin  cycle_days   role                   role_rule
+       cup          0.75         NaN profit         profit:margin>=0.60
+       tea          0.67        30.0 repeat repeat:cycle<=30&rate>=0.30
     """
     require_columns(table, ("buyers", "gross_margin", "repurchase_rate"), "assign_roles")
     if thresholds is None:

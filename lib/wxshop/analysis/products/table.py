@@ -37,6 +37,32 @@ def product_table(lines: pd.DataFrame, level: Level = "sku") -> pd.DataFrame:
     different days, i.e. again on a later day within the data), repurchase_rate
     (repeat_buyers / buyers, share 0–1). Money is rounded to the fen; the margin is
     computed before rounding.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "order_id": ["o1", "o2", "o3", "o4", "o5"],
+    ...     "customer_id": ["a", "a", "b", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-01-25", "2025-01-10", "2025-02-09",
+    ...                                   "2025-02-01"]),
+    ... })
+    >>> order_items = pd.DataFrame({
+    ...     "order_id": ["o1", "o1", "o2", "o3", "o3", "o4", "o5"],
+    ...     "sku_id": ["tea", "cup", "tea", "tea", "cup", "tea", "cup"],
+    ...     "quantity": [2, 1, 1, 1, 1, 2, 1],
+    ...     "unit_price": [30.0, 80.0, 30.0, 30.0, 80.0, 30.0, 80.0],
+    ... })
+    >>> products = pd.DataFrame({"sku_id": ["tea", "cup"], "name": ["绿茶", "茶杯"],
+    ...                          "category": ["食品饮料", "数码配件"], "unit_cost": [10.0, 20.0]})
+    >>> from wxshop.analysis.products.lines import item_lines
+    >>> lines = item_lines(orders, order_items, products, "2025-02-28")
+    >>> table = product_table(lines, "sku")
+    >>> cols = ["sku_id", "units", "orders", "buyers", "gmv", "gross_margin", "repurchase_rate"]
+    >>> print(table[cols].round(2).to_string(index=False))
+    sku_id  units  orders  buyers   gmv  gross_margin  repurchase_rate
+       cup      3       3       3 240.0          0.75              0.0
+       tea      6       4       2 180.0          0.67              1.0
     """
     check_level(level)
     require_columns(lines, (ORDER_ID, CUSTOMER_ID, ORDERED_AT, *key_columns(level), QUANTITY, UNIT_PRICE),
