@@ -77,6 +77,28 @@ def window_lines(lines: pd.DataFrame, period_end: DateLike, days: int) -> pd.Dat
     calendar days ending with ``period_end`` (inclusive).
 
     ``days`` ≤ 0 keeps every row up to the end of ``period_end``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "order_id": ["o1", "o2", "o3", "o4", "o5"],
+    ...     "customer_id": ["a", "a", "b", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-01-25", "2025-01-10", "2025-02-09",
+    ...                                   "2025-02-01"]),
+    ... })
+    >>> order_items = pd.DataFrame({
+    ...     "order_id": ["o1", "o1", "o2", "o3", "o3", "o4", "o5"],
+    ...     "sku_id": ["tea", "cup", "tea", "tea", "cup", "tea", "cup"],
+    ...     "quantity": [2, 1, 1, 1, 1, 2, 1],
+    ...     "unit_price": [30.0, 80.0, 30.0, 30.0, 80.0, 30.0, 80.0],
+    ... })
+    >>> products = pd.DataFrame({"sku_id": ["tea", "cup"], "name": ["绿茶", "茶杯"],
+    ...                          "category": ["食品饮料", "数码配件"], "unit_cost": [10.0, 20.0]})
+    >>> from wxshop.analysis.products import item_lines
+    >>> lines = item_lines(orders, order_items, products, "2025-02-28")
+    >>> window_lines(lines, "2025-02-28", 30)["order_id"].tolist()
+    ['o4', 'o5']
     """
     require_columns(lines, (ORDERED_AT,), "window_lines")
     end = period_end_day(period_end) + 1
@@ -158,6 +180,31 @@ def sku_table(lines: pd.DataFrame, period_end: DateLike,
     gross profit (abc_class, gmv_cum_share, abc_class_profit, profit_cum_share) and the
     SKU's own reminder day (reminder_day, days after purchase, missing with too few
     repurchases; reminder_reason).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "order_id": ["o1", "o2", "o3", "o4", "o5"],
+    ...     "customer_id": ["a", "a", "b", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-01-25", "2025-01-10", "2025-02-09",
+    ...                                   "2025-02-01"]),
+    ... })
+    >>> order_items = pd.DataFrame({
+    ...     "order_id": ["o1", "o1", "o2", "o3", "o3", "o4", "o5"],
+    ...     "sku_id": ["tea", "cup", "tea", "tea", "cup", "tea", "cup"],
+    ...     "quantity": [2, 1, 1, 1, 1, 2, 1],
+    ...     "unit_price": [30.0, 80.0, 30.0, 30.0, 80.0, 30.0, 80.0],
+    ... })
+    >>> products = pd.DataFrame({"sku_id": ["tea", "cup"], "name": ["绿茶", "茶杯"],
+    ...                          "category": ["食品饮料", "数码配件"], "unit_cost": [10.0, 20.0]})
+    >>> from wxshop.analysis.products import item_lines
+    >>> lines = item_lines(orders, order_items, products, "2025-02-28")
+    >>> skus = sku_table(lines, "2025-02-28")
+    >>> print(skus[["sku_id", "gmv", "role", "abc_class", "primary_scene"]].to_string(index=False))
+    sku_id   gmv   role abc_class primary_scene
+       cup 240.0 profit         A       general
+       tea 180.0 repeat         A       general
     """
     opts = opts or SelectionOptions()
     with pr.shared_events():
@@ -169,7 +216,33 @@ def category_table(lines: pd.DataFrame, period_end: DateLike,
                    opts: SelectionOptions | None = None) -> pd.DataFrame:
     """One row per category, largest GMV first: the columns of :func:`sku_table` at
     category level (no sku_id or name; cycle_days and category_cycle_days are the same
-    curve's median). reminder_day here is the day to schedule for the category."""
+    curve's median). reminder_day here is the day to schedule for the category.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "order_id": ["o1", "o2", "o3", "o4", "o5"],
+    ...     "customer_id": ["a", "a", "b", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-01-25", "2025-01-10", "2025-02-09",
+    ...                                   "2025-02-01"]),
+    ... })
+    >>> order_items = pd.DataFrame({
+    ...     "order_id": ["o1", "o1", "o2", "o3", "o3", "o4", "o5"],
+    ...     "sku_id": ["tea", "cup", "tea", "tea", "cup", "tea", "cup"],
+    ...     "quantity": [2, 1, 1, 1, 1, 2, 1],
+    ...     "unit_price": [30.0, 80.0, 30.0, 30.0, 80.0, 30.0, 80.0],
+    ... })
+    >>> products = pd.DataFrame({"sku_id": ["tea", "cup"], "name": ["绿茶", "茶杯"],
+    ...                          "category": ["食品饮料", "数码配件"], "unit_cost": [10.0, 20.0]})
+    >>> from wxshop.analysis.products import item_lines
+    >>> lines = item_lines(orders, order_items, products, "2025-02-28")
+    >>> cats = category_table(lines, "2025-02-28")
+    >>> print(cats[["category", "gmv", "km_median_days", "role"]].to_string(index=False))
+    category   gmv  km_median_days   role
+        数码配件 240.0             NaN profit
+        食品饮料 180.0            30.0 repeat
+    """
     opts = opts or SelectionOptions()
     with pr.shared_events():
         category_cycles = pr.repurchase_cycles(lines, period_end, "category")
@@ -186,6 +259,29 @@ def headline(skus: pd.DataFrame) -> dict[str, Any]:
     of those SKUs; NaN when no SKU has costs), cost_coverage (GMV share of SKUs with
     complete costs, 0–1), a_skus (SKUs in ABC class A by GMV), a_gmv_share (their GMV
     share), repeat_skus, traffic_skus, profit_skus, tail_skus (SKUs per role).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> orders = pd.DataFrame({
+    ...     "order_id": ["o1", "o2", "o3", "o4", "o5"],
+    ...     "customer_id": ["a", "a", "b", "b", "c"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-01-25", "2025-01-10", "2025-02-09",
+    ...                                   "2025-02-01"]),
+    ... })
+    >>> order_items = pd.DataFrame({
+    ...     "order_id": ["o1", "o1", "o2", "o3", "o3", "o4", "o5"],
+    ...     "sku_id": ["tea", "cup", "tea", "tea", "cup", "tea", "cup"],
+    ...     "quantity": [2, 1, 1, 1, 1, 2, 1],
+    ...     "unit_price": [30.0, 80.0, 30.0, 30.0, 80.0, 30.0, 80.0],
+    ... })
+    >>> products = pd.DataFrame({"sku_id": ["tea", "cup"], "name": ["绿茶", "茶杯"],
+    ...                          "category": ["食品饮料", "数码配件"], "unit_cost": [10.0, 20.0]})
+    >>> from wxshop.analysis.products import item_lines
+    >>> lines = item_lines(orders, order_items, products, "2025-02-28")
+    >>> h = headline(sku_table(lines, "2025-02-28"))
+    >>> h["skus"], h["item_gmv"], h["gross_profit"], h["repeat_skus"], h["profit_skus"]
+    (2, 420.0, 300.0, 1, 1)
     """
     require_columns(
         skus, ("category", "gmv", "gross_profit", "cost_complete", "abc_class", "role"), "headline"
