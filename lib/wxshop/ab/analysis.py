@@ -330,6 +330,29 @@ def analyse_users(
     Returns
     -------
     :class:`ABAnalysis`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> users = pd.DataFrame({
+    ...     "variant": ["control"] * 4 + ["treatment"] * 4,
+    ...     "orders": [0, 1, 0, 2, 1, 1, 0, 2],
+    ...     "revenue": [0.0, 50.0, 0.0, 120.0, 60.0, 80.0, 0.0, 150.0],
+    ... })
+    >>> config = ABConfig(n_boot=200, cap_percentile=None)
+    >>> a = analyse_users(users, {"control": 0.5, "treatment": 0.5}, config)
+    >>> print(a.arms[["arm", "users", "conversion", "revenue_per_user", "aov"]].round(2).to_string())
+             arm  users  conversion  revenue_per_user    aov
+    0    control      4        0.50              42.5  56.67
+    1  treatment      4        0.75              72.5  72.50
+    >>> print(a.metrics[["metric", "role", "diff", "p_value"]].round(4).to_string())
+                 metric       role     diff  p_value
+    0        conversion    primary   0.2500   0.4652
+    1  revenue_per_user  secondary  30.0000   0.5019
+    2   orders_per_user  secondary   0.2500   0.7052
+    3               aov  guardrail  15.8333   0.0058
+    >>> a.decision.decision
+    'inconclusive'
     """
     if not isinstance(users, pd.DataFrame):
         raise TypeError(f"users must be a DataFrame, got {type(users).__name__}")
@@ -381,6 +404,18 @@ def analyse_counts(
     Returns
     -------
     :class:`ABAnalysis` with balance, bootstrap and segments None.
+
+    Examples
+    --------
+    >>> from wxshop.ab.stats import arm_stats_from_counts
+    >>> arms = {"control": arm_stats_from_counts("control", 1000, 100),
+    ...         "treatment": arm_stats_from_counts("treatment", 1000, 130)}
+    >>> a = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, ABConfig(guardrails=()), days=14)
+    >>> print(a.metrics[["treatment", "metric", "diff", "ci_low", "ci_high", "p_value"]].round(4).to_string())
+       treatment      metric  diff  ci_low  ci_high  p_value
+    0  treatment  conversion  0.03  0.0021   0.0579   0.0355
+    >>> a.decision.decision, a.skipped_metrics
+    ('ship', ('revenue_per_user', 'orders_per_user', 'aov'))
     """
     for name, a in arms.items():
         if not isinstance(a, ArmStats):

@@ -120,7 +120,19 @@ class ABConfig:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any] | None) -> ABConfig:
-        """A config from a params mapping (e.g. YAML); unknown keys are an error."""
+        """A config from a params mapping (e.g. YAML); unknown keys are an error.
+
+        Examples
+        --------
+        >>> cfg = ABConfig.from_mapping({"primary_metric": "revenue_per_user", "guardrails": ["aov"]})
+        >>> cfg.primary_metric, cfg.guardrails, cfg.alpha
+        ('revenue_per_user', ('aov',), 0.05)
+        >>> try:
+        ...     ABConfig.from_mapping({"alpah": 0.1})
+        ... except ABConfigError as e:
+        ...     print(str(e)[:48])
+        A/B config: unknown setting(s) alpah; known: con
+        """
         values = dict(values or {})
         known = [f.name for f in fields(cls)]
         unknown = sorted(str(k) for k in values if k not in known)

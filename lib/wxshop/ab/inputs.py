@@ -30,6 +30,17 @@ def read_user_outcomes(path: str | Path) -> pd.DataFrame:
     converted defaults to orders ≥ 1; revenue (CNY, optional); pre_revenue (CNY, optional,
     the CUPED covariate); other columns are kept. Raises :class:`DataError` naming the file
     and column when a required column is missing or a value is not a number.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "outcomes.csv"
+    >>> pd.DataFrame({"variant": ["control", "treatment"], "orders": [0, 2],
+    ...               "revenue": [0, 30.5]}).to_csv(path, index=False)
+    >>> print(read_user_outcomes(path).to_string())
+         variant  orders  revenue  converted
+    0    control       0      0.0      False
+    1  treatment       2     30.5       True
     """
     path = Path(path)
     label = path.name
@@ -78,6 +89,16 @@ def arms_from_summary(summary: Mapping[str, Any], *, where: str = "summary") -> 
 
     Raises :class:`ParamsError` naming the arm and key when a value is missing, not a number
     or impossible (conversions > users, a sum of squares below sum²/users).
+
+    Examples
+    --------
+    >>> arms = arms_from_summary({"control": {"users": 1000, "conversions": 100},
+    ...                           "treatment": {"users": 1000, "conversions": 130,
+    ...                                         "revenue_sum": 13000.0, "revenue_sumsq": 2600000.0}})
+    >>> arms["treatment"].mean("conversion"), arms["treatment"].mean("revenue_per_user")
+    (0.13, 13.0)
+    >>> arms["control"].has("revenue_per_user")
+    False
     """
     if not isinstance(summary, Mapping) or len(summary) < 2:
         raise ParamsError(

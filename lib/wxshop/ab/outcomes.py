@@ -37,9 +37,7 @@ import numpy as np
 import pandas as pd
 
 from wxshop.ab.columns import (
-    ACQUISITION_CHANNEL,
     ASSIGNED_AT,
-    CITY_TIER,
     CONVERTED,
     EXPERIMENT_ID,
     IS_NEW,
@@ -51,27 +49,16 @@ from wxshop.ab.columns import (
     VARIANT,
 )
 from wxshop.ab.inputs import read_user_outcomes
+from wxshop.ab.table_checks import require_table
 from wxshop.analysis.paid import check_days, paid_mask, timestamps
 from wxshop.data.codes import positions
 from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDERED_AT
 from wxshop.errors import DataError, ParamsError
 
 __all__ = [
-    "ACQUISITION_CHANNEL",
-    "ASSIGNED_AT",
-    "CITY_TIER",
     "CONTROL",
-    "CONVERTED",
-    "EXPERIMENT_ID",
-    "IS_NEW",
-    "ORDERS",
-    "PRE_ORDERS",
-    "PRE_REVENUE",
-    "REVENUE",
     "UNKNOWN",
-    "VARIANT",
     "ExperimentUsers",
-    "daily_counts",
     "experiment_ids",
     "planned_split",
     "read_user_outcomes",  # defined in wxshop.ab.inputs; kept here for the notebooks
@@ -86,35 +73,19 @@ SPLIT_TOLERANCE = 1e-9  # planned shares must sum to 1 within this
 _TEXT = "str"
 _EXPERIMENT_COLUMNS = (EXPERIMENT_ID, CUSTOMER_ID, VARIANT, ASSIGNED_AT)
 _ORDER_COLUMNS = (CUSTOMER_ID, ORDERED_AT, AMOUNT)
-_COUNT_SUMS = ("orders_sum", "orders_sumsq", "revenue_sum", "revenue_sumsq")
 
 
 # =============================================================================== helpers
 
 
-def _require_table(df: pd.DataFrame | None, columns: Sequence[str], table: str, what: str) -> None:
-    """DataError naming the table, the first missing column and the fix."""
-    if df is None:
-        raise DataError(
-            f"the store has no {table} table; {what} needs it.",
-            file=table,
-            fix=f"add a {table} export ({', '.join(columns)}) to the store's data folder.",
-        )
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        shown = ", ".join(map(str, df.columns)) or "none"
-        raise DataError(
-            f"{table}: column '{missing[0]}' missing; {what} needs {', '.join(columns)}"
-            f" (columns found: {shown}).",
-            file=table,
-            column=missing[0],
-            fix=f"add the '{missing[0]}' column to the {table} export, or map its header under"
-            " `columns:` in the store's params YAML.",
-        )
-
-
 def variant_order(variants: Sequence[str] | pd.Series) -> list[str]:
-    """Distinct variant names, ``"control"`` first when present, the rest sorted."""
+    """Distinct variant names, ``"control"`` first when present, the rest sorted.
+
+    Examples
+    --------
+    >>> variant_order(["b", "control", "a", "b"])
+    ['control', 'a', 'b']
+    """
     names = sorted({str(v) for v in pd.Series(variants).dropna()})
     return ([CONTROL] if CONTROL in names else []) + [v for v in names if v != CONTROL]
 
@@ -123,8 +94,14 @@ def variant_order(variants: Sequence[str] | pd.Series) -> list[str]:
 
 
 def experiment_ids(experiments: pd.DataFrame) -> list[str]:
-    """The distinct ``experiment_id`` values of an experiments table, sorted."""
-    _require_table(experiments, (EXPERIMENT_ID,), "experiments", "experiment_ids")
+    """The distinct ``experiment_id`` values of an experiments table, sorted.
+
+    Examples
+    --------
+    >>> experiment_ids(pd.DataFrame({"experiment_id": ["e2", "e1", "e2"]}))
+    ['e1', 'e2']
+    """
+    require_table(experiments, (EXPERIMENT_ID,), "experiments", "experiment_ids")
     return sorted({str(v) for v in experiments[EXPERIMENT_ID].dropna()})
 
 
@@ -243,14 +220,36 @@ def user_outcomes(
     DataError
         When a table lacks a required column or has blank ids, variants or assignment times,
         or ``experiment_id`` is not in the table (the message lists the ids that are).
+
+    Examples
+    --------
+    >>> experiments = pd.DataFrame({
+    ...     "experiment_id": ["e1"] * 4,
+    ...     "customer_id": ["a", "b", "c", "d"],
+    ...     "variant": ["control", "control", "treatment", "treatment"],
+    ...     "assigned_at": pd.to_datetime(["2024-03-01 10:00", "2024-03-01 11:00",
+    ...                                    "2024-03-02 09:00", "2024-03-02 12:00"]),
+    ... })
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["a", "c", "c", "d"],
+    ...     "ordered_at": pd.to_datetime(["2024-02-20", "2024-03-03", "2024-03-05", "2024-04-30"]),
+    ...     "amount": [30.0, 50.0, 20.0, 99.0],
+    ... })
+    >>> res = user_outcomes(experiments, orders, "e1", window_days=7)
+    >>> print(res.users[["customer_id", "variant", "orders", "revenue", "pre_revenue", "is_new"]].to_string())
+      customer_id    variant  orders  revenue  pre_revenue  is_new
+    0           a    control       0      0.0         30.0   False
+    1           b    control       0      0.0          0.0    True
+    2           c  treatment       2     70.0          0.0    True
+    3           d  treatment       0      0.0          0.0    True
     """
     what = "the A/B test"
     window_days = check_days("window_days", window_days, 1)
     pre_days = check_days("pre_days", pre_days, 0)
-    _require_table(experiments, _EXPERIMENT_COLUMNS, "experiments", what)
-    _require_table(orders, _ORDER_COLUMNS, "orders", what)
+    require_table(experiments, _EXPERIMENT_COLUMNS, "experiments", what)
+    require_table(orders, _ORDER_COLUMNS, "orders", what)
     if customers is not None:
-        _require_table(customers, (CUSTOMER_ID,), "customers", what)
+        require_table(customers, (CUSTOMER_ID,), "customers", what)
 
     rows = experiments.loc[(experiments[EXPERIMENT_ID] == experiment_id).fillna(False).to_numpy(bool)]
     if rows.empty:
@@ -384,6 +383,13 @@ def planned_split(
     ParamsError
         When the names do not match the variants, a share is not a positive number, or the
         shares do not sum to 1 (within 1e-9).
+
+    Examples
+    --------
+    >>> planned_split(["control", "treatment"])
+    {'control': 0.5, 'treatment': 0.5}
+    >>> planned_split(["control", "b", "c"], [0.5, 0.25, 0.25])
+    {'control': 0.5, 'b': 0.25, 'c': 0.25}
     """
     names = [str(v) for v in variants]
     if not names:
@@ -427,68 +433,3 @@ def planned_split(
             f"planned split: shares sum to {total:.12g}, not 1. Give shares 0–1 (e.g. 0.5, not 50)."
         )
     return shares
-
-
-def daily_counts(users: pd.DataFrame) -> pd.DataFrame:
-    """Cumulative users and outcomes per variant by day of assignment.
-
-    For each calendar day from the first to the last assignment and each variant: the users
-    assigned up to the end of that day and the sums of their (full-window) outcomes, i.e. what
-    the test would show had it been stopped that day with every window complete. Rows feed
-    :func:`wxshop.ab.stats.arm_stats_from_counts` for power "days to reach" and peeking
-    displays.
-
-    Parameters
-    ----------
-    users : variant, assigned_at, converted[, orders, revenue] (``ExperimentUsers.users``).
-
-    Returns
-    -------
-    DataFrame with one row per (day, variant), days ascending, variants ``"control"`` first:
-    day (1 = the first day of assignment), date (midnight of that day), variant, new_users
-    (assigned that day), users and conversions (cumulative counts), and when ``users`` has
-    them, orders_sum, orders_sumsq, revenue_sum (CNY), revenue_sumsq (CNY²), cumulative.
-    """
-    _require_table(users, (VARIANT, ASSIGNED_AT, CONVERTED), "users", "daily_counts")
-    sums = [
-        c
-        for c, src in zip(_COUNT_SUMS, (ORDERS, ORDERS, REVENUE, REVENUE), strict=True)
-        if src in users.columns
-    ]
-    cols = ["day", "date", VARIANT, "new_users", "users", "conversions", *sums]
-    if users.empty:
-        empty = {c: pd.Series(dtype="int64") for c in cols}
-        empty |= {"date": pd.Series(dtype="datetime64[us]"), VARIANT: pd.Series(dtype=_TEXT)}
-        empty |= {c: pd.Series(dtype="float64") for c in sums}
-        return pd.DataFrame(empty)[cols]
-
-    date = timestamps(users[ASSIGNED_AT]).dt.normalize()
-    first = date.min()
-    day = ((date - first) // pd.Timedelta(days=1)).to_numpy(np.int64)
-    parts: dict[str, np.ndarray] = {
-        "new_users": np.ones(len(users), np.int64),
-        "conversions": users[CONVERTED].astype(bool).to_numpy(np.int64),
-    }
-    if ORDERS in users.columns:
-        o = users[ORDERS].to_numpy(np.float64)
-        parts |= {"orders_sum": o, "orders_sumsq": o * o}
-    if REVENUE in users.columns:
-        r = users[REVENUE].to_numpy(np.float64)
-        parts |= {"revenue_sum": r, "revenue_sumsq": r * r}
-    variants = variant_order(users[VARIANT])
-    grid = pd.MultiIndex.from_product([range(int(day.max()) + 1), variants], names=["day", VARIANT])
-    per_day = (
-        pd.DataFrame(parts)
-        .groupby([day, users[VARIANT].astype(_TEXT).to_numpy()])
-        .sum()
-        .rename_axis(["day", VARIANT])
-        .reindex(grid, fill_value=0)
-    )
-    out = per_day.groupby(level=VARIANT, sort=False).cumsum()
-    out["users"] = out["new_users"]
-    out["new_users"] = per_day["new_users"]
-    out = out.reset_index()
-    out["date"] = first + pd.to_timedelta(out["day"], unit="D")
-    out["day"] = out["day"] + 1
-    out[VARIANT] = out[VARIANT].astype(_TEXT)
-    return out[cols].astype({"new_users": "int64", "users": "int64", "conversions": "int64"})

@@ -72,7 +72,16 @@ class OverallDecision:
 
 
 def overall_decision(decisions: Mapping[str, Decision]) -> OverallDecision:
-    """Aggregate per-treatment decisions (see :class:`OverallDecision`)."""
+    """Aggregate per-treatment decisions (see :class:`OverallDecision`).
+
+    Examples
+    --------
+    >>> from wxshop.ab.stats import Decision
+    >>> def made(t, decision, diff):
+    ...     return Decision(decision, (), "conversion", t, 0.01, 0.05, diff, diff)
+    >>> overall_decision({"b": made("b", "ship", 0.01), "c": made("c", "ship", 0.03)})
+    OverallDecision(decision='ship', best_variant='c', shippable=('b', 'c'))
+    """
     ships = [d for d in decisions.values() if d.decision == SHIP]
     if ships:
         best = max(ships, key=lambda d: float(d.diff))  # same metric and control: diff orders lifts

@@ -39,6 +39,14 @@ class ArmStats(Result):
     revenue_orders_sum: Σ r·o (for the AOV delta method). covariate_*: Σ x, Σ x², Σ x·r,
     Σ x·o, Σ x·c for the CUPED covariate x (e.g. pre-period revenue, CNY). revenue_cap: the
     cap applied to per-user revenue (CNY), NaN when uncapped. Unknown sums are NaN.
+
+    Examples
+    --------
+    >>> a = ArmStats("control", n=4, conversions=2, revenue_sum=30.0, revenue_sumsq=500.0)
+    >>> a.mean("conversion"), a.mean("revenue_per_user"), round(a.variance("revenue_per_user"), 2)
+    (0.5, 7.5, 91.67)
+    >>> a.has("revenue_per_user"), a.has("aov")
+    (True, False)
     """
 
     arm: str
@@ -97,7 +105,16 @@ class ArmStats(Result):
 
 
 def arms_frame(arms: Mapping[str, ArmStats] | Iterable[ArmStats]) -> pd.DataFrame:
-    """One row per arm: the sums and the means of every metric that can be computed."""
+    """One row per arm: the sums and the means of every metric that can be computed.
+
+    Examples
+    --------
+    >>> arms = [arm_stats_from_counts("control", 1000, 100), arm_stats_from_counts("treatment", 1000, 130)]
+    >>> print(arms_frame(arms)[["arm", "n", "conversions", "mean_conversion"]].to_string())
+             arm     n  conversions  mean_conversion
+    0    control  1000          100             0.10
+    1  treatment  1000          130             0.13
+    """
     values = arms.values() if isinstance(arms, Mapping) else arms
     return results_frame(values)
 
@@ -132,6 +149,15 @@ def arm_stats_from_users(
     Returns
     -------
     dict arm → ArmStats, arms in sorted order.
+
+    Examples
+    --------
+    >>> users = pd.DataFrame({"variant": ["c", "c", "c", "t", "t"],
+    ...                       "revenue": [0.0, 10.0, 30.0, 20.0, 0.0],
+    ...                       "orders": [0, 1, 2, 1, 0]})
+    >>> arms = arm_stats_from_users(users)
+    >>> arms["c"].n, arms["c"].conversions, arms["c"].revenue_sum, arms["t"].mean("aov")
+    (3, 2, 40.0, 20.0)
     """
     what = "arm_stats_from_users"
     cols = [c for c in (arm_col, revenue_col, orders_col, converted_col, covariate_col) if c]
@@ -206,6 +232,12 @@ def arm_stats_from_counts(
     revenue_sum, revenue_sumsq : Σ revenue (CNY) and Σ revenue² (CNY²) over users, if known;
         revenue per user needs both.
     orders_sum, orders_sumsq : Σ orders and Σ orders² over users, if known.
+
+    Examples
+    --------
+    >>> arm = arm_stats_from_counts("control", 1000, 100, revenue_sum=10000.0, revenue_sumsq=2000000.0)
+    >>> arm.mean("conversion"), arm.mean("revenue_per_user"), arm.has("orders_per_user")
+    (0.1, 10.0, False)
     """
     if users < 1 or not 0 <= conversions <= users:
         raise ValueError(f"arm {arm!r}: need users >= 1 and 0 <= conversions <= users "

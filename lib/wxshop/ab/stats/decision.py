@@ -87,6 +87,16 @@ def decide(
        ``max_days_to_wait`` days, else ``inconclusive``.
 
     ``p_value`` overrides the primary's p-value (e.g. Holm-adjusted over variants).
+
+    Examples
+    --------
+    >>> from wxshop.ab.stats.arms import arm_stats_from_counts
+    >>> from wxshop.ab.stats.frequentist import conversion_test
+    >>> control, treatment = arm_stats_from_counts("c", 1000, 100), arm_stats_from_counts("t", 1000, 130)
+    >>> primary = conversion_test(control, treatment)
+    >>> d = decide(primary)
+    >>> d.decision, d.reasons
+    ('ship', ('primary_significantly_better',))
     """
     p = float(primary.p_value if p_value is None else p_value)
     base = {"primary_metric": primary.metric, "treatment": primary.treatment, "p_value": p,

@@ -131,6 +131,13 @@ def conversion_test(control: ArmStats, treatment: ArmStats, *, alpha: float = 0.
     The z statistic and p-value use the pooled standard error (as
     ``statsmodels.stats.proportion.proportions_ztest``); ``se`` and the interval use the
     unpooled (Wald) standard error. Relative lift by the delta method.
+
+    Examples
+    --------
+    >>> from wxshop.ab.stats.arms import arm_stats_from_counts
+    >>> r = conversion_test(arm_stats_from_counts("c", 1000, 100), arm_stats_from_counts("t", 1000, 130))
+    >>> round(r.diff, 4), round(r.p_value, 4), round(r.rel_lift, 2), r.significant
+    (0.03, 0.0355, 0.3, True)
     """
     n_c, n_t = np.asarray(control.n, float), np.asarray(treatment.n, float)
     x_c, x_t = np.asarray(control.conversions, float), np.asarray(treatment.conversions, float)
@@ -250,7 +257,17 @@ def cuped_test(
 def compare(
     control: ArmStats, treatment: ArmStats, metric: Metric, *, alpha: float = 0.05, cuped: bool = False
 ) -> MetricResult:
-    """The standard test of ``metric``; with ``cuped`` the CUPED test (not for ``aov``)."""
+    """The standard test of ``metric``; with ``cuped`` the CUPED test (not for ``aov``).
+
+    Examples
+    --------
+    >>> from wxshop.ab.stats.arms import arm_stats_from_counts
+    >>> c = arm_stats_from_counts("c", 1000, 100, revenue_sum=10000.0, revenue_sumsq=2000000.0)
+    >>> t = arm_stats_from_counts("t", 1000, 130, revenue_sum=13000.0, revenue_sumsq=2600000.0)
+    >>> r = compare(c, t, "revenue_per_user")
+    >>> r.test, round(r.diff, 2), round(r.ci_low, 2), round(r.ci_high, 2), round(r.p_value, 4)
+    ('welch_t', 3.0, -1.08, 7.08, 0.1498)
+    """
     if metric == CONVERSION and not cuped:
         return conversion_test(control, treatment, alpha=alpha)
     if metric == AOV:
@@ -274,6 +291,15 @@ def compare_arms(
 
     ``metrics=None`` takes every metric the sums allow; with ``cuped`` the per-user metrics use
     CUPED where the covariate sums are known. Columns are the fields of :class:`MetricResult`.
+
+    Examples
+    --------
+    >>> from wxshop.ab.stats.arms import arm_stats_from_counts
+    >>> arms = {a: arm_stats_from_counts(a, 1000, k) for a, k in (("control", 100), ("b", 130), ("c", 90))}
+    >>> print(compare_arms(arms, "control")[["treatment", "metric", "diff", "p_value"]].round(4).to_string())
+      treatment      metric  diff  p_value
+    0         b  conversion  0.03   0.0355
+    1         c  conversion -0.01   0.4457
     """
     if control not in arms:
         raise KeyError(f"control arm {control!r} not among {', '.join(arms)}")

@@ -30,6 +30,12 @@ def adjust_pvalues(
 
     Equal to ``statsmodels.stats.multitest.multipletests`` with ``"holm"`` / ``"fdr_bh"``.
     NaN p-values stay NaN and do not count towards the number of tests.
+
+    Examples
+    --------
+    >>> r = adjust_pvalues([0.01, 0.04, 0.03], "holm")
+    >>> [round(p, 2) for p in r.p_adjusted], r.reject
+    ([0.03, 0.06, 0.06], (True, False, False))
     """
     p = np.asarray(p_values, dtype=float).ravel()
     if np.any((p < 0) | (p > 1)):

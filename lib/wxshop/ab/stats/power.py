@@ -95,6 +95,11 @@ def sample_size_per_arm(
     arm ``ratio`` times the control arm. Same as statsmodels
     ``NormalIndPower().solve_power(effect_size=relative_mde·baseline_mean/sd, ratio=ratio)``.
     Not rounded up.
+
+    Examples
+    --------
+    >>> round(sample_size_per_arm(0.10, (0.10 * 0.90) ** 0.5, 0.05))
+    56512
     """
     delta = abs(relative_mde * baseline_mean)
     if delta == 0 or sd <= 0 or ratio <= 0:

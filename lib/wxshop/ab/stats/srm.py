@@ -52,6 +52,12 @@ def srm_check(
         to sum to one.
     threshold : p-value below which a mismatch is flagged (0.001 by convention, since SRM
         checks run on every experiment and a false alarm stops a good one).
+
+    Examples
+    --------
+    >>> r = srm_check({"control": 5000, "treatment": 4700}, {"control": 0.5, "treatment": 0.5})
+    >>> round(r.chi2, 2), round(r.p_value, 4), r.mismatch
+    (9.28, 0.0023, False)
     """
     arms = tuple(users)
     obs = np.array([u.n if isinstance(u, ArmStats) else u for u in users.values()], dtype=float)

@@ -44,17 +44,35 @@ def _fmt(value: Any, metric: str, lang: str, signed: bool) -> str:
 
 
 def fmt_metric(value: Any, metric: str) -> str:
-    """A metric's level: conversion as %, money as ¥, orders per user with 3 decimals."""
+    """A metric's level: conversion as %, money as ¥, orders per user with 3 decimals.
+
+    Examples
+    --------
+    >>> fmt_metric(0.1234, "conversion"), fmt_metric(42.5, "aov"), fmt_metric(0.75, "orders_per_user")
+    ('12.3%', '¥42.50', '0.750')
+    """
     return _fmt(value, metric, "zh", signed=False)
 
 
 def fmt_diff(value: Any, metric: str, lang: str = "zh") -> str:
-    """A signed difference: conversion in percentage points, money in ¥, orders plain."""
+    """A signed difference: conversion in percentage points, money in ¥, orders plain.
+
+    Examples
+    --------
+    >>> fmt_diff(0.03, "conversion", "en"), fmt_diff(-1.5, "aov")
+    ('+3.0 pp', '−¥1.50')
+    """
     return _fmt(value, metric, lang, signed=True)
 
 
 def fmt_rel(value: Any) -> str:
-    """A signed relative change (share → %), '—' when undefined."""
+    """A signed relative change (share → %), '—' when undefined.
+
+    Examples
+    --------
+    >>> fmt_rel(0.3), fmt_rel(-0.052), fmt_rel(None)
+    ('+30.0%', '−5.2%', '—')
+    """
     if not is_finite(value):
         return "—"
     v = float(value)
@@ -62,7 +80,13 @@ def fmt_rel(value: Any) -> str:
 
 
 def fmt_interval(low: Any, high: Any, metric: str | None, lang: str = "zh") -> str:
-    """``[low, high]`` of a difference (metric given) or of a relative change (metric None)."""
+    """``[low, high]`` of a difference (metric given) or of a relative change (metric None).
+
+    Examples
+    --------
+    >>> fmt_interval(0.002, 0.058, "conversion", "en"), fmt_interval(-0.019, 0.619, None)
+    ('[+0.2 pp, +5.8 pp]', '[−1.9%, +61.9%]')
+    """
     if not (is_finite(low) and is_finite(high)):
         return "—"
     if metric is None:

@@ -81,7 +81,21 @@ LABELS = {
 
 
 def arms_view(a: ABAnalysis) -> pd.DataFrame:
-    """One row per arm: users, planned and observed share, and each metric's level."""
+    """One row per arm: users, planned and observed share, and each metric's level.
+
+    Examples
+    --------
+    >>> from wxshop.ab.analysis import analyse_counts
+    >>> from wxshop.ab.inputs import arms_from_summary
+    >>> from wxshop.report.i18n import Translator
+    >>> arms = arms_from_summary({"control": {"users": 1000, "conversions": 100},
+    ...                           "treatment": {"users": 1000, "conversions": 130}})
+    >>> a = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, days=14)
+    >>> print(arms_view(a).to_string())
+         variant  users planned_share observed_share conversion revenue_per_user orders_per_user aov
+    0    control  1,000         50.0%          50.0%      10.0%                —               —   —
+    1  treatment  1,000         50.0%          50.0%      13.0%                —               —   —
+    """
     srm = dict(zip(a.srm.arms, zip(a.srm.planned_share, a.srm.observed_share, strict=True), strict=True))
     rows = []
     for r in a.arms.to_dict(orient="records"):
@@ -102,7 +116,21 @@ def arms_view(a: ABAnalysis) -> pd.DataFrame:
 
 
 def metrics_view(a: ABAnalysis, tr: Tr) -> pd.DataFrame:
-    """Treatment × metric: levels, difference and interval, relative lift, p and adjusted p."""
+    """Treatment × metric: levels, difference and interval, relative lift, p and adjusted p.
+
+    Examples
+    --------
+    >>> from wxshop.ab.analysis import analyse_counts
+    >>> from wxshop.ab.inputs import arms_from_summary
+    >>> from wxshop.report.i18n import Translator
+    >>> arms = arms_from_summary({"control": {"users": 1000, "conversions": 100},
+    ...                           "treatment": {"users": 1000, "conversions": 130}})
+    >>> a = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, days=14)
+    >>> view = metrics_view(a, Translator("en"))
+    >>> print(view[["variant", "metric", "diff", "ci", "p_adjusted"]].to_string())
+         variant      metric     diff                  ci p_adjusted
+    0  treatment  Conversion  +3.0 pp  [+0.2 pp, +5.8 pp]     0.0355
+    """
     lang = tr.lang
     rows = []
     for r in a.metrics.to_dict(orient="records"):
@@ -129,7 +157,28 @@ def metrics_view(a: ABAnalysis, tr: Tr) -> pd.DataFrame:
 
 
 def guardrails_view(a: ABAnalysis, tr: Tr) -> pd.DataFrame:
-    """Treatment × guardrail: relative change, the worst end of its interval, the margin, verdict."""
+    """Treatment × guardrail: relative change, the worst end of its interval, the margin, verdict.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wxshop.ab.analysis import analyse_users
+    >>> from wxshop.ab.config import ABConfig
+    >>> from wxshop.report.i18n import Translator
+    >>> users = pd.DataFrame({
+    ...     "variant": ["control"] * 4 + ["treatment"] * 4,
+    ...     "revenue": [0.0, 50.0, 0.0, 120.0, 60.0, 80.0, 0.0, 150.0],
+    ...     "orders": [0, 1, 0, 2, 1, 1, 0, 2],
+    ...     "pre_revenue": [10.0, 40.0, 0.0, 100.0, 30.0, 60.0, 0.0, 90.0],
+    ...     "is_new": [True, False, True, False, True, False, True, False],
+    ... })
+    >>> config = ABConfig(n_boot=200, cap_percentile=None, min_segment_users=2)
+    >>> a = analyse_users(users, {"control": 0.5, "treatment": 0.5}, config, days=7)
+    >>> view = guardrails_view(a, Translator("en"))
+    >>> print(view[["variant", "metric", "rel_lift", "bound", "non_inferior"]].to_string())
+         variant metric rel_lift  bound        non_inferior
+    0  treatment    AOV   +27.9%  +5.7%  not worse (passed)
+    """
     rows = []
     for r in a.guardrails.to_dict(orient="records"):
         verdict = (
@@ -158,7 +207,29 @@ def guardrails_view(a: ABAnalysis, tr: Tr) -> pd.DataFrame:
 
 
 def balance_view(a: ABAnalysis, tr: Tr) -> pd.DataFrame | None:
-    """Pre-period balance per treatment × variable; None without pre-period columns."""
+    """Pre-period balance per treatment × variable; None without pre-period columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wxshop.ab.analysis import analyse_users
+    >>> from wxshop.ab.config import ABConfig
+    >>> from wxshop.report.i18n import Translator
+    >>> users = pd.DataFrame({
+    ...     "variant": ["control"] * 4 + ["treatment"] * 4,
+    ...     "revenue": [0.0, 50.0, 0.0, 120.0, 60.0, 80.0, 0.0, 150.0],
+    ...     "orders": [0, 1, 0, 2, 1, 1, 0, 2],
+    ...     "pre_revenue": [10.0, 40.0, 0.0, 100.0, 30.0, 60.0, 0.0, 90.0],
+    ...     "is_new": [True, False, True, False, True, False, True, False],
+    ... })
+    >>> config = ABConfig(n_boot=200, cap_percentile=None, min_segment_users=2)
+    >>> a = analyse_users(users, {"control": 0.5, "treatment": 0.5}, config, days=7)
+    >>> view = balance_view(a, Translator("en"))
+    >>> print(view[["variable", "control_mean", "treatment_mean", "p_value"]].to_string())
+                        variable control_mean treatment_mean p_value
+    0  Pre-period spend per user       ¥37.50         ¥45.00  0.8092
+    1     Share of new customers        50.0%          50.0%  1.0000
+    """
     if a.balance is None:
         return None
     rows = []
@@ -179,7 +250,27 @@ def balance_view(a: ABAnalysis, tr: Tr) -> pd.DataFrame | None:
 
 
 def bootstrap_view(a: ABAnalysis, tr: Tr) -> pd.DataFrame | None:
-    """Bootstrap interval of revenue per user beside the Welch interval; None without one."""
+    """Bootstrap interval of revenue per user beside the Welch interval; None without one.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wxshop.ab.analysis import analyse_users
+    >>> from wxshop.ab.config import ABConfig
+    >>> from wxshop.report.i18n import Translator
+    >>> users = pd.DataFrame({
+    ...     "variant": ["control"] * 4 + ["treatment"] * 4,
+    ...     "revenue": [0.0, 50.0, 0.0, 120.0, 60.0, 80.0, 0.0, 150.0],
+    ...     "orders": [0, 1, 0, 2, 1, 1, 0, 2],
+    ...     "pre_revenue": [10.0, 40.0, 0.0, 100.0, 30.0, 60.0, 0.0, 90.0],
+    ...     "is_new": [True, False, True, False, True, False, True, False],
+    ... })
+    >>> config = ABConfig(n_boot=200, cap_percentile=None, min_segment_users=2)
+    >>> a = analyse_users(users, {"control": 0.5, "treatment": 0.5}, config, days=7)
+    >>> print(bootstrap_view(a, Translator("en"))[["variant", "diff", "welch_ci"]].to_string())
+         variant     diff           welch_ci
+    0  treatment  +¥30.00  [−¥1.27, +¥40.46]
+    """
     if a.bootstrap is None or a.bootstrap.empty:
         return None
     lang = tr.lang
@@ -201,7 +292,20 @@ def bootstrap_view(a: ABAnalysis, tr: Tr) -> pd.DataFrame | None:
 
 
 def bayes_view(a: ABAnalysis, tr: Tr) -> pd.DataFrame:
-    """Treatment × metric: probability to beat control and expected loss of shipping."""
+    """Treatment × metric: probability to beat control and expected loss of shipping.
+
+    Examples
+    --------
+    >>> from wxshop.ab.analysis import analyse_counts
+    >>> from wxshop.ab.inputs import arms_from_summary
+    >>> from wxshop.report.i18n import Translator
+    >>> arms = arms_from_summary({"control": {"users": 1000, "conversions": 100},
+    ...                           "treatment": {"users": 1000, "conversions": 130}})
+    >>> a = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, days=14)
+    >>> print(bayes_view(a, Translator("en")).to_string())
+         variant      metric prob_beat expected_loss
+    0  treatment  Conversion     98.2%        0.0 pp
+    """
     lang = tr.lang
     rows = []
     for r in a.bayes.to_dict(orient="records"):
@@ -218,7 +322,20 @@ def bayes_view(a: ABAnalysis, tr: Tr) -> pd.DataFrame:
 
 
 def power_view(a: ABAnalysis, tr: Tr) -> pd.DataFrame:
-    """Per treatment, on the primary metric: achieved power, current MDE, sample needed, days."""
+    """Per treatment, on the primary metric: achieved power, current MDE, sample needed, days.
+
+    Examples
+    --------
+    >>> from wxshop.ab.analysis import analyse_counts
+    >>> from wxshop.ab.inputs import arms_from_summary
+    >>> from wxshop.report.i18n import Translator
+    >>> arms = arms_from_summary({"control": {"users": 1000, "conversions": 100},
+    ...                           "treatment": {"users": 1000, "conversions": 130}})
+    >>> a = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, days=14)
+    >>> print(power_view(a, Translator("en"))[["variant", "users", "n_needed", "days_remaining"]].to_string())
+         variant  users n_needed days_remaining
+    0  treatment  1,000   56,512            778
+    """
     rows = []
     for r in a.power.to_dict(orient="records"):
         days = r["days_remaining"]
@@ -240,7 +357,24 @@ def power_view(a: ABAnalysis, tr: Tr) -> pd.DataFrame:
 
 
 def sequential_view(a: ABAnalysis, tr: Tr) -> pd.DataFrame | None:
-    """Per treatment: the always-valid interval of the primary metric; None unless sequential."""
+    """Per treatment: the always-valid interval of the primary metric; None unless sequential.
+
+    Examples
+    --------
+    >>> from wxshop.ab.analysis import analyse_counts
+    >>> from wxshop.ab.inputs import arms_from_summary
+    >>> from wxshop.report.i18n import Translator
+    >>> arms = arms_from_summary({"control": {"users": 1000, "conversions": 100},
+    ...                           "treatment": {"users": 1000, "conversions": 130}})
+    >>> a = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, days=14)
+    >>> print(sequential_view(a, Translator("en")))
+    None
+    >>> from wxshop.ab.config import ABConfig
+    >>> seq = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, ABConfig(sequential=True), days=14)
+    >>> print(sequential_view(seq, Translator("en"))[["variant", "diff", "p_value"]].to_string())
+         variant     diff p_value
+    0  treatment  +3.0 pp  0.8079
+    """
     if a.sequential is None:
         return None
     lang = tr.lang
@@ -270,7 +404,28 @@ def _segment_value(dimension: str, value: Any, tr: Tr) -> str:
 
 
 def segments_view(a: ABAnalysis, tr: Tr) -> pd.DataFrame | None:
-    """Dimension × value × treatment: the primary lift with multiplicity-adjusted p."""
+    """Dimension × value × treatment: the primary lift with multiplicity-adjusted p.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wxshop.ab.analysis import analyse_users
+    >>> from wxshop.ab.config import ABConfig
+    >>> from wxshop.report.i18n import Translator
+    >>> users = pd.DataFrame({
+    ...     "variant": ["control"] * 4 + ["treatment"] * 4,
+    ...     "revenue": [0.0, 50.0, 0.0, 120.0, 60.0, 80.0, 0.0, 150.0],
+    ...     "orders": [0, 1, 0, 2, 1, 1, 0, 2],
+    ...     "pre_revenue": [10.0, 40.0, 0.0, 100.0, 30.0, 60.0, 0.0, 90.0],
+    ...     "is_new": [True, False, True, False, True, False, True, False],
+    ... })
+    >>> config = ABConfig(n_boot=200, cap_percentile=None, min_segment_users=2)
+    >>> a = analyse_users(users, {"control": 0.5, "treatment": 0.5}, config, days=7)
+    >>> print(segments_view(a, Translator("en"))[["dimension", "value", "users", "diff"]].to_string())
+              dimension      value  users      diff
+    0  New vs returning        new  2 / 2  +20.0 pp
+    1  New vs returning  returning  2 / 2   +0.0 pp
+    """
     if a.segments is None or a.segments.empty:
         return None
     lang = tr.lang

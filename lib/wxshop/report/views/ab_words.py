@@ -22,7 +22,22 @@ __all__ = ["decision_lines", "guardrail_notes", "headline", "metric_notes"]
 
 def metric_notes(a: ABAnalysis, tr: Tr) -> list[str]:
     """The sentences under the metrics table: level and correction, CUPED's variance reduction
-    per metric, undefined relative lifts, metrics the input cannot give."""
+    per metric, undefined relative lifts, metrics the input cannot give.
+
+    Examples
+    --------
+    >>> from wxshop.ab.analysis import analyse_counts
+    >>> from wxshop.ab.inputs import arms_from_summary
+    >>> from wxshop.report.i18n import Translator
+    >>> arms = arms_from_summary({"control": {"users": 1000, "conversions": 100},
+    ...                           "treatment": {"users": 1000, "conversions": 130}})
+    >>> a = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, days=14)
+    >>> notes = metric_notes(a, Translator("en"))
+    >>> notes[0].split(";")[0]
+    'Significance level α = 0.05'
+    >>> notes[1]
+    'The input does not allow: Revenue per user, Orders per user, AOV.'
+    """
     cfg = a.config
     cap = tr("ab.no_cap") if cfg.cap_percentile is None else f"{100 * cfg.cap_percentile:g}%"
     out = [
@@ -49,7 +64,21 @@ def metric_notes(a: ABAnalysis, tr: Tr) -> list[str]:
 
 
 def guardrail_notes(a: ABAnalysis, tr: Tr) -> list[str]:
-    """The margin rule, and the guardrails the input cannot compute (not checked)."""
+    """The margin rule, and the guardrails the input cannot compute (not checked).
+
+    Examples
+    --------
+    >>> from wxshop.ab.analysis import analyse_counts
+    >>> from wxshop.ab.inputs import arms_from_summary
+    >>> from wxshop.report.i18n import Translator
+    >>> arms = arms_from_summary({"control": {"users": 1000, "conversions": 100},
+    ...                           "treatment": {"users": 1000, "conversions": 130}})
+    >>> a = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, days=14)
+    >>> for line in guardrail_notes(a, Translator("en")):
+    ...     print(line)
+    A guardrail must not be worse than control by more than 5% (one-sided test).
+    Guardrail AOV cannot be computed from this input and was not checked.
+    """
     out = [tr("ab.guardrails_text", margin=a.config.guardrail_margin)]
     unchecked = [m for m in a.config.guardrails if m in a.skipped_metrics]
     if unchecked:
@@ -59,7 +88,24 @@ def guardrail_notes(a: ABAnalysis, tr: Tr) -> list[str]:
 
 def decision_lines(a: ABAnalysis, tr: Tr) -> list[str]:
     """The decision in plain language: the overall verdict and its action, then per variant the
-    verdict, the primary metric's numbers and the reasons."""
+    verdict, the primary metric's numbers and the reasons.
+
+    Examples
+    --------
+    >>> from wxshop.ab.analysis import analyse_counts
+    >>> from wxshop.ab.inputs import arms_from_summary
+    >>> from wxshop.report.i18n import Translator
+    >>> arms = arms_from_summary({"control": {"users": 1000, "conversions": 100},
+    ...                           "treatment": {"users": 1000, "conversions": 130}})
+    >>> a = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, days=14)
+    >>> for line in decision_lines(a, Translator("en")):
+    ...     print(line)
+    Overall decision: Ship
+    Action: roll treatment out to everyone, and keep watching the guardrails after launch.
+    Decision: Ship (treatment)
+    Conversion: treatment vs control +3.0 pp (+30.0%), 95% interval [+0.2 pp, +5.8 pp], adjusted p = 0.0355.
+    Why: the primary metric improved significantly
+    """
     lang = tr.lang
     overall = a.decision
     lines = [tr("ab.decision_overall", decision=tr(f"decision.{overall.decision}"))]
@@ -105,7 +151,20 @@ def headline(a: ABAnalysis) -> dict[str, Any]:
     """The figures recorded in the report's JSON ``headline``: decision, SRM, users and, per
     treatment, the primary metric's lift, interval and adjusted p (fixed-horizon), and with
     ``sequential`` the always-valid interval and p-value the decision used
-    (``<t>.always_valid_*``)."""
+    (``<t>.always_valid_*``).
+
+    Examples
+    --------
+    >>> from wxshop.ab.analysis import analyse_counts
+    >>> from wxshop.ab.inputs import arms_from_summary
+    >>> from wxshop.report.i18n import Translator
+    >>> arms = arms_from_summary({"control": {"users": 1000, "conversions": 100},
+    ...                           "treatment": {"users": 1000, "conversions": 130}})
+    >>> a = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, days=14)
+    >>> h = headline(a)
+    >>> h["decision"], h["users"], round(h["treatment.p_value"], 4)
+    ('ship', 2000, 0.0355)
+    """
     out: dict[str, Any] = {
         "decision": a.decision.decision,
         "best_variant": a.decision.best_variant,
