@@ -142,4 +142,5 @@ class ABConfig:
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
+        """The settings as JSON-ready values (``from_mapping`` reads them back)."""
         return to_jsonable(asdict(self))

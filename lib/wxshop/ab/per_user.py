@@ -86,6 +86,8 @@ def bootstrap_table(users: pd.DataFrame, cfg: ABConfig, treatments: Sequence[str
 
 
 def segment_values(col: pd.Series) -> pd.Series:
+    """Segment codes of a column: ``new`` / ``returning`` for ``is_new``, else the stripped text;
+    missing or blank values are ``unknown``."""
     if col.name == IS_NEW:
         flag = col.map(lambda v: None if pd.isna(v) else bool(v))
         return flag.map({True: NEW, False: RETURNING}).fillna(UNKNOWN)

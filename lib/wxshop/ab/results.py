@@ -67,6 +67,7 @@ class OverallDecision:
     shippable: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
         return {"decision": self.decision, "best_variant": self.best_variant,
                 "shippable": list(self.shippable)}
 
@@ -95,6 +96,7 @@ def overall_decision(decisions: Mapping[str, Decision]) -> OverallDecision:
 
 
 def records(frame: pd.DataFrame | None) -> list[dict[str, Any]] | None:
+    """A frame as JSON-ready row dicts (NaN → None); None stays None."""
     if frame is None:
         return None
     return to_jsonable(frame.to_dict(orient="records"))

@@ -5,6 +5,14 @@ in from a dashboard) is first summarised into one :class:`ArmStats` per arm: use
 and the sums, sums of squares and cross-products of the per-user outcomes. Every test below
 works on those sums only, except the bootstrap, which needs the raw per-user values.
 
+Modules: :mod:`~wxshop.ab.stats.arms` (the sufficient statistics), :mod:`~wxshop.ab.stats.srm`
+(sample-ratio mismatch), :mod:`~wxshop.ab.stats.frequentist` (z, Welch, delta-method and CUPED
+tests), :mod:`~wxshop.ab.stats.bootstrap`, :mod:`~wxshop.ab.stats.multiple_testing`,
+:mod:`~wxshop.ab.stats.non_inferiority`, :mod:`~wxshop.ab.stats.bayes`,
+:mod:`~wxshop.ab.stats.sequential`, :mod:`~wxshop.ab.stats.power` and
+:mod:`~wxshop.ab.stats.decision`; :mod:`~wxshop.ab.stats.metrics` holds the metric codes. This
+package gathers their public names (``from wxshop.ab import stats as ab; ab.compare(...)``).
+
 Conventions:
 
 - a *user* is one assigned customer; per-user outcomes are measured over the metric window

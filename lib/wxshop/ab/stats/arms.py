@@ -98,6 +98,7 @@ class ArmStats(Result):
         return floats(sample_variance(self.n, s, ss))
 
     def to_dict(self) -> dict[str, Any]:
+        """The sums plus ``mean_<metric>`` of every metric (NaN where the sums are missing)."""
         d = super().to_dict()
         for m in METRICS:
             d[f"mean_{m}"] = plain_value(self.mean(m)) if self.has(m) else math.nan

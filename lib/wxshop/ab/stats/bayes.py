@@ -15,6 +15,7 @@ from wxshop.ab.stats.result_base import Result
 
 __all__ = ["BayesResult", "bayes_conversion", "bayes_means"]
 
+
 @dataclass(frozen=True)
 class BayesResult(Result):
     """Bayesian view of treatment vs control.

@@ -11,6 +11,7 @@ from wxshop.ab.stats.result_base import Result
 
 __all__ = ["BootstrapResult", "bootstrap_diff"]
 
+
 @dataclass(frozen=True)
 class BootstrapResult(Result):
     """Percentile bootstrap of the difference (and ratio − 1) of two means.

@@ -12,6 +12,7 @@ from wxshop.ab.stats.result_base import Result
 
 __all__ = ["MultipleTestingResult", "adjust_pvalues"]
 
+
 @dataclass(frozen=True)
 class MultipleTestingResult(Result):
     """Adjusted p-values (same order as given); reject: p_adjusted <= alpha."""

@@ -13,6 +13,7 @@ from wxshop.ab.stats.result_base import Result
 
 __all__ = ["NonInferiorityResult", "non_inferiority"]
 
+
 @dataclass(frozen=True)
 class NonInferiorityResult(Result):
     """Guardrail check: is the treatment no worse than control by more than ``margin``?

@@ -22,6 +22,7 @@ __all__ = [
     "sample_size_per_arm",
 ]
 
+
 @dataclass(frozen=True)
 class PowerResult(Result):
     """Power of a two-sided test at level alpha (normal approximation).

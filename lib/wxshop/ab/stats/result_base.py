@@ -46,6 +46,7 @@ class Result:
     """``to_dict`` (JSON-able) and ``to_frame`` for the frozen result dataclasses."""
 
     def to_dict(self) -> dict[str, Any]:
+        """The fields as JSON-able values (arrays and tuples as lists)."""
         return {f.name: plain_value(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
 
     def to_frame(self) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from wxshop.ab.stats.result_base import FloatLike, floats
 
 __all__ = ["cs_radius", "sequential_test", "tuned_mixing_variance"]
 
+
 def _mixture_ratio_root(alpha: float) -> float:
     """r solving r = log(1 + r) + 2·log(1/alpha): tau² = r·V minimises the radius at V."""
     r = 2 * math.log(1 / alpha)
