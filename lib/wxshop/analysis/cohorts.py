@@ -3,7 +3,7 @@
 A customer's cohort is the calendar month (``YYYY-MM``) of their first paid order up to
 ``period_end``; ``months_since = k`` is the k-th calendar month after it (0 = the cohort
 month itself). Paid orders, ``period_end`` and missing ids follow the conventions of
-:mod:`wxshop.analysis.segments`. Only cells that could be observed by ``period_end`` are returned:
+:mod:`wxshop.analysis.paid`. Only cells that could be observed by ``period_end`` are returned:
 cohort month + k ≤ the month of ``period_end``; the cell in the month of ``period_end`` is
 marked ``partial`` unless ``period_end`` is that month's last day.
 

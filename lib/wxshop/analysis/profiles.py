@@ -1,7 +1,7 @@
 """Who the buyers are: profiles by city tier, age, gender and channel, and spend tiers.
 
 Paid orders, ``period_end``, days and windows follow the conventions of
-:mod:`wxshop.analysis.segments`: a window of ``period_days`` is the ``period_days`` calendar days
+:mod:`wxshop.analysis.paid`: a window of ``period_days`` is the ``period_days`` calendar days
 ending on ``period_end`` (inclusive); without ``period_days`` it is all history up to the
 end of ``period_end``. A buyer is a customer with at least one paid order in the window.
 """
