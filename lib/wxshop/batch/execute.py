@@ -27,6 +27,7 @@ from wxshop.batch.results import BAD_INPUT_ERRORS, JobResult, failed_result, sav
 KERNEL_START_ATTEMPTS = 3
 KERNEL_START_FAILED = "kernel did not start"  # how the error of such a result begins
 REUSE_ENV = "WXSHOP_KERNEL_REUSE"  # "0": a fresh kernel for every report (slower, fully isolated)
+MAX_USES_ENV = "WXSHOP_KERNEL_MAX_USES"  # reports a warm kernel serves before it is replaced (25)
 _pool: KernelPool | None = None
 
 
@@ -55,12 +56,13 @@ def kernel_did_not_start(result: JobResult) -> bool:
 
 
 def kernel_pool() -> KernelPool | None:
-    """This process's warm kernel pool (made on first use), None when ``WXSHOP_KERNEL_REUSE=0``."""
+    """This process's warm kernel pool (made on first use), None when ``WXSHOP_KERNEL_REUSE=0``;
+    its kernel is replaced after ``WXSHOP_KERNEL_MAX_USES`` reports (default 25)."""
     global _pool
     if os.environ.get(REUSE_ENV, "1") == "0":
         return None
     if _pool is None:
-        _pool = KernelPool()
+        _pool = KernelPool(max_uses=max(1, int(os.environ.get(MAX_USES_ENV) or 25)))
     return _pool
 
 

@@ -55,8 +55,11 @@ def _retried(job: Job, result: JobResult) -> JobResult:
     """``result``, or the result of a second run in a fresh process when no kernel would start."""
     if not kernel_did_not_start(result):
         return result
+    first_log = job.log_path.read_text(encoding="utf-8", errors="replace") if job.log_path.is_file() else ""
     again = in_fresh_process(job)
     again.attempts += result.attempts
+    with open(job.log_path, "a", encoding="utf-8") as log:  # the fresh process started a new log
+        log.write(f"\n[wxshop] before, in another process ({result.error}):\n{first_log}")
     return again
 
 
