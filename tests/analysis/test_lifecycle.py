@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pandas.testing as pdt
 import pytest
+from order_frames import demo_store as cached_demo_store
+from order_frames import make_orders, strs
 
 from wxshop.analysis import lifecycle, repurchase
 
@@ -13,7 +15,7 @@ END = "2025-06-30"
 
 
 @pytest.fixture
-def lifecycle_orders(make_orders) -> pd.DataFrame:
+def lifecycle_orders() -> pd.DataFrame:
     # p repeats with intervals 10, 20, 30, 40, 50 days (two orders on Jan 11 are one
     # purchase day): P80 = 42, P95 = 48 → active 42, dormant 48, new min(30, 42) = 30.
     # The others buy once, at 30, 31, 42, 43, 48, 49 days before 2025-06-30.
@@ -38,7 +40,7 @@ def lifecycle_orders(make_orders) -> pd.DataFrame:
     )
 
 
-def test_interpurchase_intervals_exact(lifecycle_orders, strs):
+def test_interpurchase_intervals_exact(lifecycle_orders):
     got = repurchase.interpurchase_intervals(lifecycle_orders, END)
     want = pd.DataFrame(
         {
@@ -81,7 +83,7 @@ def test_stage_thresholds_overrides_and_fallback(lifecycle_orders):
         lifecycle.stage_thresholds(lifecycle_orders, END, dormant_days=10)
 
 
-def test_lifecycle_stage_boundaries(lifecycle_orders, strs):
+def test_lifecycle_stage_boundaries(lifecycle_orders):
     got = lifecycle.lifecycle_stages(lifecycle_orders, END)  # thresholds 30 / 42 / 48
     want = pd.DataFrame(
         {
@@ -99,7 +101,7 @@ def test_lifecycle_stage_boundaries(lifecycle_orders, strs):
     assert set(lifecycle.STAGE_ACTIONS) == set(lifecycle.STAGES)
 
 
-def test_stage_summary(lifecycle_orders, strs):
+def test_stage_summary(lifecycle_orders):
     got = lifecycle.stage_summary(lifecycle.lifecycle_stages(lifecycle_orders, END))
     want = pd.DataFrame(
         {
@@ -116,7 +118,7 @@ def test_stage_summary(lifecycle_orders, strs):
     assert empty["customers"].tolist() == [0, 0, 0, 0] and empty["customer_share"].isna().all()
 
 
-def test_stage_migration_cells(make_orders):
+def test_stage_migration_cells():
     # thresholds new 10, active 20, dormant 40; start = 2025-05-31 (30 days earlier)
     orders = make_orders(
         [
@@ -156,6 +158,11 @@ def test_stage_migration_cells(make_orders):
 
 
 # ------------------------------------------------------------------------- on a demo store
+
+
+@pytest.fixture(scope="module")
+def demo_store():
+    return cached_demo_store()
 
 
 def test_demo_dead_customers_are_silent_or_dormant(demo_store):

@@ -4,13 +4,14 @@ import math
 
 import pandas as pd
 import pytest
+from order_frames import make_orders
 
 from wxshop.analysis import repurchase
 
 END = "2025-06-30"
 
 @pytest.fixture
-def repurchase_orders(make_orders) -> pd.DataFrame:
+def repurchase_orders() -> pd.DataFrame:
     # period 2025-06-01 … 06-30, previous 2025-05-02 … 05-31 (period_days=30)
     return make_orders(
         [

@@ -4,11 +4,13 @@ import numpy as np
 import pandas as pd
 import pandas.testing as pdt
 import pytest
+from order_frames import demo_store as cached_demo_store
+from order_frames import make_orders, stamps, strs
 
 from wxshop.analysis import rfm
 
 
-def test_rfm_table_exact(make_orders, stamps, strs):
+def test_rfm_table_exact():
     orders = make_orders(
         [
             ("a", "2025-03-01 12:00", 50.0, "paid"),
@@ -35,20 +37,20 @@ def test_rfm_table_exact(make_orders, stamps, strs):
     pdt.assert_frame_equal(got, want)
 
 
-def test_rfm_table_without_status_counts_every_order(make_orders):
+def test_rfm_table_without_status_counts_every_order():
     orders = make_orders([("b", "2025-01-01", 30.0, "paid"), ("b", "2025-03-30", 10.0, "refunded")])
     got = rfm.rfm_table(orders.drop(columns="status"), "2025-03-31")
     assert got[["recency_days", "frequency", "monetary"]].iloc[0].tolist() == [1, 2, 40.0]
 
 
-def test_rfm_table_names_a_missing_column(make_orders):
+def test_rfm_table_names_a_missing_column():
     orders = make_orders([("a", "2025-01-01", 1.0, "paid")]).drop(columns="amount")
     with pytest.raises(KeyError, match="amount"):
         rfm.rfm_table(orders, "2025-03-31")
 
 
 @pytest.fixture
-def rfm_data(strs) -> pd.DataFrame:
+def rfm_data() -> pd.DataFrame:
     # 10 customers. Recency distinct; six one-order customers tie on frequency; two tie on
     # monetary 60.
     return pd.DataFrame(
@@ -117,7 +119,7 @@ def test_rfm_bad_cuts(rfm_data, cuts):
         rfm.rfm_scores(rfm_data, cuts=cuts)
 
 
-def test_all_eight_segments(strs):
+def test_all_eight_segments():
     bits = [(1, 1, 1), (1, 0, 1), (0, 1, 1), (0, 0, 1), (1, 1, 0), (1, 0, 0), (0, 1, 0), (0, 0, 0)]
     scored = pd.DataFrame(
         {
@@ -152,7 +154,7 @@ def test_segment_split_mean_and_median_are_strict():
         rfm.rfm_segments(scored, split="mode")
 
 
-def test_segment_summary_exact_with_empty_segments(strs):
+def test_segment_summary_exact_with_empty_segments():
     segmented = pd.DataFrame(
         {
             "segment": strs(["important_value", "important_value", "general_retain", "general_develop"]),
@@ -189,6 +191,11 @@ def test_segment_summary_rejects_unknown_codes():
 
 
 # ------------------------------------------------------------------------- on a demo store
+
+
+@pytest.fixture(scope="module")
+def demo_store():
+    return cached_demo_store()
 
 
 def test_demo_segment_summary_shares_sum_to_one(demo_store):

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pandas.testing as pdt
 import pytest
+from basket_demo import demo_tables
 
 from wxshop.analysis import baskets
 
@@ -221,6 +222,11 @@ def test_bundle_pairs_matches_brute_force(seed):
     assert key == sorted(key)
     assert got.attrs["orders"] == items.loc[items["order_id"].isin(
         orders.loc[orders["status"] == "paid", "order_id"]), "order_id"].nunique()
+
+
+@pytest.fixture(scope="module")
+def store() -> dict[str, pd.DataFrame]:
+    return demo_tables()
 
 
 def test_demo_store_pairs(store):

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pandas.testing as pdt
 import pytest
+from basket_demo import demo_tables
 
 from wxshop.analysis import baskets
 
@@ -130,6 +131,11 @@ def test_discount_vs_repurchase_median_of_items_with_a_rate(sales):
         baskets.discount_vs_repurchase(depth, pd.concat([REPURCHASE, REPURCHASE]))
     with pytest.raises(KeyError, match="repurchase_rate"):
         baskets.discount_vs_repurchase(depth, REPURCHASE.drop(columns="repurchase_rate"))
+
+
+@pytest.fixture(scope="module")
+def store() -> dict[str, pd.DataFrame]:
+    return demo_tables()
 
 
 def test_demo_store_discounts_add_up(store):

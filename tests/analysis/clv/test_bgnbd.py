@@ -6,10 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from cdnow_data import cdnow_summary
 from scipy import integrate, special
 
 from wxshop.analysis import clv
 from wxshop.analysis.clv import bgnbd
+
+
+@pytest.fixture(scope="module")
+def cdnow() -> pd.DataFrame:
+    return cdnow_summary()
 
 
 def simulate(

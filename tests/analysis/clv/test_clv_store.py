@@ -7,9 +7,15 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from cdnow_data import hand_orders
 
 from wxshop import demo
 from wxshop.analysis import clv
+
+
+@pytest.fixture
+def orders() -> pd.DataFrame:
+    return hand_orders()
 
 
 @pytest.mark.parametrize("n,seed", [(3000, 1), (4000, 2), (5000, 3)])

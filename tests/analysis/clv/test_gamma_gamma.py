@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
+from cdnow_data import cdnow_summary
 
 from wxshop.analysis import clv
 from wxshop.analysis.clv import gamma_gamma
+
+
+@pytest.fixture(scope="module")
+def cdnow() -> pd.DataFrame:
+    return cdnow_summary()
 
 
 def test_gamma_gamma_reproduces_cdnow(cdnow):

@@ -6,8 +6,14 @@ import numpy as np
 import pandas as pd
 import pandas.testing as pdt
 import pytest
+from cdnow_data import hand_orders, lifetimes_file
 
 from wxshop.analysis import clv
+
+
+@pytest.fixture
+def orders() -> pd.DataFrame:
+    return hand_orders()
 
 
 def test_purchase_summary_hand_computed(orders):
@@ -48,7 +54,7 @@ def test_purchase_summary_missing_column_and_empty(orders):
     assert list(empty.columns) == list(clv.SUMMARY_COLUMNS)
 
 
-def test_purchase_summary_reproduces_cdnow_summary(lifetimes_file):
+def test_purchase_summary_reproduces_cdnow_summary():
     """From the raw CDNOW sample to the published per-customer (x, t_x, T, zbar) table."""
     raw = pd.read_csv(lifetimes_file("CDNOW_sample.txt"), sep=r"\s+", header=None,
                       names=["master_id", "customer_id", "date", "cds", "amount"],

@@ -1,22 +1,17 @@
-"""Shared fixtures of the CLV tests: the CDNOW sample (shipped with lifetimes) and a hand-made
-order table."""
+"""Data of the CLV tests: the CDNOW sample shipped with the lifetimes distribution and a small
+hand-made order table."""
 
 from __future__ import annotations
 
 import importlib.metadata
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 
-@pytest.fixture
-def lifetimes_file():
-    """Path of a data file shipped in the lifetimes distribution (skips when absent)."""
-    return _lifetimes_file
-
-
-def _lifetimes_file(name: str) -> Path:
+def lifetimes_file(name: str) -> Path:
     """A data file shipped in the lifetimes distribution (the package itself is never imported)."""
     try:
         dist = importlib.metadata.distribution("lifetimes")
@@ -29,14 +24,14 @@ def _lifetimes_file(name: str) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def cdnow() -> pd.DataFrame:
+@lru_cache(maxsize=1)
+def cdnow_summary() -> pd.DataFrame:
     """CDNOW sample, 2,357 customers, 39-week calibration, weeks: ID, x, t_x, T, zbar."""
-    return pd.read_csv(_lifetimes_file("cdnow_customers_summary_with_transactions.csv"))
+    return pd.read_csv(lifetimes_file("cdnow_customers_summary_with_transactions.csv"))
 
 
-@pytest.fixture
-def orders() -> pd.DataFrame:
+def hand_orders() -> pd.DataFrame:
+    """Nine orders of four customers, hand-checked in the tests."""
     # c1: paid 01-05 10:00 (100) and 18:00 (20) = one transaction of 120; paid 02-10 (50);
     #     refunded 02-11 (80, ignored); paid 03-01 (30); paid 04-02 (after the end, ignored)
     # c2: one paid order 01-20 (30); c3: cancelled only; c4: paid at 23:59 on the last day.
