@@ -124,3 +124,70 @@ def test_papermill_can_inspect_every_parameter(path, caplog):
     names = {n.target.id for n in ast.parse(cell.source).body}
     assert set(params) == names
     assert all(p["help"] for p in params.values()), "every parameter has help text"
+
+
+def markdown_and_code(path):
+    return nbformat.read(path, as_version=4).cells
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NAMES)
+def test_store_line_switches_store(path):
+    """`STORE: str = ""` opens the parameters cell; the next cell hands it to params.notebook_params."""
+    cells = markdown_and_code(path)
+    index = next(i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", []))
+    first = ast.parse(cells[index].source).body[0]
+    assert first.target.id == "STORE" and ast.literal_eval(first.value) == ""
+    assert "params.notebook_params(STORE, globals())" in cells[index + 1].source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NAMES)
+def test_reads_as_an_analyst_document(path):
+    """Each section opens with a markdown cell: the question it answers and how to read it;
+    the first cell says which files Run All writes."""
+    cells = markdown_and_code(path)
+    top = cells[0]
+    assert top.cell_type == "markdown" and "analyst" in top.metadata.get("tags", [])
+    json_stem = report_name(path).split("-")[0]
+    for needed in ("Run All", json_stem, "rejected_rows.csv", ".cache/wxshop/tables", "STORE"):
+        assert needed in top.source, needed
+    sections = [c for c in cells[1:] if c.cell_type == "markdown"]
+    assert len(sections) >= 4
+    for cell in sections:
+        assert cell.source.startswith("## ") and "**问题**" in cell.source and "**怎么读**" in cell.source
+    for before, cell in zip(cells, cells[1:], strict=False):
+        if cell.cell_type == "code" and "report.section(" in cell.source:
+            assert before.cell_type == "markdown", cell.source[:80]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NAMES)
+def test_report_assembly_lives_in_views(path):
+    """No column → label dicts in report.table calls, no underscore names reached into."""
+    for cell in markdown_and_code(path):
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "table":
+                arguments = [*node.args, *(k.value for k in node.keywords)]
+                assert not any(isinstance(a, ast.Dict) for a in arguments), "labels belong in a view"
+            if isinstance(node, ast.Attribute):
+                assert not node.attr.startswith("_"), node.attr
+
+
+@pytest.mark.slow
+def test_store_line_loads_the_store_and_injected_values_win(tmp_path, monkeypatch):
+    """STORE = "s1" reads params/stores/s1.yaml (through WXSHOP_HOME); papermill's values win."""
+    (tmp_path / "params" / "stores").mkdir(parents=True)
+    (tmp_path / "params" / "defaults.yaml").write_text("lang: zh\n", encoding="utf-8")
+    (tmp_path / "params" / "stores" / "s1.yaml").write_text(
+        f"data_dir: {ROOT / 'data' / 'sample'}\nlang: en\n", encoding="utf-8")
+    monkeypatch.setenv("WXSHOP_HOME", str(tmp_path))
+    monkeypatch.setenv("WXSHOP_STORE_CACHE", "0")
+    path = ROOT / "notebooks" / "00_store_overview.ipynb"
+    for extra, lang in (({}, "en"), ({"lang": "zh"}, "zh")):
+        out = tmp_path / f"out-{lang}"
+        pm.execute_notebook(str(path), str(tmp_path / "out.ipynb"),
+                            parameters={"STORE": "s1", "report_dir": str(out), **extra},
+                            kernel_name="python3", progress_bar=False, cwd=str(tmp_path))
+        data = json.loads((out / "store_overview.json").read_text(encoding="utf-8"))
+        assert data["store"] == "s1" and data["lang"] == lang
+        assert data["parameters"]["data_dir"] == str(ROOT / "data" / "sample")
