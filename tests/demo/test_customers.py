@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from demo_shared_store import shared_store
 
 from wxshop.data import schema
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return shared_store()[0]
+
+
+@pytest.fixture(scope="module")
+def truth() -> dict:
+    return shared_store()[1]
 
 
 def _share(series: pd.Series, values) -> float:

@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
+from demo_shared_store import shared_store
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return shared_store()[0]
+
+
+@pytest.fixture(scope="module")
+def truth() -> dict:
+    return shared_store()[1]
 
 
 def test_events_cover_a_recent_funnel(tables, truth):

@@ -5,7 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from demo_shared_store import shared_store
 from scipy import stats
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return shared_store()[0]
+
+
+@pytest.fixture(scope="module")
+def truth() -> dict:
+    return shared_store()[1]
 
 
 def test_experiment_splits_and_srm(tables, truth):

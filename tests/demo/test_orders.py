@@ -6,8 +6,25 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from demo_shared_store import shared_lines, shared_store
 
 from wxshop import demo
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return shared_store()[0]
+
+
+@pytest.fixture(scope="module")
+def truth() -> dict:
+    return shared_store()[1]
+
+
+@pytest.fixture(scope="module")
+def lines() -> pd.DataFrame:
+    return shared_lines()
+
 
 # ----------------------------------------------------------------------------------- money
 

@@ -4,6 +4,22 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from demo_shared_store import shared_lines, shared_store
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return shared_store()[0]
+
+
+@pytest.fixture(scope="module")
+def truth() -> dict:
+    return shared_store()[1]
+
+
+@pytest.fixture(scope="module")
+def lines() -> pd.DataFrame:
+    return shared_lines()
 
 
 def test_oracle_repurchase_follows_the_cycles(tables, truth):

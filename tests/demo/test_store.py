@@ -8,10 +8,27 @@ import re
 
 import pandas as pd
 import pytest
+from demo_shared_store import shared_store
 from pandas.testing import assert_frame_equal
 
 from wxshop import demo
 from wxshop.data import schema
+
+
+@pytest.fixture(scope="module")
+def store() -> tuple[dict[str, pd.DataFrame], dict]:
+    return shared_store()
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return shared_store()[0]
+
+
+@pytest.fixture(scope="module")
+def truth() -> dict:
+    return shared_store()[1]
+
 
 # ----------------------------------------------------------------------------- determinism
 

@@ -1,9 +1,11 @@
-"""One demo store shared by the demo tests: its tables, truth and order lines."""
+"""The demo store the demo tests share: generated once per session (no conftest.py below tests/,
+see tests/analysis), with its order lines."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
-import pytest
 
 from wxshop import demo
 
@@ -11,24 +13,16 @@ N = 4000  # customers in the shared store
 SEED = 7
 
 
-@pytest.fixture(scope="session")
-def store() -> tuple[dict[str, pd.DataFrame], dict]:
+@lru_cache(maxsize=1)
+def shared_store() -> tuple[dict[str, pd.DataFrame], dict]:
+    """``(tables, truth)`` of the shared store."""
     return demo.generate_store(N, SEED, store_id="t")
 
 
-@pytest.fixture(scope="session")
-def tables(store):
-    return store[0]
-
-
-@pytest.fixture(scope="session")
-def truth(store):
-    return store[1]
-
-
-@pytest.fixture(scope="session")
-def lines(tables) -> pd.DataFrame:
+@lru_cache(maxsize=1)
+def shared_lines() -> pd.DataFrame:
     """Order lines with their order, product and line value (CNY)."""
+    tables = shared_store()[0]
     items = tables["order_items"].merge(tables["products"], on="sku_id", validate="m:1")
     items = items.merge(tables["orders"], on="order_id", validate="m:1")
     return items.assign(value=items["quantity"] * items["unit_price"])
