@@ -17,6 +17,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportions
 
 from wxshop.ab.analysis import analyse_counts, analyse_users
 from wxshop.ab.config import ABConfig
+from wxshop.ab.inputs import arms_from_summary
 from wxshop.ab.per_user import SEGMENT_DIMENSIONS
 from wxshop.ab.results import ABAnalysis
 from wxshop.ab.stats import DECISIONS, METRICS, REASONS
@@ -74,7 +75,7 @@ def _counts(
     config: ABConfig = COUNTS_CONFIG,
     **kw: Any,
 ) -> ABAnalysis:
-    return analyse_counts(v.arms_from_summary(summary), planned, config, **kw)
+    return analyse_counts(arms_from_summary(summary), planned, config, **kw)
 
 
 def _conv(control: tuple[int, int], treatment: tuple[int, int]) -> dict[str, dict[str, int]]:

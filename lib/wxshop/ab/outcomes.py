@@ -48,7 +48,6 @@ from wxshop.ab.columns import (
     SEGMENT_COLUMNS,
     VARIANT,
 )
-from wxshop.ab.inputs import read_user_outcomes
 from wxshop.ab.table_checks import require_table
 from wxshop.analysis.paid import check_days, paid_mask, timestamps
 from wxshop.data.codes import positions
@@ -61,7 +60,6 @@ __all__ = [
     "ExperimentUsers",
     "experiment_ids",
     "planned_split",
-    "read_user_outcomes",  # defined in wxshop.ab.inputs; kept here for the notebooks
     "user_outcomes",
     "variant_order",
 ]

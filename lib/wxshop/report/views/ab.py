@@ -3,9 +3,8 @@
 The analysis works in codes and raw units; this module turns it into the reader's tables and
 sentences, in the report's language: figures formatted by metric (conversion in % and
 percentage points, money in CNY, orders as plain numbers), intervals as one cell, codes
-(decisions, reasons, metrics, segment values) translated. It also reads the third way in, the
-per-arm counts typed into the notebook's parameters (:func:`arms_from_summary`, defined in
-:mod:`wxshop.ab.inputs`).
+(decisions, reasons, metrics, segment values) translated. (The per-arm counts typed into the
+parameters are read by :func:`wxshop.ab.inputs.arms_from_summary`.)
 
 The code lives in :mod:`~wxshop.report.views.ab_format` (figures), :mod:`~wxshop.report.views.ab_tables`
 (tables) and :mod:`~wxshop.report.views.ab_words` (sentences); this module gathers their public names
@@ -17,7 +16,6 @@ with ``report.table(view, LABELS)``. :func:`headline` gives the figures recorded
 
 from __future__ import annotations
 
-from wxshop.ab.inputs import SUMMARY_KEYS, arms_from_summary
 from wxshop.report.views.ab_format import fmt_diff, fmt_interval, fmt_metric, fmt_rel
 from wxshop.report.views.ab_tables import (
     LABELS,
@@ -35,8 +33,6 @@ from wxshop.report.views.ab_words import decision_lines, guardrail_notes, headli
 
 __all__ = [
     "LABELS",
-    "SUMMARY_KEYS",
-    "arms_from_summary",
     "arms_view",
     "balance_view",
     "bayes_view",
