@@ -1,18 +1,23 @@
-"""Starting kernels without the port race, and saying why one died.
+"""Starting kernels without start-up flakes, and saying why one died.
 
-jupyter_client's default TCP transport picks a kernel's five ports in the parent process (bind
-to port 0, read the number, close the socket) and the kernel binds them a moment later. In
-that gap any other process of the machine — a sibling batch worker starting its own kernel,
-or a ZeroMQ client opening a connection, which takes an ephemeral port from the same range —
-may take one of them; the kernel then fails with ``ZMQError: Address already in use`` and
-exits, and its manager reports "Kernel died before replying to kernel_info"
-(jupyter/jupyter_client#487; the port cache it added only guards kernels of one process).
-``tools/kernel_start_race.py`` reproduces it with concurrent batch processes on busy CPUs.
+"Kernel died before replying to kernel_info" with an empty kernel log had two possible causes;
+``tools/kernel_start_race.py`` measures both (4 batch processes, 2 busy burners, 40 starts each):
 
-:func:`new_kernel_manager` gives a kernel manager on the IPC transport instead: the kernel's
-sockets are Unix domain sockets, files in a folder private to this process
-(:func:`runtime_dir`), so there is no shared port range to race for. ``WXSHOP_KERNEL_TRANSPORT=tcp``
-goes back to jupyter's default (for the reproduction, or a platform without Unix sockets).
+- **A live kernel judged dead** (the one we hit). A kernel client that is not its manager's
+  (the warm pool used one) judges "alive" by the heartbeat: jupyter_client's heartbeat thread
+  counts the kernel alive at first, pings, and declares it dead when no pong came within 1 s.
+  A kernel that takes more than about a second to start — busy CPUs, a fresh clone compiling
+  its bytecode — has not bound its heartbeat socket yet, so ``wait_for_ready`` gives up on a
+  kernel that is still starting (and writes nothing to stderr). Measured: 32 of 40 starts
+  failed this way on TCP, 33 of 40 on IPC; none with the manager's client, which asks whether
+  the kernel's process runs. :class:`~wxshop.batch.kernels.KernelPool` now uses that client.
+- **The TCP port race** (jupyter/jupyter_client#487). The manager picks five free ports (bind to
+  port 0, read the number, close) and the kernel binds them a moment later; another process may
+  take one in between, and the kernel exits with ``Address already in use``. jupyter_client's
+  port cache guards only the kernels of one process. Not seen in 140 TCP starts here, but
+  :func:`new_kernel_manager` removes it anyway: kernels use the IPC transport, Unix sockets in a
+  folder private to this process (:func:`runtime_dir`), so there is no port range to share.
+  ``WXSHOP_KERNEL_TRANSPORT=tcp`` goes back to jupyter's default.
 
 A kernel that dies anyway leaves its exit code or signal and the tail of its stderr in the
 report's kernel log (:func:`death_note`), and :func:`is_startup_error` tells a failed start,
