@@ -154,6 +154,7 @@ def test_reads_as_an_analyst_document(path):
     assert len(sections) >= 4
     for cell in sections:
         assert cell.source.startswith("## ") and "**问题**" in cell.source and "**怎么读**" in cell.source
+        assert "analyst" in cell.metadata.get("tags", []), "analyst notes stay out of the reader's HTML"
     for before, cell in zip(cells, cells[1:], strict=False):
         if cell.cell_type == "code" and "report.section(" in cell.source:
             assert before.cell_type == "markdown", cell.source[:80]
