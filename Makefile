@@ -1,6 +1,7 @@
 # Two commands on a fresh machine with Python >= 3.11 and make:
 #   make demo   install into .venv, generate 3 demo stores, write every report
-#   make test   install into .venv (or reuse it) and run the whole test suite
+#   make test   install into .venv (or reuse it) and run the whole test suite (about 4 min)
+#   make test-fast  the edit loop (about a minute): the suite without the `slow` tests
 #   make bench  benchmarks (20-40 min): benchmarks/results.json and docs/benchmarks.md
 PYTHON ?= python3
 VENV   ?= .venv
@@ -11,7 +12,7 @@ DEMO_STORES    ?= 3
 DEMO_CUSTOMERS ?= 20000
 DEMO_SEED      ?= 7
 
-.PHONY: install demo demo-data sample test lint bench clean
+.PHONY: install demo demo-data sample test test-fast lint bench clean
 
 install: $(STAMP)
 
@@ -32,8 +33,20 @@ demo: demo-data
 sample: $(STAMP)
 	$(BIN)/wxshop demo-data --stores 1 --customers 300 --seed 1 --format csv --out data --names sample
 
+# The whole suite, as CI runs it (.ci/run): unit tests, doctests, ruff, every notebook run, one
+# shared demo batch (tests/conftest.py: demo_project) read by the report, browser and batch tests,
+# and a real local Dask cluster. The browser tests skip when no Chromium is found.
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The edit loop: every test not marked `slow`, the doctests of lib/wxshop, and ruff (tests/test_lint.py).
+# Leaves out what runs notebooks or batches: the demo batch and every test reading it (A/B, user
+# profiling and product selection reports, report scans, browser), notebooks run end to end,
+# the batch runner, warm kernels and the Dask cluster end to end, and the HTML export of an
+# executed notebook.
+# Run `make test` before you push.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests notebooks tools
@@ -46,3 +59,9 @@ bench: $(STAMP)
 
 clean:
 	rm -rf reports/*/ reports/index.html data/demo
+
+# Regenerate the nbval references (tests/notebooks/*.ipynb, executed on data/sample) on purpose,
+# after a change meant to move a notebook's output; review the diff before committing.
+.PHONY: nbval-refs
+nbval-refs: $(STAMP)
+	$(BIN)/python tests/notebooks/nbval_refresh.py

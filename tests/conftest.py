@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -66,11 +67,21 @@ def tell(config: pytest.Config, line: str) -> None:
             print(line)
 
 
-# ---------------------------------------------------------------- the demo reports, built once
+# ---------------------------------------------------------------- the demo batch, built once
 
-DEMO_STORE = "demo_01"
-# Report language → output folder of `wxshop run` for the demo build below.
+# The demo stores of the shared build: `make demo`'s first two (20 000 customers, seed 7; a
+# store's data depends only on the seed and its number), with the committed params YAMLs.
+DEMO_STORES = ("demo_01", "demo_02")
+DEMO_STORE = DEMO_STORES[0]  # the one also reported in English
+# Report language → output folder of `wxshop run` for the shared build.
 DEMO_REPORTS = {"zh": "reports", "en": "reports_en"}
+# Small stores made from the committed sample store, reported with the demo stores (in Chinese):
+# the sample with markup in product and channel names, without unit costs, without a products
+# table. None lists experiments.
+EXTRA_STORES = ("markup", "no_costs", "no_products")
+# What the markup store names its two best-selling products and its 社群 channel.
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
 
 
 def demo_report_names() -> list[str]:
@@ -81,6 +92,42 @@ def demo_report_names() -> list[str]:
     params = yaml.safe_load((ROOT / "params" / "stores" / f"{DEMO_STORE}.yaml").read_text("utf-8"))
     experiments = [f"ab_test-{e}" for e in params.get("experiments", {})]
     return ["store_overview", "user_profiling", "product_selection", *experiments]
+
+
+def edit_csv(path: Path, change) -> None:
+    """Read a store's CSV as text, let ``change(frame)`` edit it in place, write it back."""
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    change(frame)
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def add_extra_stores(project: Path) -> None:
+    """The :data:`EXTRA_STORES`, from the committed sample store."""
+    markup = add_store(project, "markup")
+
+    def products(frame):
+        frame.loc[frame["sku_id"] == "SKU2013", "name"] = SCRIPT
+        frame.loc[frame["sku_id"] == "SKU1013", "name"] = IMG
+
+    def orders(frame):
+        assert (frame["channel"] == "社群").any()
+        frame.loc[frame["channel"] == "社群", "channel"] = IMG
+
+    edit_csv(markup / "products.csv", products)
+    edit_csv(markup / "orders.csv", orders)
+    no_costs = add_store(project, "no_costs")
+    edit_csv(no_costs / "products.csv", lambda frame: frame.pop("unit_cost"))
+    (add_store(project, "no_products") / "products.csv").unlink()
+
+
+def read_only(folder: Path) -> None:
+    """Take write permission off every file and folder under ``folder``, so a test that writes
+    into the shared build fails at once instead of changing what the tests after it read."""
+    for path in [*folder.rglob("*"), folder]:
+        if not path.is_symlink():
+            path.chmod(path.stat().st_mode & ~0o222)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -94,19 +141,29 @@ def table_cache(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_project(tmp_path_factory) -> Path:
-    """One demo store as `make demo` makes it (20 000 customers, seed 7) with the committed
-    demo_01.yaml, every notebook run in Chinese into reports/ and in English into reports_en/.
-    Shared by the browser tests and the report scans (about two minutes on two cores)."""
-    project = new_project(tmp_path_factory.mktemp("demo_reports"))
+def demo_project(request, tmp_path_factory) -> Path:
+    """The one demo batch of the test session, shared read-only by every test that reads
+    reports of generated stores (A/B, profiling and selection batches, report scans, browser).
+
+    :data:`DEMO_STORES` generated as `make demo` does, plus the :data:`EXTRA_STORES`; every
+    notebook run for every store in Chinese into reports/ (as `make demo`), and for demo_01 in
+    English into reports_en/. Then the whole project is made read-only: a test that needs to
+    change something copies what it needs into its own ``tmp_path``. About two minutes on two
+    cores; the time is printed."""
+    t0 = time.monotonic()
+    project = new_project(tmp_path_factory.mktemp("demo_project"))
     env = {"WXSHOP_HOME": str(project)}
-    gen = run_wxshop("demo-data", "--stores", "1", "--customers", "20000", "--seed", "7",
-                     "--out", "data/demo", cwd=project, env=env)
+    gen = run_wxshop("demo-data", "--stores", str(len(DEMO_STORES)), "--customers", "20000",
+                     "--seed", "7", "--out", "data/demo", cwd=project, env=env)
     assert gen.returncode == 0, gen.stderr
-    shutil.copy(ROOT / "params" / "stores" / f"{DEMO_STORE}.yaml", project / "params" / "stores")
+    for store in DEMO_STORES:
+        shutil.copy(ROOT / "params" / "stores" / f"{store}.yaml", project / "params" / "stores")
+    add_extra_stores(project)
     zh = run_wxshop("run", "--jobs", "2", cwd=project, env=env)  # as `make demo`: zh into reports/
     assert zh.returncode == 0, zh.stdout + zh.stderr
-    en = run_wxshop("run", "--jobs", "2", "--lang", "en", "--reports", DEMO_REPORTS["en"],
-                    cwd=project, env=env)
+    en = run_wxshop("run", "--jobs", "2", "-s", DEMO_STORE, "--lang", "en",
+                    "--reports", DEMO_REPORTS["en"], cwd=project, env=env)
     assert en.returncode == 0, en.stdout + en.stderr
+    read_only(project)
+    tell(request.config, f"\nshared demo batch built in {time.monotonic() - t0:.0f} s: {project}")
     return project

@@ -1,43 +1,36 @@
-"""`wxshop run --notebooks ab_test` on generated demo stores: one report per experiment, in both
+"""`wxshop run` on generated demo stores, the A/B reports: one report per experiment, in both
 languages, with the planted effects recovered, the null experiment not called a win and the
-planted sample-ratio mismatch flagged."""
+planted sample-ratio mismatch flagged. The reports are those of the shared demo batch
+(``demo_project`` in conftest.py)."""
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 
-from conftest import ROOT, new_project, run_wxshop
+from conftest import DEMO_STORES, EXTRA_STORES, add_store, new_project, run_wxshop
 
 pytestmark = pytest.mark.slow
 CJK = re.compile(r"[\u4e00-\u9fff]")
 NB = "ab_test"
 EXPERIMENTS = ("exp_coupon", "exp_button", "exp_share_card")
-STORES = ("demo_01", "demo_02")
+STORES = DEMO_STORES
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    """Two demo stores as `make demo` makes them (same size and seed), with the committed YAMLs,
-    plus a store that lists no experiments."""
-    project = new_project(tmp_path_factory.mktemp("abtest"))
-    env = {"WXSHOP_HOME": str(project)}
-    gen = run_wxshop("demo-data", "--stores", "2", "--customers", "20000", "--seed", "7",
-                     "--out", "data/demo", cwd=project, env=env)
-    assert gen.returncode == 0, gen.stderr
-    stores = project / "params" / "stores"
-    for store in STORES:
-        shutil.copy(ROOT / "params" / "stores" / f"{store}.yaml", stores / f"{store}.yaml")
-    (stores / "no_experiments.yaml").write_text("data_dir: data/demo/demo_01\n")
-    zh = run_wxshop("run", "-n", NB, "--jobs", "2", cwd=project, env=env)
-    assert zh.returncode == 0, zh.stdout + zh.stderr
-    en = run_wxshop("run", "-n", NB, "-s", "demo_01", "--lang", "en", "--reports", "reports_en",
-                    cwd=project, env=env)
-    assert en.returncode == 0, en.stdout + en.stderr
-    return project
+def project(demo_project):
+    """The shared demo batch (read-only): demo_01 and demo_02 with the committed YAMLs, in
+    Chinese, demo_01 also in English into reports_en/, and small stores that list no
+    experiments."""
+    return demo_project
+
+
+@pytest.fixture
+def project_of_its_own(tmp_path):
+    """An empty throw-away project (this module's ``project`` is the shared build)."""
+    return new_project(tmp_path)
 
 
 def _json(project, store, experiment, reports="reports"):
@@ -68,7 +61,10 @@ def test_one_report_per_experiment_per_store(project, store, reports, experiment
 
 
 def test_a_store_without_experiments_gets_no_ab_report(project):
-    assert not list((project / "reports" / "no_experiments").glob(f"{NB}*"))
+    for store in EXTRA_STORES:
+        assert "experiments" not in (project / "params" / "stores" / f"{store}.yaml").read_text()
+        assert (project / "reports" / store / "store_overview.html").is_file()  # it was in the run
+        assert not list((project / "reports" / store).glob(f"{NB}*"))
 
 
 def test_per_experiment_settings_from_the_yaml_reach_the_notebook(project):
@@ -151,15 +147,12 @@ def test_english_report_reads_in_english(project):
     assert "总体结论" in zh and "行动：" in zh
 
 
-def test_a_bad_setting_is_bad_input_exit_2_without_traceback(project):
-    stores = project / "params" / "stores"
-    (stores / "bad_alpha.yaml").write_text(
-        "data_dir: data/demo/demo_01\nexperiments:\n  exp_coupon: {alpha: 2}\n")
-    try:
-        proc = run_wxshop("run", "-n", NB, "-s", "bad_alpha", "--reports", "reports_bad", cwd=project,
-                          env={"WXSHOP_HOME": str(project)})
-    finally:
-        (stores / "bad_alpha.yaml").unlink()
+def test_a_bad_setting_is_bad_input_exit_2_without_traceback(project_of_its_own):
+    """On the committed sample store (it has exp_coupon), in a project of its own."""
+    project = project_of_its_own
+    add_store(project, "bad_alpha", yaml_extra="experiments:\n  exp_coupon: {alpha: 2}\n")
+    proc = run_wxshop("run", "-n", NB, "-s", "bad_alpha", "--reports", "reports_bad", cwd=project,
+                      env={"WXSHOP_HOME": str(project)})
     out = proc.stdout + proc.stderr
     assert proc.returncode == 2, out
     assert "alpha" in out and "Traceback" not in out

@@ -1,16 +1,15 @@
-"""`wxshop run --notebooks product_selection` on generated demo stores, in both languages,
-and on stores without costs or without a products table."""
+"""`wxshop run` on generated demo stores, the product-selection reports, in both languages,
+and on stores without costs or without a products table (the shared demo batch,
+``demo_project`` in conftest.py)."""
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 
-import pandas as pd
 import pytest
 
-from conftest import new_project, run_wxshop
+from conftest import DEMO_STORE, DEMO_STORES
 
 pytestmark = pytest.mark.slow
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -18,39 +17,19 @@ NB = "product_selection"
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    project = new_project(tmp_path_factory.mktemp("selection"))
-    env = {"WXSHOP_HOME": str(project)}
-    gen = run_wxshop("demo-data", "--stores", "2", "--customers", "2500", "--seed", "5",
-                     "--out", "data/demo", cwd=project, env=env)
-    assert gen.returncode == 0, gen.stderr
-    stores = project / "params" / "stores"
-    for store in ("demo_01", "demo_02"):
-        (stores / f"{store}.yaml").write_text(f"data_dir: data/demo/{store}\n")
-    # the same shop without unit costs, and without a products table at all
-    no_costs = project / "data" / "no_costs"
-    shutil.copytree(project / "data" / "demo" / "demo_01", no_costs)
-    pd.read_parquet(no_costs / "products.parquet").drop(columns="unit_cost").to_parquet(
-        no_costs / "products.parquet")
-    no_products = project / "data" / "no_products"
-    shutil.copytree(project / "data" / "demo" / "demo_01", no_products)
-    (no_products / "products.parquet").unlink()
-    for store in ("no_costs", "no_products"):
-        (stores / f"{store}.yaml").write_text(f"data_dir: data/{store}\n")
-    zh = run_wxshop("run", "-n", NB, "--jobs", "2", cwd=project, env=env)
-    assert zh.returncode == 0, zh.stdout + zh.stderr
-    en = run_wxshop("run", "-n", NB, "-s", "demo_01", "-s", "demo_02", "--lang", "en",
-                    "--reports", "reports_en", cwd=project, env=env)
-    assert en.returncode == 0, en.stdout + en.stderr
-    return project
+def project(demo_project):
+    """The shared demo batch (read-only): demo_01 and demo_02 in Chinese, demo_01 also in
+    English into reports_en/; no_costs and no_products are the committed sample store without
+    the unit_cost column and without products.csv."""
+    return demo_project
 
 
 def _json(project, store, reports="reports"):
     return json.loads((project / reports / store / f"{NB}.json").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("reports", ["reports", "reports_en"])
-@pytest.mark.parametrize("store", ["demo_01", "demo_02"])
+@pytest.mark.parametrize("store, reports", [(DEMO_STORE, "reports_en"),
+                                            *((store, "reports") for store in DEMO_STORES)])
 def test_report_and_json_for_every_demo_store(project, store, reports):
     out = project / reports / store
     assert (out / f"{NB}.html").stat().st_size > 10_000
@@ -71,7 +50,7 @@ def test_report_and_json_for_every_demo_store(project, store, reports):
     assert {"bundles", "reminders", "abc_gmv", "abc_profit", "category_km_curves"} <= set(data["tables"])
 
 
-@pytest.mark.parametrize("store", ["demo_01", "demo_02"])
+@pytest.mark.parametrize("store", DEMO_STORES)
 def test_planted_margins_exactly(project, store):
     truth = json.loads((project / "data" / "demo" / store / "truth.json").read_text(encoding="utf-8"))
     skus = _json(project, store)["tables"]["skus"]
@@ -88,7 +67,7 @@ def test_chinese_report_speaks_chinese(project):
 
 
 def test_english_report_has_no_chinese_headings_or_labels(project):
-    html = (project / "reports_en" / "demo_02" / f"{NB}.html").read_text(encoding="utf-8")
+    html = (project / "reports_en" / DEMO_STORE / f"{NB}.html").read_text(encoding="utf-8")
     headings = re.findall(r"<h[12][^>]*>(.*?)</h[12]>", html, flags=re.S)
     assert len(headings) >= 9
     for h in headings:

@@ -1,4 +1,5 @@
-"""`wxshop run --notebooks user_profiling` on generated demo stores, in both languages."""
+"""`wxshop run` on generated demo stores, the user-profiling reports, in both languages (the
+shared demo batch, ``demo_project`` in conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,30 +9,20 @@ import re
 import pandas as pd
 import pytest
 
-from conftest import new_project, run_wxshop
+from conftest import DEMO_STORE, DEMO_STORES
 
 pytestmark = pytest.mark.slow
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    project = new_project(tmp_path_factory.mktemp("profiling"))
-    env = {"WXSHOP_HOME": str(project)}
-    gen = run_wxshop("demo-data", "--stores", "2", "--customers", "2500", "--seed", "3",
-                     "--out", "data/demo", cwd=project, env=env)
-    assert gen.returncode == 0, gen.stderr
-    for store in ("demo_01", "demo_02"):
-        (project / "params" / "stores" / f"{store}.yaml").write_text(f"data_dir: data/demo/{store}\n")
-    zh = run_wxshop("run", "-n", "user_profiling", "--jobs", "2", cwd=project, env=env)
-    assert zh.returncode == 0, zh.stdout + zh.stderr
-    en = run_wxshop("run", "-n", "user_profiling", "-s", "demo_02", "--lang", "en",
-                    "--reports", "reports_en", cwd=project, env=env)
-    assert en.returncode == 0, en.stdout + en.stderr
-    return project
+def project(demo_project):
+    """The shared demo batch (read-only): demo_01 and demo_02 in Chinese, demo_01 also in
+    English into reports_en/."""
+    return demo_project
 
 
-@pytest.mark.parametrize("store", ["demo_01", "demo_02"])
+@pytest.mark.parametrize("store", DEMO_STORES)
 def test_report_json_and_exports_for_every_store(project, store):
     out = project / "reports" / store
     html = (out / "user_profiling.html").read_text(encoding="utf-8")
@@ -60,12 +51,12 @@ def test_exports_hold_no_personal_data(project):
 
 
 def test_english_report(project):
-    out = project / "reports_en" / "demo_02"
+    out = project / "reports_en" / DEMO_STORE
     html = (out / "user_profiling.html").read_text(encoding="utf-8")
     headings = re.findall(r"<h[12][^>]*>(.*?)</h[12]>", html, flags=re.S)
     assert len(headings) >= 8
     for h in headings:
-        assert not CJK.search(re.sub(r"<[^>]+>", "", h).replace("demo_02", "")), h
+        assert not CJK.search(re.sub(r"<[^>]+>", "", h).replace(DEMO_STORE, "")), h
     assert "Important value" in html
     back = pd.read_csv(out / "exports" / "stage-new.csv", encoding="utf-8-sig")
     assert back.columns[0] == "customer_id"

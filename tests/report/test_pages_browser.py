@@ -6,12 +6,14 @@ aborted and recorded, ``alert``/``confirm``/``prompt`` replaced before any page 
 and a full-page screenshot is saved; the tests then check one thing each: the page fits the
 screen, logs no error, loads nothing but itself, and runs no script smuggled in through the
 data. A store whose product names and channel are markup checks the last point for real.
+All pages come from the shared demo batch (``demo_project`` in conftest.py).
 
 Driver: Playwright for Python, launched with ``executable_path`` on the system's Chromium
 (Debian's ``chromium`` package; ``.ci/run`` installs it). No browser is ever downloaded. The
 tests skip when no Chromium is found (``chromium``, ``chromium-browser``, ``google-chrome`` on
 PATH, or the path in WXSHOP_CHROMIUM). Screenshots go to the folder in WXSHOP_ARTIFACTS, else
-to ``reports/_artifacts/screenshots/`` inside the throw-away test project.
+to a ``screenshots`` folder in the test session's temporary directory (the shared build is
+read-only).
 """
 
 from __future__ import annotations
@@ -21,10 +23,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from conftest import DEMO_REPORTS, DEMO_STORE, add_store, demo_report_names, new_project, run_wxshop, tell
+from conftest import DEMO_REPORTS, DEMO_STORE, IMG, SCRIPT, demo_report_names, tell
 from wxshop.report import plots
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -47,8 +48,6 @@ pytestmark = [
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the `test` extra")
 
 PHONE = {"width": 390, "height": 844}
-SCRIPT = "<script>alert(1)</script>"
-IMG = "<img src=x onerror=alert(1)>"
 PAGES = [(lang, name) for lang in DEMO_REPORTS for name in [*demo_report_names(), "index"]]
 PAGE_IDS = [f"{lang}-{name}" for lang, name in PAGES]
 
@@ -106,9 +105,11 @@ class Visit:
         return sorted({u for u in self.requests if u != self.url and not u.startswith("data:")})
 
 
-def shot_folder(project: Path) -> Path:
-    """WXSHOP_ARTIFACTS if set, else reports/_artifacts/screenshots/ in the test project."""
-    folder = Path(os.environ.get("WXSHOP_ARTIFACTS") or project / "reports" / "_artifacts" / "screenshots")
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Where screenshots go: WXSHOP_ARTIFACTS if set, else a folder of the test session."""
+    configured = os.environ.get("WXSHOP_ARTIFACTS")
+    folder = Path(configured) if configured else tmp_path_factory.mktemp("screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -196,9 +197,9 @@ def browser(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def demo_visits(demo_project, browser) -> dict[tuple[str, str], Visit]:
+def demo_visits(demo_project, browser, shots) -> dict[tuple[str, str], Visit]:
     """Each demo report (both languages) and each index, loaded once."""
-    visits, shots = {}, shot_folder(demo_project)
+    visits = {}
     for lang, name in PAGES:
         reports = demo_project / DEMO_REPORTS[lang]
         path = reports / "index.html" if name == "index" else reports / DEMO_STORE / f"{name}.html"
@@ -249,34 +250,12 @@ def test_page_runs_no_dialog_script(demo_visits, lang, name):
 
 
 @pytest.fixture(scope="module")
-def markup_visits(tmp_path_factory, browser) -> dict[str, Visit]:
+def markup_visits(demo_project, browser, shots) -> dict[str, Visit]:
     """The committed sample store with its two best-selling products named ``<script>…`` and
-    ``<img … onerror>`` and its 社群 channel named ``<img … onerror>``, reported by
-    product_selection and store_overview, each page loaded once."""
-    project = new_project(tmp_path_factory.mktemp("markup"))
-    data = add_store(project, "markup")
-
-    def edit(table: str, change) -> None:
-        path = data / f"{table}.csv"
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        change(frame)
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
-
-    def products(frame):
-        frame.loc[frame["sku_id"] == "SKU2013", "name"] = SCRIPT
-        frame.loc[frame["sku_id"] == "SKU1013", "name"] = IMG
-
-    def orders(frame):
-        assert (frame["channel"] == "社群").any()
-        frame.loc[frame["channel"] == "社群", "channel"] = IMG
-
-    edit("products", products)
-    edit("orders", orders)
-    run = run_wxshop("run", "-s", "markup", "-n", "product_selection", "-n", "store_overview", "--jobs", "2",
-                     cwd=project, env={"WXSHOP_HOME": str(project)})
-    assert run.returncode == 0, run.stdout + run.stderr
-    shots = shot_folder(project)
-    return {name: browser.visit(project / "reports" / "markup" / f"{name}.html", shots / f"markup-{name}.png")
+    ``<img … onerror>`` and its 社群 channel named ``<img … onerror>`` (the ``markup`` store of
+    the shared build), its product_selection and store_overview reports each loaded once."""
+    reports = demo_project / DEMO_REPORTS["zh"] / "markup"
+    return {name: browser.visit(reports / f"{name}.html", shots / f"markup-{name}.png")
             for name in ("product_selection", "store_overview")}
 
 

@@ -1,7 +1,7 @@
-"""Static scans over every demo report, in both languages (the build shared with the browser
-tests, see ``demo_project`` in conftest.py): nothing is loaded from the network, no planted
-personal data reaches any file under reports/, every page stays small enough to send in a chat,
-and the executed notebooks drew their charts without missing glyphs."""
+"""Static scans over every demo report, in both languages (the shared demo batch, see
+``demo_project`` in conftest.py): nothing is loaded from the network, no planted personal data
+reaches any file of demo_01's reports or the index, every page stays small
+enough to send in a chat, and the executed notebooks drew their charts without missing glyphs."""
 
 from __future__ import annotations
 
@@ -119,10 +119,13 @@ def planted(demo_project) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def report_files(demo_project) -> dict[Path, str]:
-    """Every HTML, JSON, CSV (exports included) and executed notebook under both report folders."""
+    """Every HTML, JSON, CSV (exports included) and executed notebook of demo_01 (whose customers
+    are planted above) and every page beside the stores' folders (the index), in both languages."""
     files = {f: f.read_text(encoding="utf-8-sig")
              for reports in DEMO_REPORTS.values()
-             for f in sorted((demo_project / reports).rglob("*")) if f.suffix in SCANNED_SUFFIXES}
+             for f in sorted([*(demo_project / reports).glob("*"),
+                              *(demo_project / reports / DEMO_STORE).rglob("*")])
+             if f.is_file() and f.suffix in SCANNED_SUFFIXES}
     assert any(f.parent.name == "exports" for f in files), "the demo build wrote no 企业微信 exports"
     return files
 
