@@ -1,6 +1,6 @@
 # Two commands on a fresh machine with Python >= 3.11 and make:
 #   make demo   install into .venv, generate 3 demo stores, write every report
-#   make test   install into .venv (or reuse it) and run the whole test suite (about 4 min)
+#   make test   install into .venv (or reuse it) and run the whole test suite (within 4 min)
 #   make test-fast  the edit loop (about a minute): the suite without the `slow` tests
 #   make bench  benchmarks (20-40 min): benchmarks/results.json and docs/benchmarks.md
 PYTHON ?= python3
@@ -36,8 +36,11 @@ sample: $(STAMP)
 # The whole suite, as CI runs it (.ci/run): unit tests, doctests, ruff, every notebook run, one
 # shared demo batch (tests/conftest.py: demo_project) read by the report, browser and batch tests,
 # and a real local Dask cluster. The browser tests skip when no Chromium is found.
+# TEST_WORKERS pytest-xdist processes share the work, a test module (or notebook) at a time
+# (TEST_WORKERS=0: all in this process).
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 # The edit loop: every test not marked `slow`, the doctests of lib/wxshop, and ruff (tests/test_lint.py).
 # Leaves out what runs notebooks or batches: the demo batch and every test reading it (A/B, user
@@ -46,7 +49,7 @@ test: $(STAMP)
 # executed notebook.
 # Run `make test` before you push.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow" -q
+	$(BIN)/python -m pytest -m "not slow" -q -n $(TEST_WORKERS) --dist loadscope
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests notebooks tools

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -140,18 +141,11 @@ def table_cache(tmp_path_factory) -> Path:
         yield folder
 
 
-@pytest.fixture(scope="session")
-def demo_project(request, tmp_path_factory) -> Path:
-    """The one demo batch of the test session, shared read-only by every test that reads
-    reports of generated stores (A/B, profiling and selection batches, report scans, browser).
-
-    :data:`DEMO_STORES` generated as `make demo` does, plus the :data:`EXTRA_STORES`; every
+def build_demo_project(folder: Path) -> Path:
+    """:data:`DEMO_STORES` generated as `make demo` does, plus the :data:`EXTRA_STORES`; every
     notebook run for every store in Chinese into reports/ (as `make demo`), and for demo_01 in
-    English into reports_en/. Then the whole project is made read-only: a test that needs to
-    change something copies what it needs into its own ``tmp_path``. About two minutes on two
-    cores; the time is printed."""
-    t0 = time.monotonic()
-    project = new_project(tmp_path_factory.mktemp("demo_project"))
+    English into reports_en/; then the whole project made read-only."""
+    project = new_project(folder)
     env = {"WXSHOP_HOME": str(project)}
     gen = run_wxshop("demo-data", "--stores", str(len(DEMO_STORES)), "--customers", "20000",
                      "--seed", "7", "--out", "data/demo", cwd=project, env=env)
@@ -165,5 +159,39 @@ def demo_project(request, tmp_path_factory) -> Path:
                     "--reports", DEMO_REPORTS["en"], cwd=project, env=env)
     assert en.returncode == 0, en.stdout + en.stderr
     read_only(project)
+    return project
+
+
+@pytest.fixture(scope="session")
+def demo_project(request, tmp_path_factory) -> Path:
+    """The one demo batch of the test session (:func:`build_demo_project`), shared read-only by
+    every test that reads reports of generated stores (A/B, profiling and selection batches,
+    report scans, bilingual chrome, browser). A test that needs to change something copies what
+    it needs into its own ``tmp_path``.
+
+    Built once per run, also when pytest-xdist runs the suite in several worker processes
+    (``make test``): the first worker that asks builds it under a file lock in the run's shared
+    temporary folder, the others wait and read where it is (or the error it ended with). About a
+    minute on two cores; the time is printed."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the folder every worker's own temporary folder lies in
+    record = base / "demo_project.json"
+    with FileLock(str(base / "demo_project.lock")):
+        if record.is_file():
+            built = json.loads(record.read_text(encoding="utf-8"))
+            if built["error"]:
+                pytest.fail(f"the shared demo batch failed (in another worker):\n{built['error']}")
+            return Path(built["project"])
+        t0 = time.monotonic()
+        try:
+            project = build_demo_project(base / "demo_project")
+        except BaseException as exc:
+            record.write_text(json.dumps({"project": "", "error": f"{type(exc).__name__}: {exc}"}),
+                              encoding="utf-8")
+            raise
+        record.write_text(json.dumps({"project": str(project), "error": ""}), encoding="utf-8")
     tell(request.config, f"\nshared demo batch built in {time.monotonic() - t0:.0f} s: {project}")
     return project

@@ -65,7 +65,7 @@ def test_parse_override_needs_equals():
 def test_each_notebook_gets_only_the_parameters_it_declares(tmp_path):
     import nbformat
 
-    from wxshop.batch.runner import notebook_parameters, plan_jobs
+    from wxshop.batch.plan import notebook_parameters, plan_jobs
 
     (tmp_path / "params" / "stores").mkdir(parents=True)
     (tmp_path / "params" / "defaults.yaml").write_text("lang: zh\nrfm_bins: 5\n")

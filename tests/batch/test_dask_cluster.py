@@ -98,10 +98,15 @@ def cluster(tmp_path_factory):
     assert all(p.poll() is not None for p in procs), "cluster processes left running"
 
 
+# `wxshop run` options choosing the notebooks of the cluster batch.
+NOTEBOOKS = ("-n", "store_overview", "-n", "ab_test")
+
+
 @pytest.fixture(scope="module")
 def batch(cluster, tmp_path_factory):
     """Two stores reading one copy of the sample store (relative data_dir), one listing an
-    experiment, all notebooks, sent to the two workers."""
+    experiment; the store overview and the A/B notebook (three reports) sent to the two workers.
+    (Every notebook of a store runs in the shared demo batch; here the cluster is tested.)"""
     address = cluster[0]
     project = new_project(tmp_path_factory.mktemp("proj"))
     shutil.copytree(SAMPLE, project / "data" / "sample")
@@ -110,7 +115,7 @@ def batch(cluster, tmp_path_factory):
     (stores / "south.yaml").write_text("data_dir: data/sample\nlang: en\n")
     workers = _worker_addresses(address, 2)
     t0 = time.monotonic()
-    proc = run_wxshop("run", "--scheduler", address, "--jobs", "3", cwd=project,
+    proc = run_wxshop("run", "--scheduler", address, "--jobs", "3", *NOTEBOOKS, cwd=project,
                       env={"WXSHOP_HOME": str(project)}, timeout=900)
     return project, proc, workers, time.monotonic() - t0
 
@@ -120,11 +125,9 @@ def test_every_planned_report_is_written_by_the_cluster(batch):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "--jobs does not apply with --scheduler" in proc.stderr
-    jobs = runner.plan_jobs(root=project)
+    jobs = runner.plan_jobs(root=project, notebooks=NOTEBOOKS[1::2])
     assert sorted((j.store, j.name) for j in jobs) == [
-        ("north", "ab_test-exp_coupon"), ("north", "product_selection"), ("north", "store_overview"),
-        ("north", "user_profiling"), ("south", "product_selection"), ("south", "store_overview"),
-        ("south", "user_profiling")]
+        ("north", "ab_test-exp_coupon"), ("north", "store_overview"), ("south", "store_overview")]
     assert f"{len(jobs)}/{len(jobs)} reports written." in proc.stdout
     for job in jobs:
         assert job.output_html.stat().st_size > 10_000, job

@@ -4,12 +4,11 @@ Chinese, and in Chinese no heading or table header is left in English (acronyms 
 from __future__ import annotations
 
 import re
-import shutil
 from html.parser import HTMLParser
 
 import pytest
 
-from conftest import SAMPLE, new_project, run_wxshop
+from conftest import DEMO_REPORTS, DEMO_STORE, demo_report_names
 
 pytestmark = pytest.mark.slow
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -51,30 +50,17 @@ def chrome_texts(html: str) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    project = new_project(tmp_path_factory.mktemp("bilingual"))
-    shutil.copytree(SAMPLE, project / "data" / "sample")
-    (project / "params" / "stores" / "sample.yaml").write_text(
-        "data_dir: data/sample\nexperiments:\n  exp_coupon: {}\n", encoding="utf-8"
-    )
-    env = {"WXSHOP_HOME": str(project)}
-    for lang in ("zh", "en"):
-        proc = run_wxshop(
-            "run", "--jobs", "2", "--lang", lang, "--reports", f"reports_{lang}", cwd=project, env=env
-        )
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-    return {lang: sorted((project / f"reports_{lang}" / "sample").glob("*.html")) for lang in ("zh", "en")}
+def reports(demo_project):
+    """demo_01's reports of the shared demo batch, in Chinese and in English."""
+    return {lang: sorted((demo_project / DEMO_REPORTS[lang] / DEMO_STORE).glob("*.html"))
+            for lang in ("zh", "en")}
 
 
 def test_every_notebook_has_a_report_in_both_languages(reports):
     names = {p.name for p in reports["zh"]}
     assert names == {p.name for p in reports["en"]}
-    assert {
-        "store_overview.html",
-        "user_profiling.html",
-        "product_selection.html",
-        "ab_test-exp_coupon.html",
-    } <= names
+    assert names == {f"{name}.html" for name in demo_report_names()}
+    assert "ab_test-exp_coupon.html" in names
     for path in reports["zh"] + reports["en"]:  # the scan sees the headings and table headers
         tags = {tag for tag, _ in chrome_texts(path.read_text(encoding="utf-8"))}
         assert {"h1", "h2", "th"} <= tags, path
@@ -106,7 +92,7 @@ def test_chinese_chrome_is_chinese(reports):
 
 
 def test_english_findings_and_decisions_have_no_chinese_chrome(reports):
-    """The sentences are English; only data (the sample's Chinese category names) may be Chinese."""
+    """The sentences are English; only data (the store's Chinese category names) may be Chinese."""
     text = next(p for p in reports["en"] if p.name == "ab_test-exp_coupon.html").read_text(encoding="utf-8")
     assert "Key findings" in text and "Overall decision" in text and "Contents" in text
     zh = next(p for p in reports["zh"] if p.name == "ab_test-exp_coupon.html").read_text(encoding="utf-8")

@@ -60,33 +60,39 @@ def warm(modules: tuple[str, ...]) -> None:
     keep_freed_memory()  # before the imports, so every block is served the same way
     for name in modules:
         importlib.import_module(name)
-    import matplotlib as mpl
+    if "matplotlib.pyplot" in modules:  # charts: the CJK font once, and the settings to go back to
+        import matplotlib as mpl
 
-    from wxshop.report import plots
+        from wxshop.report import plots
 
-    plots.register_cjk_font()
-    _saved["rc"] = mpl.rcParams.copy()
+        plots.register_cjk_font()
+        _saved["rc"] = mpl.rcParams.copy()
     _saved["warnings"] = list(warnings.filters)
 
 
 def reset(root: str) -> None:
     """Back to the state after :func:`warm` (kernel side); see the module docstring."""
     import os
+    import sys
     import warnings
 
-    import matplotlib as mpl
-    import matplotlib.pyplot as plt
-    import pandas as pd
     from IPython import get_ipython
 
-    plt.close("all")
-    if "rc" in _saved:
+    if "matplotlib.pyplot" in sys.modules:  # what the last report loaded; nothing new is imported
+        import matplotlib as mpl
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
+        if "rc" in _saved:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                mpl.rcParams.update(_saved["rc"])
+    if "pandas" in sys.modules:
+        import pandas as pd
+
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            mpl.rcParams.update(_saved["rc"])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        pd.reset_option("all")
+            pd.reset_option("all")
     warnings.filters[:] = _saved.get("warnings", warnings.filters)
     os.chdir(root)
     shell = get_ipython()
