@@ -3,7 +3,7 @@ Chromium at a phone's size (390 × 844), from a file, with the network cut off.
 
 Each page is loaded once (file://, every request other than the file itself and data: URIs
 aborted and recorded, ``alert``/``confirm``/``prompt`` replaced before any page script runs)
-and a full-page screenshot is saved; the tests then check one thing each: the page fits the
+(and, when asked, a full-page screenshot saved); the tests then check one thing each: the page fits the
 screen, logs no error, loads nothing but itself, and runs no script smuggled in through the
 data. A store whose product names and channel are markup checks the last point for real.
 All pages come from the shared demo batch (``demo_project`` in conftest.py).
@@ -11,9 +11,8 @@ All pages come from the shared demo batch (``demo_project`` in conftest.py).
 Driver: Playwright for Python, launched with ``executable_path`` on the system's Chromium
 (Debian's ``chromium`` package; ``.ci/run`` installs it). No browser is ever downloaded. The
 tests skip when no Chromium is found (``chromium``, ``chromium-browser``, ``google-chrome`` on
-PATH, or the path in WXSHOP_CHROMIUM). Screenshots go to the folder in WXSHOP_ARTIFACTS, else
-to a ``screenshots`` folder in the test session's temporary directory (the shared build is
-read-only).
+PATH, or the path in WXSHOP_CHROMIUM). Screenshots are taken when WXSHOP_ARTIFACTS names a folder
+for them (a full-page PNG of each page costs CPU and nobody looks at them in a routine run).
 """
 
 from __future__ import annotations
@@ -105,13 +104,21 @@ class Visit:
         return sorted({u for u in self.requests if u != self.url and not u.startswith("data:")})
 
 
+class Shots:
+    """Where screenshots go: the folder in WXSHOP_ARTIFACTS; without it, none are taken."""
+
+    def __init__(self, folder: str | None):
+        self.folder = Path(folder) if folder else None
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+
+    def __truediv__(self, name: str) -> Path | None:
+        return None if self.folder is None else self.folder / name
+
+
 @pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    """Where screenshots go: WXSHOP_ARTIFACTS if set, else a folder of the test session."""
-    configured = os.environ.get("WXSHOP_ARTIFACTS")
-    folder = Path(configured) if configured else tmp_path_factory.mktemp("screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def shots() -> Shots:
+    return Shots(os.environ.get("WXSHOP_ARTIFACTS"))
 
 
 class Browser:

@@ -44,8 +44,8 @@ def customer_actions(
     """One row per customer: ids, segment and stage (codes and labels), P(alive),
     expected purchases and value over the next 90 days (CNY) and the suggested action.
 
-    ``segmented``: customer_id, segment (``wxshop.analysis.segments.rfm_segments``);
-    ``stages``: customer_id, stage (``wxshop.analysis.segments.lifecycle_stages``);
+    ``segmented``: customer_id, segment (``wxshop.analysis.rfm.rfm_segments``);
+    ``stages``: customer_id, stage (``wxshop.analysis.lifecycle.lifecycle_stages``);
     ``predictions``: customer_id, p_alive, expected_purchases_90, expected_value_90
     (``wxshop.analysis.clv.predict_customers``), or None when no model could be fitted.
     """

@@ -3,8 +3,6 @@
 key: (zh, en); placeholders use str.format names and must match in both languages.
 """
 
-# ruff: noqa: E501  (a string table: one entry per line reads best)
-
 STRINGS: dict[str, tuple[str, str]] = {
     # A/B tests
     "notebook.ab_test": ("A/B 实验评估", "A/B test evaluation"),

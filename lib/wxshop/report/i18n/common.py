@@ -4,8 +4,6 @@ headers and the table names shown in skip notes.
 key: (zh, en); placeholders use str.format names and must match in both languages.
 """
 
-# ruff: noqa: E501  (a string table: one entry per line reads best)
-
 STRINGS: dict[str, tuple[str, str]] = {
     # shared report furniture
     "report.store": ("店铺", "Store"),

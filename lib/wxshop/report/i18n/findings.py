@@ -3,8 +3,6 @@
 key: (zh, en); placeholders use str.format names and must match in both languages.
 """
 
-# ruff: noqa: E501  (a string table: one entry per line reads best)
-
 STRINGS: dict[str, tuple[str, str]] = {
     # key findings (wxshop.report.findings) and the report's opening
     "report.findings": ("关键发现", "Key findings"),

@@ -4,8 +4,6 @@ thresholds (:mod:`wxshop.report.index`).
 key: (zh, en); placeholders use str.format names and must match in both languages.
 """
 
-# ruff: noqa: E501  (a string table: one entry per line reads best)
-
 STRINGS: dict[str, tuple[str, str]] = {
     # index page
     "index.title": ("wxshop 报告索引", "wxshop report index"),

@@ -4,8 +4,6 @@ category tables and charts.
 key: (zh, en); placeholders use str.format names and must match in both languages.
 """
 
-# ruff: noqa: E501  (a string table: one entry per line reads best)
-
 STRINGS: dict[str, tuple[str, str]] = {
     # store overview
     "overview.title": ("店铺概览：{store}", "Store overview: {store}"),

@@ -3,8 +3,6 @@
 key: (zh, en); placeholders use str.format names and must match in both languages.
 """
 
-# ruff: noqa: E501  (a string table: one entry per line reads best)
-
 STRINGS: dict[str, tuple[str, str]] = {
     # product selection
     "notebook.product_selection": ("选品分析", "Product selection"),

@@ -3,8 +3,6 @@
 key: (zh, en); placeholders use str.format names and must match in both languages.
 """
 
-# ruff: noqa: E501  (a string table: one entry per line reads best)
-
 STRINGS: dict[str, tuple[str, str]] = {
     # user profiling
     "notebook.user_profiling": ("用户画像", "User profiling"),
