@@ -70,9 +70,11 @@ def tell(config: pytest.Config, line: str) -> None:
 
 # ---------------------------------------------------------------- the demo batch, built once
 
-# The demo stores of the shared build: `make demo`'s first two (20 000 customers, seed 7; a
-# store's data depends only on the seed and its number), with the committed params YAMLs.
-DEMO_STORES = ("demo_01", "demo_02")
+# The demo stores of the shared build: `make demo`'s first (20 000 customers, seed 7; a store's
+# data depends only on the seed and its number), with the committed params YAML. (demo_02, in
+# the build until the suite had to fit in 4 minutes, added the same checks on a second draw;
+# tests/demo checks every store's planted truths in the generated data.)
+DEMO_STORES = ("demo_01",)
 DEMO_STORE = DEMO_STORES[0]  # the one also reported in English
 # Report language → output folder of `wxshop run` for the shared build.
 DEMO_REPORTS = {"zh": "reports", "en": "reports_en"}

@@ -21,9 +21,8 @@ STORES = DEMO_STORES
 
 @pytest.fixture(scope="module")
 def project(demo_project):
-    """The shared demo batch (read-only): demo_01 and demo_02 with the committed YAMLs, in
-    Chinese, demo_01 also in English into reports_en/, and small stores that list no
-    experiments."""
+    """The shared demo batch (read-only): demo_01 with the committed YAML, in Chinese and in
+    English into reports_en/, and small stores that list no experiments."""
     return demo_project
 
 
@@ -44,7 +43,7 @@ def _truth(project, store, experiment):
 
 
 @pytest.mark.parametrize("experiment", EXPERIMENTS)
-@pytest.mark.parametrize("store, reports", [("demo_01", "reports"), ("demo_02", "reports"),
+@pytest.mark.parametrize("store, reports", [("demo_01", "reports"),
                                             ("demo_01", "reports_en")])
 def test_one_report_per_experiment_per_store(project, store, reports, experiment):
     html = project / reports / store / f"{NB}-{experiment}.html"
@@ -97,7 +96,7 @@ def test_null_experiment_is_not_called_a_win(project, store):
     assert not any(r["significant"] for r in primary)
 
 
-@pytest.mark.parametrize("store, reports", [("demo_01", "reports"), ("demo_02", "reports"),
+@pytest.mark.parametrize("store, reports", [("demo_01", "reports"),
                                             ("demo_01", "reports_en")])
 def test_planted_srm_is_flagged_with_a_red_banner_before_the_decision(project, store, reports):
     assert _truth(project, store, "exp_share_card")["has_srm"]

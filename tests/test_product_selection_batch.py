@@ -18,7 +18,7 @@ NB = "product_selection"
 
 @pytest.fixture(scope="module")
 def project(demo_project):
-    """The shared demo batch (read-only): demo_01 and demo_02 in Chinese, demo_01 also in
+    """The shared demo batch (read-only): demo_01 in Chinese and in
     English into reports_en/; no_costs and no_products are the committed sample store without
     the unit_cost column and without products.csv."""
     return demo_project

@@ -17,7 +17,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture(scope="module")
 def project(demo_project):
-    """The shared demo batch (read-only): demo_01 and demo_02 in Chinese, demo_01 also in
+    """The shared demo batch (read-only): demo_01 in Chinese and in
     English into reports_en/."""
     return demo_project
 

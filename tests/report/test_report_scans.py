@@ -164,6 +164,9 @@ def test_no_personal_value_as_a_word_in_reports(planted, report_files):
     assert not leaks, leaks
 
 
+BASE64 = re.compile(r"base64,[A-Za-z0-9+/=]+")
+
+
 def test_sampled_nicknames_and_addresses_nowhere_in_reports(planted, report_files):
     """Failing means one of 500 customers' nicknames or addresses occurs anywhere, even inside
     other text. Nicknames of two characters (大雪, 小明 …) are ordinary words and left to the
@@ -172,7 +175,9 @@ def test_sampled_nicknames_and_addresses_nowhere_in_reports(planted, report_file
     nicknames = nicknames[nicknames.str.len() >= 3]
     sample = [*nicknames.sample(min(500, len(nicknames)), random_state=7),
               *planted["address"].sample(500, random_state=7)]
-    blob = "\n".join(report_files.values()).encode("utf-8")
+    # Embedded images (base64 payloads, most of the bytes) cannot hold Chinese text: left out,
+    # so each of the 1000 searches reads the text only.
+    blob = BASE64.sub("base64,", "\n".join(report_files.values())).encode("utf-8")
     leaked = [v for v in sample if v.encode("utf-8") in blob]
     assert not leaked, leaked[:5]
 
