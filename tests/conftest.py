@@ -68,6 +68,27 @@ def tell(config: pytest.Config, line: str) -> None:
             print(line)
 
 
+@pytest.fixture(scope="module")
+def warm_pool():
+    """One warm kernel of the batch (:class:`wxshop.batch.kernels.KernelPool`) for a module's
+    notebook runs, reset between them as in a batch: a kernel start saved per run."""
+    from wxshop.batch import kernels
+
+    pool = kernels.KernelPool()
+    yield pool
+    pool.close()
+
+
+def run_on_pool(pool, notebook: Path, out: Path, root: Path, **parameters) -> None:
+    """papermill on ``pool``'s kernel, working directory ``root``, as the batch runs a report."""
+    import papermill as pm
+
+    from wxshop.batch import kernels
+
+    pm.execute_notebook(str(notebook), str(out), parameters=parameters, engine_name=kernels.ENGINE,
+                        km=pool.kernel(root), cwd=str(root), kernel_name="python3", progress_bar=False)
+
+
 # ---------------------------------------------------------------- the demo batch, built once
 
 # The demo stores of the shared build: `make demo`'s first (20 000 customers, seed 7; a store's

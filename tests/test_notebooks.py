@@ -15,7 +15,7 @@ import papermill as pm
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, run_on_pool
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NAMES = [p.name for p in NOTEBOOKS]
@@ -89,19 +89,9 @@ def test_nbval_reference_is_this_notebook_run_all(path):
     assert not errors, f"the reference of {path.name} holds an error"
 
 
-@pytest.fixture(scope="module")
-def pool():
-    """One warm kernel of the batch for the module's in-process runs, reset between them."""
-    from wxshop.batch import kernels
-
-    pool = kernels.KernelPool()
-    yield pool
-    pool.close()
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NAMES)
-def test_a_store_yaml_with_orders_only_in_english(path, tmp_path, pool):
+def test_a_store_yaml_with_orders_only_in_english(path, tmp_path, warm_pool):
     """`papermill nb out -f store.yaml`, in English, orders only. The plain papermill command
     line runs the first notebook; the others get the same YAML as parameters through
     papermill's Python API on a warm kernel (what `-f` does), which saves a kernel start each."""
@@ -123,11 +113,7 @@ def test_a_store_yaml_with_orders_only_in_english(path, tmp_path, pool):
         )
         assert proc.returncode == 0, proc.stderr[-2000:]
     else:
-        from wxshop.batch import kernels
-
-        pm.execute_notebook(str(path), str(out), parameters=yaml.safe_load(yaml_file.read_text("utf-8")),
-                            engine_name=kernels.ENGINE, km=pool.kernel(ROOT), cwd=str(ROOT),
-                            kernel_name="python3", progress_bar=False)
+        run_on_pool(warm_pool, path, out, ROOT, **yaml.safe_load(yaml_file.read_text("utf-8")))
     report = json.loads((tmp_path / "r" / f"{report_name(path)}.json").read_text(encoding="utf-8"))
     assert report["lang"] == "en"
     assert report["skipped"], "orders alone: the report must say what it skipped"

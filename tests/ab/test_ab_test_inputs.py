@@ -8,32 +8,20 @@ import json
 
 import numpy as np
 import pandas as pd
-import papermill as pm
 import pytest
 from papermill.exceptions import PapermillExecutionError
 from scipy import stats
 from statsmodels.stats.proportion import proportions_ztest
 
-from conftest import ROOT
-from wxshop.batch import kernels
+from conftest import ROOT, run_on_pool
 
 pytestmark = pytest.mark.slow
 NOTEBOOK = ROOT / "notebooks" / "03_ab_test.ipynb"
 
 
-@pytest.fixture(scope="module")
-def pool():
-    """One warm kernel for the module's runs, reset between them as in a batch."""
-    pool = kernels.KernelPool()
-    yield pool
-    pool.close()
-
-
 def _run(tmp_path, pool, **parameters):
     report_dir = tmp_path / "r"
-    pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "out.ipynb"), engine_name=kernels.ENGINE,
-                        km=pool.kernel(ROOT), parameters={"report_dir": str(report_dir), **parameters},
-                        cwd=str(ROOT), kernel_name="python3", progress_bar=False)
+    run_on_pool(pool, NOTEBOOK, tmp_path / "out.ipynb", ROOT, report_dir=str(report_dir), **parameters)
     name = parameters.get("experiment_id", "exp_coupon")
     return json.loads((report_dir / f"ab_test-{name}.json").read_text(encoding="utf-8"))
 
@@ -51,19 +39,19 @@ def _outcome_frame(seed: int = 11, n: int = 4000) -> pd.DataFrame:
                          "pre_revenue": pre})
 
 
-def test_from_assignments_and_orders_of_the_sample_store(tmp_path, pool):
-    data = _run(tmp_path, pool, lang="en")
+def test_from_assignments_and_orders_of_the_sample_store(tmp_path, warm_pool):
+    data = _run(tmp_path, warm_pool, lang="en")
     assert data["parameters"]["source"] == "assignments"
     assert data["headline"]["input"] == "users"
     assert data["period"]["start"] and data["data_quality"]["rows_read"] > 0
 
 
-def test_from_a_per_user_outcome_file(tmp_path, pool):
+def test_from_a_per_user_outcome_file(tmp_path, warm_pool):
     """Welch t on uncapped, un-adjusted revenue per user equals scipy's ttest_ind(equal_var=False)."""
     frame = _outcome_frame()
     path = tmp_path / "outcomes.csv"
     frame.to_csv(path, index=False)
-    data = _run(tmp_path, pool, experiment_id="file_test", outcomes_file=str(path), cuped=False,
+    data = _run(tmp_path, warm_pool, experiment_id="file_test", outcomes_file=str(path), cuped=False,
                 cap_percentile=0.0, guardrails=[], days=14.0)
     head = data["headline"]
     assert data["parameters"]["source"] == "users" and head["input"] == "users"
@@ -83,14 +71,14 @@ def test_from_a_per_user_outcome_file(tmp_path, pool):
     assert head["decision"] == "ship"  # a 50% relative lift on 2,000 users per arm, no guardrails
 
 
-def test_from_summary_counts_typed_into_the_parameters(tmp_path, pool):
+def test_from_summary_counts_typed_into_the_parameters(tmp_path, warm_pool):
     """Dashboard counts: the conversion test equals statsmodels' two-proportion z-test; revenue per
     user comes from the sums; AOV cannot, so the AOV guardrail is reported as not checked."""
     summary = {
         "control": {"users": 5000, "conversions": 400, "revenue_sum": 61000.0, "revenue_sumsq": 9.5e6},
         "treatment": {"users": 5000, "conversions": 470, "revenue_sum": 70500.0, "revenue_sumsq": 1.1e7},
     }
-    data = _run(tmp_path, pool, experiment_id="dashboard", summary=summary, days=10.0, lang="en")
+    data = _run(tmp_path, warm_pool, experiment_id="dashboard", summary=summary, days=10.0, lang="en")
     head = data["headline"]
     assert data["parameters"]["source"] == "counts" and head["input"] == "counts"
     metrics = {r["metric"]: r for r in data["tables"]["metrics"]}
@@ -107,24 +95,24 @@ def test_from_summary_counts_typed_into_the_parameters(tmp_path, pool):
     assert data["data_quality"] == {} and data["period"] == {"start": "", "end": ""}
 
 
-def test_bad_summary_names_the_arm_and_key(tmp_path, pool):
+def test_bad_summary_names_the_arm_and_key(tmp_path, warm_pool):
     with pytest.raises(PapermillExecutionError) as err:
-        _run(tmp_path, pool, experiment_id="bad", summary={"control": {"users": 100, "conversions": 150},
+        _run(tmp_path, warm_pool, experiment_id="bad", summary={"control": {"users": 100, "conversions": 150},
                                                      "treatment": {"users": 100, "conversions": 10}})
     assert err.value.ename == "ParamsError"
     assert "control" in err.value.evalue and "conversions" in err.value.evalue
 
 
-def test_missing_outcome_file_is_a_data_error(tmp_path, pool):
+def test_missing_outcome_file_is_a_data_error(tmp_path, warm_pool):
     with pytest.raises(PapermillExecutionError) as err:
-        _run(tmp_path, pool, experiment_id="nofile", outcomes_file=str(tmp_path / "missing.csv"))
+        _run(tmp_path, warm_pool, experiment_id="nofile", outcomes_file=str(tmp_path / "missing.csv"))
     assert err.value.ename == "DataError" and "missing.csv" in err.value.evalue
 
 
-def test_sequential_adds_always_valid_intervals_wider_than_the_fixed_ones(tmp_path, pool):
+def test_sequential_adds_always_valid_intervals_wider_than_the_fixed_ones(tmp_path, warm_pool):
     path = tmp_path / "outcomes.csv"
     _outcome_frame(seed=5).to_csv(path, index=False)
-    data = _run(tmp_path, pool, experiment_id="seq", outcomes_file=str(path), sequential=True, days=14.0)
+    data = _run(tmp_path, warm_pool, experiment_id="seq", outcomes_file=str(path), sequential=True, days=14.0)
     seq = data["tables"]["sequential"]
     fixed = {r["treatment"]: r for r in data["tables"]["metrics"] if r["role"] == "primary"}
     assert len(seq) == 1 and data["parameters"]["sequential"] is True

@@ -9,7 +9,7 @@ import papermill as pm
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from conftest import ROOT
+from conftest import ROOT, run_on_pool
 from wxshop.batch import execute, kernels
 from wxshop.batch.plan import Job
 
@@ -24,8 +24,7 @@ def _notebook(path, *sources):
 
 
 def _run(pool, path, out, root, **params):
-    pm.execute_notebook(str(path), str(out), parameters=params, kernel_name="python3", cwd=str(root),
-                        progress_bar=False, engine_name=kernels.ENGINE, km=pool.kernel(root))
+    run_on_pool(pool, path, out, root, **params)
     return nbformat.read(out, as_version=4)
 
 
