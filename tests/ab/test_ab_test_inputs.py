@@ -41,7 +41,7 @@ def _outcome_frame(seed: int = 11, n: int = 4000) -> pd.DataFrame:
 
 def test_from_assignments_and_orders_of_the_sample_store(tmp_path, warm_pool):
     data = _run(tmp_path, warm_pool, lang="en")
-    assert data["parameters"]["source"] == "assignments"
+    assert data["parameters"]["input"] == "assignments"
     assert data["headline"]["input"] == "users"
     assert data["period"]["start"] and data["data_quality"]["rows_read"] > 0
 
@@ -54,7 +54,7 @@ def test_from_a_per_user_outcome_file(tmp_path, warm_pool):
     data = _run(tmp_path, warm_pool, experiment_id="file_test", outcomes_file=str(path), cuped=False,
                 cap_percentile=0.0, guardrails=[], days=14.0)
     head = data["headline"]
-    assert data["parameters"]["source"] == "users" and head["input"] == "users"
+    assert data["parameters"]["input"] == "users" and head["input"] == "users"
     assert head["users"] == len(frame) and data["data_quality"] == {}
     metrics = {r["metric"]: r for r in data["tables"]["metrics"]}
     c = frame.loc[frame["variant"] == "control"]
@@ -80,7 +80,7 @@ def test_from_summary_counts_typed_into_the_parameters(tmp_path, warm_pool):
     }
     data = _run(tmp_path, warm_pool, experiment_id="dashboard", summary=summary, days=10.0, lang="en")
     head = data["headline"]
-    assert data["parameters"]["source"] == "counts" and head["input"] == "counts"
+    assert data["parameters"]["input"] == "counts" and head["input"] == "counts"
     metrics = {r["metric"]: r for r in data["tables"]["metrics"]}
     conv = metrics["conversion"]
     assert conv["test"] == "z_pooled"

@@ -43,7 +43,7 @@ EXPECTED = orders_frame(
 
 def assert_counts_add_up(store) -> None:
     q = store.quality
-    assert (q["rows_read"] == q["rows_used"] + q["rows_rejected"]).all()
+    assert (q["rows_read"] == q["rows_used"] + q["rows_rejected"] + q["rows_merged"]).all()
     for table, used in zip(q["table"], q["rows_used"], strict=True):
         assert len(store.tables[table]) == used
     for table, rejected in zip(q["table"], q["rows_rejected"], strict=True):

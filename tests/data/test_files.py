@@ -27,14 +27,25 @@ def test_chinese_file_names_and_files_override(tmp_path):
     assert_frame_equal(store.order_items, items)
 
 
-def test_two_files_for_one_table_asks_which(tmp_path):
+def test_files_of_one_table_are_one_table_and_repeats_are_counted(tmp_path):
     write(tmp_path, "orders.csv", ORDERS_CSV)
-    write(tmp_path, "订单.csv", ORDERS_CSV)
-    with pytest.raises(DataError, match="two files for table 'orders'") as info:
-        load_store(tmp_path, name="shop")
-    assert "files:" in str(info.value) and "params/stores/shop.yaml" in str(info.value)
-    # Choosing one in `files:` settles it.
-    assert len(load_store(tmp_path, files={"orders": "订单.csv"}).orders) == 3
+    write(tmp_path, "订单_202406.csv", ORDERS_CSV + "00126,c003,2024-06-21 09:00:00,5,paid\n")
+    store = load_store(tmp_path, name="shop", cache=False)
+    assert store.orders["order_id"].tolist() == ["00123", "00124", "00125", "00126"]
+    q = store.quality.iloc[0]
+    assert (q["rows_read"], q["rows_used"], q["rows_merged"], q["rows_rejected"]) == (7, 4, 3, 0)
+    assert q["file"] == "orders.csv (+1 files)" and store.notes["orders"]["repeated"] == 3
+    # Choosing one in `files:` settles which file is read.
+    assert len(load_store(tmp_path, files={"orders": "orders.csv"}, cache=False).orders) == 3
+
+
+def test_a_table_with_files_of_two_layouts_asks_which(tmp_path):
+    write(tmp_path, "orders.csv", ORDERS_CSV)
+    bill = "交易时间,公众账号ID,商户号,微信订单号,商户订单号,用户标识,交易类型,交易状态,订单金额\n"
+    write(tmp_path, "bill.csv", bill + "`2024-06-01 10:00:00,`wx1,`1,`42,`A1,`oX,`JSAPI,`SUCCESS,`9.90\n")
+    with pytest.raises(DataError, match="two layouts") as info:
+        load_store(tmp_path, name="shop", cache=False)
+    assert "params/stores/shop.yaml" in str(info.value)
 
 
 def test_tables_subset(tmp_path):

@@ -93,8 +93,19 @@ def test_missing_amount_names_file_and_column(tmp_path):
     assert str(err) == (
         "orders.csv: required column 'amount' is missing (headers found: 订单号, 买家ID,"
         " 下单时间, 实收). Fix: rename the column, or map it in params/stores/shop.yaml"
-        " under `columns:` e.g. `实收: amount`."
+        " under `columns:` e.g. `{实收: amount}` (wxshop inspect shows the whole mapping)."
     )
+
+
+def test_missing_columns_suggest_headers_by_meaning_not_position(tmp_path):
+    # a WeChat Pay bill's headers with the layout unknown (no backticks, fingerprint broken):
+    # the old suggestion mapped the first spare header, 交易时间, to order_id
+    text = "交易时间,商户号,商户订单号,用户标识,应结订单金额\n2024-06-18 10:00:00,1,A1,oX,9.9\n"
+    write(tmp_path, "orders.csv", text)
+    with pytest.raises(DataError) as info:
+        load_store(tmp_path, name="shop", cache=False)
+    assert "商户订单号: order_id" in str(info.value) and "交易时间: ordered_at" in str(info.value)
+    assert "应结订单金额: amount" in str(info.value) and "交易时间: order_id" not in str(info.value)
 
 
 def test_personal_columns_dropped_everywhere(tmp_path):

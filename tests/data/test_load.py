@@ -26,9 +26,11 @@ def test_canonical_csv(tmp_path):
             "rows_read": [3],
             "rows_used": [3],
             "rows_rejected": [0],
+            "rows_merged": [0],
             "personal_columns_dropped": [0],
+            "source": [""],
         }
-    ).astype({"table": "str", "file": "str"})
+    ).astype({"table": "str", "file": "str", "source": "str"})
     assert_frame_equal(store.quality, expected_quality)
 
 

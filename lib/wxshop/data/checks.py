@@ -198,17 +198,18 @@ def _add_failures(
 
 
 def rejected_rows(
-    raw: pd.DataFrame, table: str, label: str, line: np.ndarray, reason: np.ndarray
+    raw: pd.DataFrame, table: str, label: str | np.ndarray, line: np.ndarray, reason: np.ndarray
 ) -> pd.DataFrame:
-    """The rejected rows for ``Store.rejected``: table, file, row (source line), reason,
-    then the row's values as text (a source column named like one of those four gets
-    `` (source)`` appended)."""
+    """The rejected rows for ``Store.rejected``: table, file (one label, or one per row),
+    row (source line), reason, then the row's values as text (a source column named like one
+    of those four gets `` (source)`` appended)."""
     values = {c: as_text(raw[c]).to_numpy() for c in raw.columns}
     values = {(f"{c} (source)" if c in REJECTED_COLUMNS else c): v for c, v in values.items()}
     frame = pd.DataFrame(
         {
             "table": pd.Series([table] * len(raw), dtype=TEXT_DTYPE),
-            "file": pd.Series([label] * len(raw), dtype=TEXT_DTYPE),
+            "file": pd.Series([label] * len(raw) if isinstance(label, str) else list(label),
+                              dtype=TEXT_DTYPE),
             "row": pd.Series(line, dtype="int64"),
             "reason": pd.Series(reason, dtype=TEXT_DTYPE),
         }

@@ -34,6 +34,7 @@ when a row breaks several):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,13 +42,24 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from wxshop.data import codes, storecache
+from wxshop.data import codes, identity, storecache
 from wxshop.data.checks import RowReasons, check_dates, check_rows, concat_rejected, rejected_rows
-from wxshop.data.files import file_label, find_files, require_tables, wanted_tables
-from wxshop.data.headers import check_required, header_names, mapping_for
+from wxshop.data.files import LINES, TableFiles, find_sources, require_tables, wanted_tables
+from wxshop.data.fold import FOLD_VALUES, first_lines, fold_refunds, settle_refunded
+from wxshop.data.gather import Gathered, gather
+from wxshop.data.headers import check_required, mapping_for
 from wxshop.data.parse import clean_id, map_values, parse_numbers, parse_timestamps
-from wxshop.data.read import read_source
-from wxshop.data.schema import CUSTOMER_ID, ORDER_ID, REQUIRED_TABLES, TABLES, VALUE_ALIASES, TableSpec
+from wxshop.data.schema import (
+    CUSTOMER_ID,
+    ORDER_ID,
+    REFUND_AMOUNT,
+    REQUIRED_TABLES,
+    STATUS,
+    STATUS_VALUES,
+    TABLES,
+    VALUE_ALIASES,
+    TableSpec,
+)
 from wxshop.data.text import TEXT_DTYPE, as_text, clean_text
 from wxshop.errors import DataError
 
@@ -57,8 +69,11 @@ QUALITY_COLUMNS = (
     "rows_read",
     "rows_used",
     "rows_rejected",
+    "rows_merged",
     "personal_columns_dropped",
+    "source",
 )
+ORPHAN_REFUND = "refund of an order not in the files"
 
 
 @dataclass
@@ -80,11 +95,16 @@ class Store:
         One row per table read: table, file, rows_read, rows_used, rows_rejected,
         personal_columns_dropped (a count of columns).
     rejected : DataFrame
-        table, file, row (line in the source file; the header is line 1), reason,
-        then the row's values as text under canonical column names. Personal columns
-        are never included.
+        table, file, row (line in the source file), reason, then the row's values as text
+        under canonical column names. Personal columns are never included, and identifiers
+        appear only as pseudonyms.
     missing : list[str]
         Optional tables that were asked for and not found.
+    notes : dict[str, dict]
+        Per table, what loading found: the export layout (``source``), its files, the
+        header mapping, identifiers pseudonymised, personal columns dropped, rows repeated
+        across files, refund rows folded, title and summary lines skipped and the statuses
+        no mapping knows (``unknown_statuses``: value -> rows).
     """
 
     name: str
@@ -93,6 +113,7 @@ class Store:
     quality: pd.DataFrame = field(repr=False)
     rejected: pd.DataFrame = field(repr=False)
     missing: list[str] = field(default_factory=list)
+    notes: dict[str, dict] = field(default_factory=dict, repr=False)
 
     def has(self, table: str) -> bool:
         """Whether ``table`` was found and loaded."""
@@ -122,6 +143,10 @@ class Store:
     def events(self) -> pd.DataFrame | None:
         return self.tables.get("events")
 
+    @property
+    def contacts(self) -> pd.DataFrame | None:
+        return self.tables.get("contacts")
+
 
 def load_store(
     data_dir: str | Path,
@@ -132,6 +157,8 @@ def load_store(
     rejected_path: str | Path | None = None,
     tables: Iterable[str] | None = None,
     cache: bool | str | Path | None = None,
+    source: str | None = None,
+    statuses: Mapping | None = None,
 ) -> Store:
     """Load and check every table of one store.
 
@@ -156,6 +183,12 @@ def load_store(
         Where checked tables are kept between loads (:mod:`wxshop.data.storecache`):
         default the project's ``.cache/wxshop/tables`` (or ``$WXSHOP_CACHE_DIR``) unless
         ``WXSHOP_STORE_CACHE=0``; ``False`` reads and checks the files afresh.
+    source : str, optional
+        The store YAML's ``source:``: the export layout (:mod:`wxshop.data.sources`) of the
+        files whose layout is not recognised by their headers; default: detected per file.
+    statuses : mapping, optional
+        The store YAML's ``statuses:``: ``{export status: paid/refunded/cancelled}`` for
+        statuses no alias or profile knows.
 
     Returns
     -------
@@ -199,35 +232,41 @@ def load_store(
             fix=f"set `data_dir:` in params/stores/{store}.yaml to the folder with orders.csv.",
         )
     wanted = wanted_tables(tables, files, columns, store)
-    found = find_files(folder, wanted, files or {}, store)
-    require_tables(folder, wanted, found, store)
+    groups = find_sources(folder, wanted, files or {}, store, source or None)
+    require_tables(folder, wanted, groups, store)
+    plan = _plan(folder, wanted, groups, store)
 
     loaded: dict[str, pd.DataFrame] = {}
     quality: list[dict] = []
     rejected: list[pd.DataFrame] = []
+    notes: dict[str, dict] = {}
     table_cache = storecache.open_cache(cache)
     if table_cache is not None:
         storecache.hold_folder(folder)
     keys: dict[str, str] = {}
-    for table in wanted:  # schema order: orders come before order_items
-        if table not in found:
-            continue
-        path = found[table]
-        label = file_label(path, folder)
+    gathered: dict[int, Gathered] = {}
+    status_map = {str(k): str(v) for k, v in (statuses or {}).items()}
+    for table, group in plan:  # schema order: orders come before order_items
         mapping = mapping_for(columns, table)
         result = None
         if table_cache is not None:
+            extra = json.dumps([group.table, group.profile.text if group.profile else "",
+                                status_map, identity.key_id_if_any()], ensure_ascii=False)
             keys[table] = table_cache.key(
-                path, table, label, mapping, keys.get("orders") if table == "order_items" else None
+                group.paths, table, str(folder), mapping,
+                keys.get("orders") if table == "order_items" else None, extra,
             )
             result = table_cache.get(keys[table])
         if result is None:
+            if id(group) not in gathered:
+                gathered[id(group)] = gather(group.paths, folder, group.table, mapping, store,
+                                             group.profile)
             result = _load_table(
-                path,
-                label,
+                gathered[id(group)],
                 TABLES[table],
-                mapping,
+                group,
                 store,
+                status_map,
                 order_ids=loaded["orders"][ORDER_ID] if table == "order_items" else None,
             )
             if table_cache is not None:
@@ -239,14 +278,18 @@ def load_store(
         if result.order_rows is not None:  # joining lines to orders starts from these
             codes.remember_rows(result.used[ORDER_ID], loaded["orders"][ORDER_ID], result.order_rows)
         loaded[table] = result.used
+        note = dict(result.notes or {})
+        notes[table] = note
         quality.append(
             {
                 "table": table,
-                "file": label,
+                "file": note.get("label", ""),
                 "rows_read": result.rows_read,
                 "rows_used": len(result.used),
                 "rows_rejected": len(result.rejected),
+                "rows_merged": result.merged,
                 "personal_columns_dropped": result.personal_dropped,
+                "source": note.get("source", ""),
             }
         )
         rejected.append(result.rejected)
@@ -262,30 +305,81 @@ def load_store(
         tables=loaded,
         quality=_quality_frame(quality),
         rejected=rejected_frame,
-        missing=[t for t in wanted if t not in found and t not in REQUIRED_TABLES],
+        # contacts feed the private-domain playbook only: not missed when absent unless asked
+        missing=[t for t in wanted if t not in loaded and t not in REQUIRED_TABLES
+                 and (tables is not None or t != "contacts")],
+        notes=notes,
     )
 
 
+def _plan(
+    folder: Path, wanted: list[str], groups: dict[str, TableFiles], store: str
+) -> list[tuple[str, TableFiles]]:
+    """Which files each wanted table comes from: its own files, else a line-level export
+    (orders are its first lines; order lines all of them)."""
+    lines = groups.get(LINES)
+    if lines is not None and "order_items" in groups and "order_items" in wanted:
+        raise DataError(
+            f"{folder}: order lines come from both {groups['order_items'].paths[0].name} and the"
+            f" line-level export {lines.paths[0].name}.",
+            file=lines.paths[0].name,
+            fix=f"keep one of them, or choose under `files:` in params/stores/{store}.yaml.",
+        )
+    plan = []
+    for table in wanted:
+        if table in groups:
+            plan.append((table, groups[table]))
+        elif table in ("orders", "order_items") and lines is not None:
+            plan.append((table, lines))
+    return plan
+
+
 _Result = storecache.Entry
+_ITEM_ONLY = ("sku_id", "quantity", "unit_price", "item_name")
+
+
+def _part(g: Gathered, spec: TableSpec, group: TableFiles) -> tuple[pd.DataFrame, np.ndarray, int]:
+    """The columns and rows of ``g`` that belong to ``spec``'s table, and the rows merged: a
+    line-level export gives orders their first lines, order lines their own columns."""
+    frame, keep, merged = g.frame, np.ones(len(g.frame), dtype=bool), 0
+    if group.table != LINES:
+        return frame, keep, merged
+    items = set(_ITEM_ONLY) | set(group.profile.items if group.profile else ())
+    if spec.name == "order_items":
+        cols = [c for c in frame.columns if c in items or c == ORDER_ID]
+        return frame[cols], keep, merged
+    frame = frame[[c for c in frame.columns if c not in items]]
+    if ORDER_ID in frame.columns:
+        keep = first_lines(clean_id(frame[ORDER_ID]))
+        merged = int((~keep).sum())
+    return frame, keep, merged
 
 
 def _load_table(
-    path: Path,
-    label: str,
+    g: Gathered,
     spec: TableSpec,
-    mapping: dict[str, str],
+    group: TableFiles,
     store: str,
+    statuses: Mapping[str, str],
     order_ids: pd.Series | None = None,
 ) -> _Result:
-    """One table through the pipeline: read, map headers, drop personal columns, type the
-    values, check the rows; the clean rows, the rejected rows and the counts."""
-    source = read_source(path, label)
-    raw = source.frame
-    headers = [str(h).replace("\ufeff", "").strip() for h in raw.columns]
-    names, personal = header_names(list(raw.columns), spec.name, mapping, label, store)
-    raw = raw.set_axis(names, axis=1).loc[:, [not p for p in personal]]
-    kept_headers = [h for h, p in zip(headers, personal, strict=True) if not p]
-    check_required(raw, spec, kept_headers, label, store)
+    """One table through the pipeline: its part of the gathered files, typed, folded and
+    checked; the clean rows, the rejected rows and the counts."""
+    profile = group.profile
+    raw, keep, merged = _part(g, spec, group)
+    line, file = g.line, g.file
+    if not keep.all():
+        raw, line, file = raw.loc[keep].reset_index(drop=True), line[keep], file[keep]
+    headers = [g.headers[list(g.frame.columns).index(c)] for c in raw.columns]
+    label = g.label
+    check_required(raw, spec, headers, label, store)
+
+    aliases = dict(VALUE_ALIASES)
+    fold = bool(profile and profile.refunds)
+    if profile and profile.statuses or statuses:
+        aliases[STATUS] = {**VALUE_ALIASES[STATUS], **(profile.statuses if profile else {}),
+                           **statuses}
+    allowed = {STATUS: STATUS_VALUES + (FOLD_VALUES if fold else ())}
 
     n = len(raw)
     reasons = RowReasons(n)
@@ -294,6 +388,7 @@ def _load_table(
         reasons.names.append(f"empty {c}")
     typed: dict[str, pd.Series] = {}
     parse_failed: dict[str, np.ndarray] = {}
+    unknown: dict[str, int] = {}
     for c in raw.columns:
         s = raw[c].reset_index(drop=True)
         if c in spec.timestamps:
@@ -305,8 +400,13 @@ def _load_table(
             typed[c], bad = parse_numbers(s)
             parse_failed[c] = bad
             reasons.add(f"{c} not a number", bad)
-        elif c in VALUE_ALIASES:
-            typed[c] = map_values(s, VALUE_ALIASES[c], spec.choices.get(c, ()))
+        elif c in aliases:
+            choices = allowed.get(c, spec.choices.get(c, ()))
+            typed[c] = map_values(s, aliases[c], choices)
+            if c == STATUS:
+                odd = typed[c][typed[c].notna() & ~typed[c].isin(choices)]
+                unknown = {str(k): int(v) for k, v in raw[c].reset_index(drop=True)[odd.index]
+                           .value_counts().items()}
         elif c in spec.ids:
             typed[c] = clean_id(s)
         elif c in spec.columns:
@@ -315,14 +415,57 @@ def _load_table(
             typed[c] = as_text(s)
     frame = pd.DataFrame(typed)[[*spec_cols, *[c for c in raw.columns if c not in spec_cols]]]
 
+    note = _notes(g, group, unknown, store)
+    if spec.name == "orders":
+        folded = fold_refunds(frame) if fold else None
+        if folded is not None and (folded.folded.any() or folded.orphans.any()):
+            reasons.add(ORPHAN_REFUND, folded.orphans)
+            gone = folded.folded
+            frame = folded.frame.loc[~gone].reset_index(drop=True)
+            raw, line, file = raw.loc[~gone].reset_index(drop=True), line[~gone], file[~gone]
+            reasons.flags = reasons.flags[~gone]
+            reasons.n = len(frame)
+            parse_failed = {c: m[~gone] for c, m in parse_failed.items()}
+            merged += int(gone.sum())
+            note.update(refund_rows_folded=folded.refunds, revoked=folded.revoked,
+                        refund_orphans=int(folded.orphans.sum()))
+            spec_cols = [c for c in spec.columns if c in frame.columns]
+            frame = frame[[*spec_cols, *[c for c in frame.columns if c not in spec_cols]]]
+        elif REFUND_AMOUNT in frame.columns:
+            frame = frame.copy()
+            settle_refunded(frame)
+        if STATUS in frame.columns and frame[STATUS].isin(FOLD_VALUES).any():
+            frame[STATUS] = frame[STATUS].mask(frame[STATUS].isin(FOLD_VALUES), "paid")
+
     order_rows = check_rows(frame, spec, spec_cols, reasons, parse_failed, label, order_ids)
 
     bad = reasons.rejected
     used = frame.loc[~bad].reset_index(drop=True) if bad.any() else frame
     if order_rows is not None and bad.any():
         order_rows = order_rows[~bad]
-    rejected = rejected_rows(raw.loc[bad], spec.name, label, source.line[bad], reasons.text())
-    return _Result(used, rejected, n, int(sum(personal)), order_rows=order_rows)
+    rejected = rejected_rows(raw.loc[bad], spec.name, file[bad], line[bad], reasons.text())
+    return _Result(used, rejected, g.rows_read, g.personal_dropped,
+                   merged=merged + g.repeated, notes=note, order_rows=order_rows)
+
+
+def _notes(g: Gathered, group: TableFiles, unknown: dict[str, int], store: str) -> dict:
+    """What loading found, for ``Store.notes``, ``wxshop validate`` and ``wxshop inspect``."""
+    note = {
+        "label": g.label,
+        "source": group.profile.id if group.profile else "",
+        "files": len(group.paths),
+        "mapping": g.mapping,
+        "pseudonymised": g.pseudonymised,
+        "personal_dropped": g.dropped,
+        "repeated": g.repeated,
+        "skipped_lines": g.skipped,
+    }
+    if unknown:
+        note["unknown_statuses"] = unknown
+        first = next(iter(unknown))
+        note["status_fix"] = (f"add to params/stores/{store}.yaml: statuses: {{{first}: paid}}"
+                              " (or refunded / cancelled)")
+    return note
 
 
 def _quality_frame(rows: list[dict]) -> pd.DataFrame:
@@ -334,6 +477,8 @@ def _quality_frame(rows: list[dict]) -> pd.DataFrame:
             "rows_read": "int64",
             "rows_used": "int64",
             "rows_rejected": "int64",
+            "rows_merged": "int64",
             "personal_columns_dropped": "int64",
+            "source": TEXT_DTYPE,
         }
     )

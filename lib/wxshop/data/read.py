@@ -11,7 +11,10 @@ read raises :class:`~wxshop.errors.DataError` naming the file and the fix.
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
+import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +26,9 @@ from wxshop.errors import DataError
 
 _SNIFF_BYTES = 1 << 16
 _FIRST_LINE = 2  # line of the first data row: the header is line 1
+_HEAD_ROWS = 40  # the header is looked for among the first rows (title lines above it)
+# a row whose first cell starts with one of these ends the data (a totals row or block)
+TOTALS = ("合计", "总计", "汇总", "总交易单数")
 
 
 @dataclass
@@ -31,10 +37,84 @@ class Source:
 
     frame: pd.DataFrame  # source headers; text for CSV/XLSX, native types for Parquet
     line: np.ndarray  # source line of each row
+    skipped: int = 0  # lines above the header (titles) and at the end (totals, summaries)
 
 
-def read_source(path: Path, label: str) -> Source:
+def header_row(rows: list[list[object]], fingerprint: tuple[str, ...] = ()) -> int:
+    """Which of the first rows is the header: the first holding most of the ``fingerprint``
+    headers, else the first as wide as the table (title lines above a header are narrow).
+
+    Examples
+    --------
+    >>> header_row([["店铺订单导出"], [], ["订单号", "金额", "时间"], ["1", "2", "3"]])
+    2
+    """
+    def cells(row):
+        return [str(v).replace("\ufeff", "").strip() for v in row if v is not None and str(v).strip()]
+
+    if fingerprint:
+        need = math.ceil(0.6 * len(fingerprint))
+        wanted = {f.lower() for f in fingerprint}
+        for i, row in enumerate(rows):
+            if sum(c.lower() in wanted for c in cells(row)) >= need:
+                return i
+    widths = [len(cells(r)) for r in rows]
+    if not widths or max(widths) == 0:
+        return 0
+    need = max(2, math.ceil(0.6 * max(widths))) if max(widths) > 1 else 1
+    return next(i for i, w in enumerate(widths) if w >= need)
+
+
+def head_rows(path: Path, label: str) -> list[list[object]]:
+    """The first rows of a CSV or XLSX file (a Parquet file: its column names), to find the
+    header and recognise the export."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return [list(pq.read_schema(path).names)]
+        except Exception:  # a damaged file: reading it says so, with the fix
+            return []
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except Exception:
+            return []
+        try:
+            sheet = book.worksheets[0]
+            sheet.reset_dimensions()
+            return [list(r) for _, r in zip(range(_HEAD_ROWS), sheet.iter_rows(values_only=True))]
+        finally:
+            book.close()
+    encoding, sep = _sniff_encoding(path, label)
+    with open(path, "rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
+    lines = text.splitlines()[:_HEAD_ROWS]
+    return [row for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=sep)]
+
+
+def headers_of(path: Path, label: str, fingerprint: tuple[str, ...] = ()) -> list[str]:
+    """The header names of a file, below any title lines."""
+    rows = head_rows(path, label)
+    if not rows:
+        return []
+    row = rows[header_row(rows, fingerprint)]
+    return [str(v).replace("\ufeff", "").strip() for v in row if v is not None and str(v).strip()]
+
+
+def read_source(
+    path: Path, label: str, fingerprint: tuple[str, ...] = (), stop_at: tuple[str, ...] = ()
+) -> Source:
     """Read a CSV (UTF-8 or GBK), XLSX or Parquet file as it is; ``label`` names it in errors.
+
+    Title lines above the header are skipped (the header is the first row holding most of
+    ``fingerprint``, else the first row as wide as the table); a row whose first cell starts
+    with ``stop_at`` or :data:`TOTALS` ends the data (totals rows, a WeChat Pay bill's
+    summary block); a backtick WeChat Pay puts before every value is removed.
 
     Examples
     --------
@@ -47,9 +127,13 @@ def read_source(path: Path, label: str) -> Source:
     if suffix == ".parquet":
         return _read_parquet(path, label)
     if suffix == ".xlsx":
-        return _read_xlsx(path, label)
+        return _tidy(_read_xlsx(path, label, fingerprint), stop_at)
     if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(path, label)
+        rows = head_rows(path, label)
+        at = header_row(rows, fingerprint) if rows else 0
+        if any(str(r[0]).startswith("`") for r in rows[at + 1:at + 4] if r):
+            return _tidy(_read_ticked(path, label, at), stop_at)
+        return _tidy(_read_csv(path, label, fingerprint), stop_at)
     raise DataError(
         f"{label}: cannot read {suffix or 'files without an extension'}.",
         file=label,
@@ -82,8 +166,56 @@ def _sniff_encoding(path: Path, label: str) -> tuple[str, str]:
     )
 
 
-def _read_csv(path: Path, label: str) -> Source:
+def _tidy(source: Source, stop_at: tuple[str, ...]) -> Source:
+    """Without the backtick prefixes and what follows a totals row."""
+    frame = source.frame
+    if not len(frame.columns) or not len(frame):
+        return source
+    ticked = [c for c in frame.columns if frame[c].str.startswith("`", na=False).any()]
+    if ticked:
+        frame = frame.assign(**{c: frame[c].str.removeprefix("`") for c in ticked})
+    first = frame.iloc[:, 0].str.strip().str.removeprefix("`")
+    stops = first.str.startswith(tuple(stop_at) + TOTALS, na=False).to_numpy()
+    if stops.any():
+        end = int(np.argmax(stops))
+        skipped = source.skipped + len(frame) - end
+        return Source(frame.iloc[:end].reset_index(drop=True), source.line[:end], skipped)
+    return Source(frame, source.line, source.skipped)
+
+
+def _read_ticked(path: Path, label: str, at: int) -> Source:
+    """A WeChat Pay bill: every value starts with a backtick and commas inside values are not
+    quoted, so fields are split at ``,``` rather than at every comma."""
+    encoding, _ = _sniff_encoding(path, label)
+    try:
+        text = path.read_bytes().decode(encoding)
+    except UnicodeDecodeError:
+        text = path.read_bytes().decode("gb18030", errors="replace")
+    lines = text.lstrip("\ufeff").splitlines()
+    header = [h.strip() for h in lines[at].split(",")]
+    width = len(header)
+    rows, numbers = [], []
+    for number, line in enumerate(lines[at + 1:], start=at + 2):
+        if not line.strip():
+            continue
+        if line.startswith("`"):
+            cells = line[1:].split(",`")
+        else:  # a summary header or another untagged line: plain commas
+            cells = line.split(",")
+        cells = (cells + [""] * width)[:width] if len(cells) <= width else cells[: width - 1] + [
+            ",`".join(cells[width - 1:])]
+        rows.append(cells)
+        numbers.append(number)
+    frame = pd.DataFrame(rows, columns=unique_names(header), dtype=object).astype(TEXT_DTYPE)
+    frame = frame.mask(frame.apply(lambda c: c.str.strip() == ""))
+    source = _drop_blank_rows(frame, np.asarray(numbers, dtype=np.int64))
+    source.skipped = at
+    return source
+
+
+def _read_csv(path: Path, label: str, fingerprint: tuple[str, ...] = ()) -> Source:
     encoding, sep = _sniff_encoding(path, label)
+    skip = header_row(head_rows(path, label), fingerprint)
     # The sample decoded, but a later byte may not: fall back from UTF-8 to GB18030.
     tries = [encoding] + (["gb18030"] if encoding == "utf-8-sig" else [])
     for encoding in tries:
@@ -93,6 +225,7 @@ def _read_csv(path: Path, label: str) -> Source:
                 sep=sep,
                 dtype=str,
                 encoding=encoding,
+                skiprows=skip,
                 skip_blank_lines=False,  # keep line numbers; blank rows are removed below
             )
             break
@@ -115,7 +248,9 @@ def _read_csv(path: Path, label: str) -> Source:
             file=label,
             fix="save it again as CSV (UTF-8), or as .xlsx.",
         )
-    return _drop_blank_rows(frame, np.arange(len(frame)) + _FIRST_LINE)
+    source = _drop_blank_rows(frame, np.arange(len(frame)) + _FIRST_LINE + skip)
+    source.skipped = skip
+    return source
 
 
 def _cell_text(value: object) -> object:
@@ -131,7 +266,7 @@ def _cell_text(value: object) -> object:
     return str(value)
 
 
-def _read_xlsx(path: Path, label: str) -> Source:
+def _read_xlsx(path: Path, label: str, fingerprint: tuple[str, ...] = ()) -> Source:
     from openpyxl import load_workbook
 
     try:
@@ -145,14 +280,27 @@ def _read_xlsx(path: Path, label: str) -> Source:
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some exporters write wrong sheet dimensions
-        rows, lines, header = [], [], None
+        rows, lines, header, head = [], [], None, []
+        at = None
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if header is None:
-                if any(v is not None and str(v).strip() for v in values):
-                    header = list(values)
+                head.append(list(values))
+                if len(head) < _HEAD_ROWS:
+                    continue
+                at = header_row(head, fingerprint)
+                header = head[at]
+                for k, later in enumerate(head[at + 1:], start=at + 2):
+                    rows.append([_cell_text(v) for v in later])
+                    lines.append(k)
                 continue
             rows.append([_cell_text(v) for v in values])
             lines.append(number)
+        if header is None and any(any(v is not None and str(v).strip() for v in r) for r in head):
+            at = header_row(head, fingerprint)
+            header = head[at]
+            for k, later in enumerate(head[at + 1:], start=at + 2):
+                rows.append([_cell_text(v) for v in later])
+                lines.append(k)
     except Exception as exc:
         raise DataError(
             f"{label}: the first sheet cannot be read ({type(exc).__name__}).",
@@ -175,7 +323,9 @@ def _read_xlsx(path: Path, label: str) -> Source:
     # Columns with neither a header nor data are spreadsheet debris.
     debris = [c for c, h in zip(frame.columns, header, strict=True) if h is None]
     frame = frame.drop(columns=[c for c in debris if frame[c].isna().all()])
-    return _drop_blank_rows(frame, np.asarray(lines, dtype=np.int64))
+    source = _drop_blank_rows(frame, np.asarray(lines, dtype=np.int64))
+    source.skipped = at or 0
+    return source
 
 
 def _read_parquet(path: Path, label: str) -> Source:

@@ -21,7 +21,13 @@ SKU_ID = "sku_id"
 QUANTITY = "quantity"
 UNIT_PRICE = "unit_price"
 
+REFUND_AMOUNT = "refund_amount"
+REFUNDED_AT = "refunded_at"
+
 STATUS_VALUES = ("paid", "refunded", "cancelled")
+# A row of an export that records a refund rather than an order (a WeChat Pay bill's REFUND
+# row): it folds into its order's refund_amount / refunded_at and is not an order itself.
+REFUND_ROW = "refund"
 EVENT_VALUES = ("view", "add_to_cart", "checkout", "pay")
 
 # Columns that identify a person. They may be present in a customers export
@@ -62,17 +68,18 @@ TABLES: dict[str, TableSpec] = {
     "orders": TableSpec(
         "orders",
         required=(ORDER_ID, CUSTOMER_ID, ORDERED_AT, AMOUNT),
-        optional=(STATUS, CHANNEL, CAMPAIGN_ID, DISCOUNT),
+        optional=(STATUS, CHANNEL, CAMPAIGN_ID, DISCOUNT, REFUND_AMOUNT, REFUNDED_AT),
         key=(ORDER_ID,),
-        timestamps=(ORDERED_AT,),
-        numeric=(AMOUNT, DISCOUNT),
+        timestamps=(ORDERED_AT, REFUNDED_AT),
+        numeric=(AMOUNT, DISCOUNT, REFUND_AMOUNT),
         ids=(ORDER_ID, CUSTOMER_ID, CAMPAIGN_ID),
-        nonnegative=(AMOUNT, DISCOUNT),
+        nonnegative=(AMOUNT, DISCOUNT, REFUND_AMOUNT),
         choices={STATUS: STATUS_VALUES},
     ),
     "order_items": TableSpec(
         "order_items",
         required=(ORDER_ID, SKU_ID, QUANTITY, UNIT_PRICE),
+        optional=("item_name",),
         numeric=(QUANTITY, UNIT_PRICE),
         ids=(ORDER_ID, SKU_ID),
         nonnegative=(UNIT_PRICE,),
@@ -118,9 +125,50 @@ TABLES: dict[str, TableSpec] = {
         ids=(CUSTOMER_ID, SKU_ID),
         choices={"event": EVENT_VALUES},
     ),
+    "contacts": TableSpec(
+        "contacts",
+        required=("contact_id", "added_at"),
+        optional=("staff_id", "add_source", "tags", CUSTOMER_ID),
+        key=("contact_id", "staff_id"),
+        timestamps=("added_at",),
+        ids=("contact_id", "staff_id", CUSTOMER_ID),
+    ),
 }
 
 REQUIRED_TABLES = ("orders",)
+
+# Identifier columns: never kept as they are, but replaced at read time by a keyed pseudonym
+# (wxshop.data.identity); when a table has no key column (customer_id, contact_id), the first
+# one present in this order becomes it. Header -> kind.
+IDENTITY_ALIASES: dict[str, str] = {
+    "unionid": "unionid",
+    "union_id": "unionid",
+    "openid": "openid",
+    "open_id": "openid",
+    "用户标识": "openid",
+    "external_userid": "external_userid",
+    "外部联系人id": "external_userid",
+    "客户userid": "external_userid",
+    "phone": "phone",
+    "手机号": "phone",
+    "手机号码": "phone",
+    "手机": "phone",
+    "买家手机号": "phone",
+    "买家手机": "phone",
+    "会员手机号": "phone",
+    "会员手机": "phone",
+    "用户手机号": "phone",
+    "下单人手机号": "phone",
+}
+IDENTITY_PRIORITY = ("unionid", "openid", "external_userid", "phone", "id", "name", "staff")
+
+# Headers that hold a person's data and are dropped whatever their table, unless a store's
+# `columns:` or a profile maps them: matched on the normalised header (see normalise_header).
+PERSONAL_HEADER = (
+    r"手机|电话|姓名|昵称|地址|收货人|收件人|提货人|联系人|身份证|证件|微信号|邮箱|"
+    r"(?:客户|买家|会员|用户|粉丝|顾客|下单人)(?:名称|名字|名)$|"
+    r"email|phone|mobile|nickname|address|idcard|realname|wechatid"
+)
 
 # Header names seen in Chinese exports (微信小店, 有赞, 微盟, 企业微信, Excel by hand)
 # mapped to canonical names. Matching ignores case, spaces and underscores.
@@ -164,7 +212,7 @@ HEADER_ALIASES: dict[str, str] = {
     "商品数量": QUANTITY,
     "单价": UNIT_PRICE,
     "成交单价": UNIT_PRICE,
-    "商品名称": "name",
+    "商品名称": "name",  # item_name outside the products table
     "品名": "name",
     "类目": "category",
     "商品类目": "category",
@@ -225,16 +273,42 @@ HEADER_ALIASES: dict[str, str] = {
 
 # Values seen in Chinese exports mapped to canonical ones.
 STATUS_ALIASES: dict[str, str] = {
+    # paid-like: the buyer has paid, whatever the delivery stage
     "已支付": "paid",
     "已付款": "paid",
-    "已完成": "paid",
-    "交易成功": "paid",
+    "待发货": "paid",
     "已发货": "paid",
+    "部分发货": "paid",
+    "待收货": "paid",
+    "已收货": "paid",
+    "已签收": "paid",
+    "交易成功": "paid",
+    "交易完成": "paid",
+    "已完成": "paid",
+    "待评价": "paid",
+    "已评价": "paid",
+    "待成团": "paid",
+    "已成团": "paid",
+    "退款中": "paid",  # a refund asked for is not yet money returned
+    "售后中": "paid",
+    "部分退款": "paid",  # refund_amount carries the part returned
+    "success": "paid",
+    # the money went back
     "已退款": "refunded",
     "退款成功": "refunded",
+    "全额退款": "refunded",
+    "已全额退款": "refunded",
+    # never paid, or closed
+    "待付款": "cancelled",
+    "待支付": "cancelled",
+    "未支付": "cancelled",
+    "notpay": "cancelled",
     "已取消": "cancelled",
     "交易关闭": "cancelled",
     "已关闭": "cancelled",
+    "订单关闭": "cancelled",
+    "revoked": "cancelled",
+    "closed": "cancelled",
     "canceled": "cancelled",
 }
 
@@ -262,6 +336,8 @@ FILE_ALIASES: dict[str, str] = {
     "商品": "products",
     "客户": "customers",
     "会员": "customers",
+    "客户列表": "contacts",
+    "企微客户": "contacts",
     "实验": "experiments",
     "行为": "events",
     "埋点": "events",

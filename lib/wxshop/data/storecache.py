@@ -51,7 +51,7 @@ from wxshop.paths import project_root
 
 ENV_DIR = "WXSHOP_CACHE_DIR"
 ENV_SWITCH = "WXSHOP_STORE_CACHE"
-FORMAT = 1
+FORMAT = 2
 _OFF = {"0", "false", "no", "off"}
 _DIGEST = 16  # bytes of BLAKE2b
 
@@ -64,6 +64,8 @@ class Entry:
     rejected: pd.DataFrame
     rows_read: int
     personal_dropped: int
+    merged: int = 0  # rows folded into another row (repeats across files, order lines, refunds)
+    notes: dict | None = None  # what loading found: source, files, unknown statuses ...
     # pd.factorize(used.customer_id, sort=True) of the orders: every report groups by it
     customer_codes: tuple[np.ndarray, pd.Index] | None = None
     # of order lines: each line's row among the orders (``wxshop.data.codes.remember_rows``)
@@ -158,22 +160,27 @@ class TableCache:
 
     def key(
         self,
-        path: Path,
+        path: Path | list[Path],
         table: str,
         label: str,
         mapping: Mapping[str, str],
         depends_on: str | None = None,
+        extra: str = "",
     ) -> str:
-        """The entry's name: ``<slot>-<content>``; the slot is the file and table."""
-        slot = _hash(str(path.resolve()), table)
+        """The entry's name: ``<slot>-<content>``; the slot is the (first) file and table.
+        ``extra`` holds whatever else the result depends on (the export profile, status
+        mapping, the pseudonym key's id)."""
+        paths = path if isinstance(path, list) else [path]
+        slot = _hash(str(paths[0].resolve()), table)
         content = _hash(
             _code_digest(),
-            file_digest(path),
-            path.suffix.lower(),
+            *[f"{p.resolve()}:{file_digest(p)}" for p in paths],
+            paths[0].suffix.lower(),
             table,
             label,
             json.dumps(dict(mapping), sort_keys=True, ensure_ascii=False),
             depends_on or "",
+            extra,
         )
         return f"{slot}-{content}"
 
@@ -225,6 +232,8 @@ class TableCache:
                 rejected=pd.read_feather(rejected_path),
                 rows_read=int(meta["rows_read"]),
                 personal_dropped=int(meta["personal_dropped"]),
+                merged=int(meta.get("merged", 0)),
+                notes=meta.get("notes"),
                 customer_codes=codes,
                 order_rows=rows,
             )
@@ -240,6 +249,7 @@ class TableCache:
         """
         meta_path, used_path, rejected_path, codes_path = self._files(key)
         meta = {"rows_read": entry.rows_read, "personal_dropped": entry.personal_dropped,
+                "merged": entry.merged, "notes": entry.notes,
                 "customer_codes": entry.customer_codes is not None,
                 "order_rows": entry.customer_codes is None and entry.order_rows is not None}
         try:
@@ -315,6 +325,8 @@ def _shallow(entry: Entry) -> Entry:
         rejected=entry.rejected.copy(deep=False),
         rows_read=entry.rows_read,
         personal_dropped=entry.personal_dropped,
+        merged=entry.merged,
+        notes=entry.notes,
         customer_codes=entry.customer_codes,
         order_rows=entry.order_rows,
     )

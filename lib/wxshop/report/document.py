@@ -78,6 +78,9 @@ def table_records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return to_jsonable(df.astype(object).where(df.notna(), None).to_dict(orient="records"))
 
 
+_QUALITY_SHOWN = ("table", "file", "source", "rows_read", "rows_used", "rows_rejected", "rows_merged")
+
+
 class Report:
     """One report being built by a notebook.
 
@@ -231,6 +234,7 @@ class Report:
         self.text("report.skipped", section=self.tr(section_key), table=self.tr(f"table.{table}"))
 
     # ---- data quality ----------------------------------------------------------
+    # the per-table columns shown and recorded; rows_merged and source only when used
     def quality(self, store: Any) -> None:
         """Show and record the data-quality line for a loaded store.
 
@@ -240,6 +244,7 @@ class Report:
         """
         q = store.quality
         read, used, rejected = (int(q[c].sum()) for c in ("rows_read", "rows_used", "rows_rejected"))
+        merged = int(q["rows_merged"].sum()) if "rows_merged" in q.columns else 0
         personal = int(q["personal_columns_dropped"].sum()) if len(q) else 0
         reasons = (
             store.rejected["reason"].value_counts().rename_axis("reason").rename("rows").reset_index()
@@ -250,10 +255,9 @@ class Report:
             "rows_read": read,
             "rows_used": used,
             "rows_rejected": rejected,
+            "rows_merged": merged,
             "personal_columns_dropped": personal,
-            "tables": table_records(
-                q[["table", "file", "rows_read", "rows_used", "rows_rejected"]]
-            ),
+            "tables": table_records(q[[c for c in _QUALITY_SHOWN if c in q.columns]]),
             "rejected_reasons": {r: int(n) for r, n in zip(reasons["reason"], reasons["rows"], strict=True)},
             "missing_tables": list(store.missing),
         }
@@ -261,21 +265,20 @@ class Report:
             '<p class="wx-quality"><b>'
             + html.escape(self.tr("report.data_quality"))
             + "</b>: "
-            + html.escape(self.tr("report.quality_line", read=read, used=used, rejected=rejected))
+            + html.escape(self.tr("report.quality_line_merged" if merged else "report.quality_line",
+                                  read=read, used=used, rejected=rejected, merged=merged))
             + "</p>"
         )
+        shown = [c for c in _QUALITY_SHOWN if c in q.columns
+                 and (c not in ("rows_merged", "source") or q[c].astype(bool).any())]
         self.table(
-            q[["table", "file", "rows_read", "rows_used", "rows_rejected"]].assign(
-                table=[self.tr(f"table.{name}") for name in q["table"].tolist()]
-            ),
-            {
-                "table": "col.table",
-                "file": "col.file",
-                "rows_read": "col.rows_read",
-                "rows_used": "col.rows_used",
-                "rows_rejected": "col.rows_rejected",
-            },
+            q[shown].assign(table=[self.tr(f"table.{name}") for name in q["table"].tolist()]),
+            {c: f"col.{c}" for c in shown},
         )
+        notes = getattr(store, "notes", {}) or {}
+        kinds = sorted({k for n in notes.values() for k in (n.get("pseudonymised") or {}).values()})
+        if kinds:
+            self.text("report.pseudonymised", kinds=", ".join(kinds))
         if len(reasons):
             shown = reasons.assign(
                 reason=[reason_text(r, self.lang) for r in reasons["reason"].tolist()]

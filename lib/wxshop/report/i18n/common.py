@@ -16,6 +16,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{read:,} rows read = {used:,} rows used + {rejected:,} rows rejected "
         "(details in rejected_rows.csv)",
     ),
+    "report.quality_line_merged": (
+        "共读取 {read:,} 行 = 使用 {used:,} 行 + 剔除 {rejected:,} 行 + 合并 {merged:,} 行（多个文件里重复的行、"
+        "同一订单的其他商品行、并入原订单的退款行；剔除明细见 rejected_rows.csv）",
+        "{read:,} rows read = {used:,} rows used + {rejected:,} rows rejected + {merged:,} rows merged "
+        "(rows repeated across files, an order's further lines, refund rows folded into their "
+        "order; details in rejected_rows.csv)",
+    ),
+    "report.pseudonymised": (
+        "客户编号是买家标识（{kinds}）的加密假名（HMAC-SHA256，密钥不在报告和项目里），报告中不出现原始标识。",
+        "Customer ids are keyed pseudonyms (HMAC-SHA256; the key is kept outside the project and "
+        "the reports) of the buyers' identifiers ({kinds}); no identifier appears in this report.",
+    ),
     "report.personal_dropped": (
         "已在读取时删除 {n} 个个人信息列（手机号、openid、昵称、地址等），报告中不出现。",
         "{n} personal columns (phone, openid, nickname, address…) were dropped at load "
@@ -31,6 +43,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.table": ("数据表", "Table"),
     "col.file": ("文件", "File"),
     "col.rows_read": ("读取行数", "Rows read"),
+    "col.rows_merged": ("合并行数", "Rows merged"),
+    "col.source": ("数据来源格式", "Export layout"),
     "col.rows_used": ("使用行数", "Rows used"),
     "col.rows_rejected": ("剔除行数", "Rows rejected"),
     "col.reason": ("原因", "Reason"),
@@ -47,4 +61,5 @@ STRINGS: dict[str, tuple[str, str]] = {
     "table.customers": ("客户", "customers"),
     "table.experiments": ("实验分组", "experiments"),
     "table.events": ("行为事件", "events"),
+    "table.contacts": ("企业微信客户", "WeCom contacts"),
 }

@@ -17,6 +17,7 @@ REASON_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^(?P<col>\w+) not one of (?P<choices>[\w/]+)$", "{col} 不属于 {choices}"),
     (r"^duplicate (?P<col>[\w+]+)$", "{col} 重复（保留首行）"),
     (r"^order_id not in orders$", "order_id 不在有效订单中"),
+    (r"^refund of an order not in the files$", "退款行对应的原订单不在这些文件里"),
 )
 
 

@@ -85,6 +85,8 @@ def experiment_input(
     pre_days: int = 28,
     columns: Mapping[str, str] | None = None,
     files: Mapping[str, str] | None = None,
+    source: str = "",
+    statuses: Mapping[str, str] | None = None,
     rejected_path: Path | None = None,
 ) -> ExperimentInput:
     """Read the chosen input (:func:`input_source`) and analyse it.
@@ -105,22 +107,23 @@ def experiment_input(
     >>> got.source, list(got.analysis.arms["arm"]), got.analysis.decision.decision
     ('counts', ['control', 'treatment'], 'ship')
     """
-    source = input_source(summary or {}, outcomes_file)
-    if source == "counts":
+    kind = input_source(summary or {}, outcomes_file)
+    if kind == "counts":
         arms = arms_from_summary(summary or {})
         split = planned_shares(list(arms), planned_split or None)
-        return ExperimentInput(source, analyse_counts(arms, split, config, days=days))
-    if source == "users":
+        return ExperimentInput(kind, analyse_counts(arms, split, config, days=days))
+    if kind == "users":
         users = read_user_outcomes(resolve(outcomes_file))
         split = planned_shares(variant_order(users["variant"]), planned_split or None)
-        return ExperimentInput(source, analyse_users(users, split, config, days=days), users=users)
+        return ExperimentInput(kind, analyse_users(users, split, config, days=days), users=users)
     data = load_store(
         resolve(data_dir), name=store, columns=dict(columns) if columns else None,
         files=dict(files) if files else None, rejected_path=rejected_path,
-        tables=("orders", "experiments", "customers"),
+        tables=("orders", "experiments", "customers"), source=source or None,
+        statuses=dict(statuses) if statuses else None,
     )
     if not data.has("experiments"):
-        return ExperimentInput(source, data=data)
+        return ExperimentInput(kind, data=data)
     outcome = user_outcomes(
         data.experiments, data.orders, experiment_id, window_days=window_days, pre_days=pre_days,
         customers=data.customers if data.has("customers") else None,
@@ -129,4 +132,4 @@ def experiment_input(
     analysis = analyse_users(outcome.users, split, config, days=days,
                              excluded={"multi_variant": outcome.multi_variant})
     period = (outcome.window[0].date().isoformat(), outcome.window[1].date().isoformat())
-    return ExperimentInput(source, analysis, data, outcome.users, period, outcome.incomplete_windows)
+    return ExperimentInput(kind, analysis, data, outcome.users, period, outcome.incomplete_windows)

@@ -1,0 +1,205 @@
+"""Gathering a table's files into one frame under canonical names, without personal data.
+
+Every file of the table is read (:func:`wxshop.data.read.read_source`, with its export's
+header fingerprint and end-of-data markers), rows repeated from an earlier file are set aside
+and counted (a folder of overlapping monthly exports), headers are mapped (the store's
+``columns:`` first, then the export's profile, then the aliases; :mod:`wxshop.data.headers`),
+buyer identifiers become keyed pseudonyms (:mod:`wxshop.data.identity`), and personal
+columns are dropped: those whose header says so and any text column holding a mobile number
+or an ID number. What comes out holds no personal value, so nothing later (checks, rejected
+rows, cache, reports) can leak one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from wxshop.data import identity
+from wxshop.data.files import file_label
+from wxshop.data.headers import header_names, identity_kinds
+from wxshop.data.read import read_source
+from wxshop.data.schema import IDENTITY_PRIORITY, TABLES, TableSpec, normalise_header
+from wxshop.data.sources import Profile
+from wxshop.data.text import TEXT_DTYPE
+
+
+@dataclass
+class Gathered:
+    """A table's rows from all its files, mapped and made safe."""
+
+    frame: pd.DataFrame  # canonical names (extras under their source header); no personal data
+    line: np.ndarray  # source line of each row
+    file: np.ndarray  # file label of each row
+    headers: list[str]  # the source header of each column of ``frame``
+    rows_read: int  # data rows in all files
+    repeated: int  # rows set aside as repeats of an earlier file's row
+    personal_dropped: int  # personal columns dropped (headers, value shapes, spare identifiers)
+    skipped: int  # title and summary lines
+    mapping: dict[str, str] = field(default_factory=dict)  # source header -> column
+    pseudonymised: dict[str, str] = field(default_factory=dict)  # source header -> kind
+    dropped: list[str] = field(default_factory=list)  # personal source headers, for inspect
+
+    @property
+    def label(self) -> str:
+        """How messages name the files: one file's label, or the first and the count."""
+        names = list(dict.fromkeys(self.file.tolist())) if len(self.file) else []
+        if len(names) <= 1:
+            return names[0] if names else ""
+        return f"{names[0]} (+{len(names) - 1} files)"
+
+
+def _read_all(paths: list[Path], folder: Path, profile: Profile | None):
+    frames, lines, files, skipped = [], [], [], 0
+    fingerprint = profile.fingerprint if profile else ()
+    stop_at = profile.stop_at if profile else ()
+    for path in paths:
+        label = file_label(path, folder)
+        source = read_source(path, label, fingerprint, stop_at)
+        frame = source.frame
+        frame.columns = [str(c).replace("\ufeff", "").strip() for c in frame.columns]
+        frames.append(frame)
+        lines.append(source.line)
+        files.append(np.full(len(frame), label, dtype=object))
+        skipped += source.skipped
+    if len(frames) == 1:
+        return frames[0], lines[0], files[0], skipped
+    frame = pd.concat([f.astype(object) if f.columns.duplicated().any() else f for f in frames],
+                      ignore_index=True)
+    return frame, np.concatenate(lines), np.concatenate(files), skipped
+
+
+def repeated_rows(frame: pd.DataFrame, file: np.ndarray) -> np.ndarray:
+    """Rows equal to a row of an earlier file (within one file, equal rows are kept: two
+    identical order lines are two lines).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"a": ["1", "1", "1", "2"]})
+    >>> repeated_rows(f, np.array(["x", "x", "y", "y"])).tolist()
+    [False, False, True, False]
+    """
+    if len(set(file.tolist())) < 2:
+        return np.zeros(len(frame), dtype=bool)
+    text = frame.astype(TEXT_DTYPE).fillna("\0")
+    anywhere = text.duplicated(keep="first").to_numpy()
+    within = text.assign(__file=file).duplicated(keep="first").to_numpy()
+    return anywhere & ~within
+
+
+def gather(
+    paths: list[Path],
+    folder: Path,
+    spec_name: str,
+    mapping: Mapping[str, str],
+    store: str,
+    profile: Profile | None = None,
+) -> Gathered:
+    """All files of one table (``spec_name``: a table, or ``order_lines``) as one safe frame."""
+    raw, line, file, skipped = _read_all(paths, folder, profile)
+    n_read = len(raw)
+    repeat = repeated_rows(raw, file)
+    if repeat.any():
+        keep = ~repeat
+        raw, line, file = raw.loc[keep].reset_index(drop=True), line[keep], file[keep]
+
+    headers = list(raw.columns)
+    user = dict(mapping)
+    table = "orders" if spec_name == "order_lines" else spec_name
+    label = file[0] if len(file) else (file_label(paths[0], folder) if paths else "")
+    names, personal = header_names(headers, table, user, label, store,
+                                   profile.columns if profile else None)
+    if profile and profile.personal:
+        extra = {normalise_header(h) for h in profile.personal}
+        personal = [p or _base(h) in extra for h, p in zip(headers, personal, strict=True)]
+    kinds = identity_kinds(headers, user, profile.identities if profile else None)
+    key = profile.key if profile else ("contact_id" if table == "contacts" else "customer_id")
+
+    columns: dict[str, pd.Series] = {}
+    kept_headers: list[str] = []
+    dropped: list[str] = []
+    pseudonymised: dict[str, str] = {}
+    identities = sorted(((i, k) for i, k in enumerate(kinds) if k),
+                        key=lambda t: IDENTITY_PRIORITY.index(t[1]) if t[1] in IDENTITY_PRIORITY else 99)
+    targets = [key] + (["customer_id"] if key != "customer_id" else [])
+    for target in targets:
+        if target in names:
+            continue
+        # the key from the first identifier present in each row, in IDENTITY_PRIORITY order
+        # (a contact with no unionid is known by its phone); staff are a key of their own
+        linked = [(i, k) for i, k in identities if k != "staff"]
+        if target == "customer_id" and key != "customer_id":  # a contact's shop customer
+            linked = [(i, k) for i, k in linked if k in ("unionid", "openid", "phone")]
+        value = None
+        for i, k in linked:
+            made = identity.pseudonymise(raw.iloc[:, i], k, identity.PREFIX.get(target, "u"))
+            value = made if value is None else value.fillna(made)
+            pseudonymised.setdefault(headers[i], k)
+        if value is not None:
+            columns[target] = value
+            kept_headers.append("+".join(headers[i] for i, _ in linked))
+    for i, k in identities:
+        if k == "staff" and "staff_id" not in names and "staff_id" not in columns:
+            columns["staff_id"] = identity.pseudonymise(raw.iloc[:, i], k, "s")
+            kept_headers.append(headers[i])
+            pseudonymised[headers[i]] = k
+        elif headers[i] not in pseudonymised:
+            dropped.append(headers[i])  # a spare identifier: the table has its key
+    spec_columns = _spec_columns(spec_name)
+    for i, (name, is_personal) in enumerate(zip(names, personal, strict=True)):
+        if kinds[i]:
+            continue
+        if is_personal:
+            dropped.append(headers[i])
+            continue
+        values = raw.iloc[:, i]
+        if name in ("customer_id", "inviter_id") and identity.looks_like(values, "mobile"):
+            columns[name] = identity.pseudonymise(values, "phone", "u")
+            pseudonymised[headers[i]] = "phone"
+        elif _free_text(name, values, spec_columns) and identity.personal_shape(values):
+            dropped.append(headers[i])
+            continue
+        else:
+            columns[name] = values
+        kept_headers.append(headers[i])
+    frame = pd.DataFrame(columns, index=raw.index) if columns else pd.DataFrame(index=raw.index)
+    by_name = {n: h for n, h in zip(names, headers, strict=True)}
+    return Gathered(
+        frame=frame,
+        line=np.asarray(line, dtype=np.int64),
+        file=np.asarray(file, dtype=object),
+        headers=kept_headers,
+        rows_read=n_read,
+        repeated=int(repeat.sum()),
+        personal_dropped=len(dropped),
+        skipped=skipped,
+        mapping={by_name.get(c, c): c for c in frame.columns if by_name.get(c, c) != c},
+        pseudonymised=pseudonymised,
+        dropped=dropped,
+    )
+
+
+def _base(header: str) -> str:
+    """A header without the ``.1`` pandas adds to a repeated one, normalised."""
+    return normalise_header(re.sub(r"\.\d+$", "", str(header)))
+
+
+def _spec_columns(spec_name: str) -> dict[str, TableSpec]:
+    specs = ("orders", "order_items") if spec_name == "order_lines" else (spec_name,)
+    return {c: TABLES[s] for s in specs for c in TABLES[s].columns}
+
+
+def _free_text(name: str, values: pd.Series, spec_columns: Mapping[str, TableSpec]) -> bool:
+    """Whether a column is text that may hold a person's data: not an id, number or time of
+    the contract (an 18-digit order number is not an ID card)."""
+    spec = spec_columns.get(name)
+    if spec is not None and (name in spec.ids or name in spec.numeric or name in spec.timestamps):
+        return False
+    if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return False
+    return True
