@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# Pseudonyms in tests use a fixed key, never the user's key file (wxshop.data.identity).
+os.environ.setdefault("WXSHOP_SECRET", "wxshop-test-suite-key-0123456789abcdef")
 SAMPLE = ROOT / "data" / "sample"
 BIN = Path(sys.executable).parent
 

@@ -164,13 +164,44 @@ def validate(
         name=name,
         columns=params.get("columns") or None,
         files=params.get("files") or None,
+        source=params.get("source") or None,
+        statuses=params.get("statuses") or None,
         rejected_path=report_dir / "rejected_rows.csv",
     )
     typer.echo(loaded.quality.to_string(index=False))
+    for table, note in loaded.notes.items():
+        if note.get("unknown_statuses"):
+            counts = ", ".join(f"{k} ({v:,} rows)" for k, v in note["unknown_statuses"].items())
+            typer.echo(f"{table}: unknown statuses {counts}; {note.get('status_fix', '')}")
     if len(loaded.rejected):
         typer.echo(f"rejected rows written to {report_dir / 'rejected_rows.csv'}")
     if loaded.missing:
         typer.echo(f"optional tables not found: {', '.join(loaded.missing)}")
+
+
+@app.command()
+def inspect(
+    path: Annotated[Path, typer.Argument(help="A store's data folder or one export file.")],
+) -> None:
+    """Show what wxshop reads from a file or folder: layout, mapping, rows, statuses, sample rows."""
+    from wxshop.data.inspect import inspect as inspect_path
+
+    typer.echo(inspect_path(path))
+
+
+@app.command()
+def secret(
+    rotate: Annotated[bool, typer.Option(help="Replace the key; every pseudonym changes.")] = False,
+) -> None:
+    """Where the pseudonym key lives (and --rotate to replace it)."""
+    from wxshop.data import identity
+
+    if rotate:
+        new, old = identity.rotate()
+        typer.echo(f"new key: {new}" + (f" (old key kept as {old})" if old else ""))
+        return
+    identity.secret()
+    typer.echo(f"key file: {identity.secret_file()} (id {identity.key_id()})")
 
 
 @app.command()

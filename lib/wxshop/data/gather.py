@@ -124,8 +124,15 @@ def gather(
     kept_headers: list[str] = []
     dropped: list[str] = []
     pseudonymised: dict[str, str] = {}
-    identities = sorted(((i, k) for i, k in enumerate(kinds) if k),
-                        key=lambda t: IDENTITY_PRIORITY.index(t[1]) if t[1] in IDENTITY_PRIORITY else 99)
+    listed = [normalise_header(h) for h in (profile.identities if profile else {})]
+
+    def rank(t: tuple[int, str]) -> tuple[int, int]:  # by kind, then as the profile lists them
+        i, k = t
+        key_ = normalise_header(headers[i])
+        return (IDENTITY_PRIORITY.index(k) if k in IDENTITY_PRIORITY else 99,
+                listed.index(key_) if key_ in listed else 99)
+
+    identities = sorted(((i, k) for i, k in enumerate(kinds) if k), key=rank)
     targets = [key] + (["customer_id"] if key != "customer_id" else [])
     for target in targets:
         if target in names:
