@@ -311,3 +311,23 @@ def personal_values(t: Truth) -> list[str]:
     for b in t.buyers:
         out += [b.phone, b.openid, b.unionid, b.id_card, b.address, b.name + "的小店"]
     return out
+
+
+WRITERS = {
+    "wx_bill": (write_wxpay_bills,),
+    "youzan": (write_youzan, write_wecom),
+    "weimob": (write_weimob,),
+    "wxshop": (write_wxshop,),
+    "erp": (write_erp,),
+}
+
+
+def write_stores(project: Path, t: Truth) -> list[str]:
+    """One store per export kind in ``project`` (data/<store>/ and params/stores/<store>.yaml),
+    with no `columns:` mapping; returns the store names."""
+    for name, writers in WRITERS.items():
+        for write in writers:
+            write(project / "data" / name, t)
+        (project / "params" / "stores" / f"{name}.yaml").write_text(
+            f"data_dir: data/{name}\n", encoding="utf-8")
+    return list(WRITERS)
