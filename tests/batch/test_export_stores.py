@@ -13,7 +13,7 @@ import pytest
 from conftest import new_project, run_wxshop
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
-import exports  # noqa: E402  (the fixture writers live beside the data tests)
+import platform_exports as exports  # noqa: E402  (the fixture writers live beside the data tests)
 
 pytestmark = pytest.mark.slow
 T = exports.truth()

@@ -46,7 +46,10 @@ PREFIX = {"customer_id": "u", "inviter_id": "u", "contact_id": "k", "staff_id": 
 _HEX = 20  # 80 bits: no collision to expect among billions of ids
 
 _MOBILE = r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}|\*{4})[ -]?\d{4}(?!\d)"
-_ID_CARD = r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])"
+_ID_CARD = (  # region, birth date 19xx/20xx, sequence, check character
+    r"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+    r"\d{3}[\dXx](?![0-9A-Za-z])"
+)
 SHAPES = {"mobile": re.compile(_MOBILE), "id_card": re.compile(_ID_CARD)}
 
 

@@ -39,8 +39,9 @@ def file_lines(path: Path, folder: Path) -> list[str]:
     if near:
         out.append("  closest layouts: " + ", ".join(f"{p.id} ({share:.0%} of its headers)"
                                                    for p, share in near))
-    guess = sources.suggest_mapping(headers, TABLES["orders"].required)
-    if guess:
+    guess = {h: c for h, c in sources.suggest_mapping(headers, TABLES["orders"].required).items()
+             if h != c}
+    if len(guess) > 1:
         out.append("  if these are orders, map in params/stores/<store>.yaml: columns: {"
                    + ", ".join(f"{h}: {c}" for h, c in guess.items()) + "}")
     return out
@@ -91,8 +92,9 @@ def inspect(path: str | Path) -> str:
     Examples
     --------
     >>> from wxshop.paths import sample_data_dir
-    >>> print(inspect(sample_data_dir() / "orders.csv").splitlines()[0])
-    orders.csv: wxshop contract table 'orders' (by its name)
+    >>> lines = inspect(sample_data_dir() / "orders.csv").splitlines()
+    >>> print(lines[1].strip(), lines[3], sep=" | ")
+    orders.csv: wxshop contract table 'orders' (by its name) | [orders] orders.csv
     """
     target = Path(path).expanduser()
     if not target.exists():

@@ -86,7 +86,8 @@ def head_rows(path: Path, label: str) -> list[list[object]]:
         try:
             sheet = book.worksheets[0]
             sheet.reset_dimensions()
-            return [list(r) for _, r in zip(range(_HEAD_ROWS), sheet.iter_rows(values_only=True))]
+            rows = sheet.iter_rows(values_only=True)
+            return [list(r) for _, r in zip(range(_HEAD_ROWS), rows, strict=False)]
         finally:
             book.close()
     encoding, sep = _sniff_encoding(path, label)

@@ -82,7 +82,7 @@ class Profile:
         return all(normalise_header(h) in have for h in self.fingerprint)
 
 
-def _profile(path: Path) -> Profile:
+def _read_profile(path: Path) -> Profile:
     text = path.read_text(encoding="utf-8")
     try:
         raw = yaml.safe_load(text) or {}
@@ -128,7 +128,7 @@ def _profile(path: Path) -> Profile:
 
 @cache
 def _read_folder(folder: Path, stamp: tuple) -> tuple[Profile, ...]:
-    return tuple(_profile(p) for p in sorted(folder.glob("*.yaml")))
+    return tuple(_read_profile(p) for p in sorted(folder.glob("*.yaml")))
 
 
 def _folder_profiles(folder: Path) -> tuple[Profile, ...]:

@@ -171,6 +171,13 @@ def order_tables(
         schema.CAMPAIGN_ID: label_column(campaign_ids, orders.campaign[pos]),
         schema.DISCOUNT: pa.array(orders.discount_fen[pos] / 100),
     }).to_pandas()
+    # a refunded order is refunded whole, 1-7 days after it was placed (no draw: the other
+    # tables stay as they were)
+    refunded = table[schema.STATUS].to_numpy() == "refunded"
+    table[schema.REFUND_AMOUNT] = np.where(refunded, table[schema.AMOUNT].to_numpy(), 0.0)
+    delay = pd.to_timedelta(1 + orders.seconds[pos] % 7, unit="D")
+    table[schema.REFUNDED_AT] = (table[schema.ORDERED_AT] + delay).where(refunded).astype(
+        table[schema.ORDERED_AT].dtype)
     count = orders.line_count[pos]
     first = np.repeat(orders.line_start[pos] - (np.cumsum(count) - count), count)
     line = first + np.arange(count.sum())

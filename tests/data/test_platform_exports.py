@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import exports
 import numpy as np
 import pandas as pd
+import platform_exports as exports
 import pytest
 from store_files import assert_counts_add_up
 
