@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the header lists are the platforms' own, kept one per line as exported)
 """Platform export fixtures: one planted truth written in each built-in profile's layout.
 
 The headers are the profiles' own (wxshop/data/profiles/*.yaml, each citing where its header list

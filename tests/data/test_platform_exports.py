@@ -257,3 +257,46 @@ def test_pseudonym_key_is_created_once_outside_the_project_and_rotates(tmp_path,
     with pytest.raises(Exception, match="too short"):
         identity.secret()
     assert np.all([len(first) == 21])
+
+
+def test_docs_list_every_built_in_source_with_where_to_download_it():
+    from wxshop.paths import project_root
+
+    doc = (project_root() / "docs" / "data.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Platform exports"):doc.index("## Identities")]
+    for p in sources.profiles().values():
+        row = next((line for line in section.splitlines() if line.startswith(f"| `{p.id}` |")), "")
+        assert row, f"docs/data.md does not list {p.id}"
+        # the back office named in the profile's download text is named in the row
+        assert p.download.split("→")[0].strip().split()[0] in row, p.id
+
+
+def test_a_project_profile_in_params_sources_adds_a_layout(tmp_path, monkeypatch):
+    project = tmp_path / "proj"
+    (project / "params" / "sources").mkdir(parents=True)
+    (project / "params" / "defaults.yaml").write_text("lang: zh\n", encoding="utf-8")
+    monkeypatch.setenv("WXSHOP_HOME", str(project))
+    (project / "params" / "sources" / "my_erp.yaml").write_text(
+        "id: my_erp\ntitle: 我们的 ERP\ndownload: ERP → 报表 → 导出\nheaders_from: a real export\n"
+        "table: order_lines\nfingerprint: [单据编号, 货品编码, 买家手机]\n"
+        "columns: {单据编号: order_id, 开单时间: ordered_at, 实收金额: amount, 货品编码: sku_id,"
+        " 件数: quantity, 售价: unit_price}\n"
+        "identities: {买家手机: phone}\nstatuses: {已审核: paid, 作废: cancelled}\n"
+        "items: [sku_id, quantity, unit_price]\nstop_at: [本页小计]\n", encoding="utf-8")
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "导出.csv").write_text(
+        "单据编号,开单时间,实收金额,货品编码,件数,售价,买家手机,状态\n"
+        "D1,2024-06-01 10:00,30,G1,1,10,13800138000,已审核\n"
+        "D1,2024-06-01 10:00,30,G2,2,10,13800138000,已审核\n"
+        "D2,2024-06-02 10:00,5,G1,1,5,13900139000,作废\n"
+        "本页小计,,35,,,,,\n", encoding="utf-8")
+    store = load_store(folder, cache=False)
+    assert store.notes["orders"]["source"] == "my_erp"
+    assert store.orders[["order_id", "amount", "status"]].values.tolist() == [
+        ["D1", 30.0, "paid"], ["D2", 5.0, "cancelled"]]
+    assert len(store.order_items) == 3
+    assert store.orders["customer_id"].iloc[0] == identity.pseudonym("13800138000", "phone", "u")
+    (project / "params" / "sources" / "bad.yaml").write_text("id: bad\ntable: refunds\nfingerprint: [x]\n")
+    with pytest.raises(Exception, match="is not one of"):
+        sources.profiles()

@@ -10,8 +10,9 @@ JSON keys (``schema`` 1), read by the index page and downstream tools:
 - ``period``: ``{"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"}``
 - ``headline``: ``{name: number}``, the report's key figures (units in the notebook's docs)
 - ``tables``: ``{name: [row, ...]}``, key tables as lists of records
-- ``data_quality``: ``{"rows_read", "rows_used", "rows_rejected", "personal_columns_dropped",
-  "tables": [{table, file, rows_read, rows_used, rows_rejected}], "rejected_reasons": {reason: n}}``
+- ``data_quality``: ``{"rows_read", "rows_used", "rows_rejected", "rows_merged",
+  "personal_columns_dropped", "tables": [{table, file, source, rows_read, rows_used,
+  rows_rejected, rows_merged}], "rejected_reasons": {reason: n}}``
 - ``skipped``: ``[{"section", "table"}]``, sections not produced for lack of a table
 - ``parameters``: the parameters the report ran with (data paths and column mappings included)
 """
