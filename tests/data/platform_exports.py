@@ -134,41 +134,57 @@ BILL_HEADER = ("交易时间,公众账号ID,商户号,特约商户号,设备号,
                "退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注").split(",")
 
 
-def write_wxpay_bills(folder: Path, t: Truth) -> list[Path]:
-    """A folder of 30 daily ALL bills (unpaid orders never appear in a bill): SUCCESS rows, REFUND
-    rows on the refund's day, a REVOKED row after its SUCCESS row, a summary block at the end."""
-    days: dict[dt.date, list[tuple[dt.datetime, list[str]]]] = {}
+SUCCESS_HEADER = [h for h in BILL_HEADER if h not in (
+    "微信退款单号", "商户退款单号", "退款金额", "充值券退款金额", "退款类型", "退款状态", "申请退款金额")]
+REFUND_HEADER = BILL_HEADER[:14] + ["退款申请时间", "退款成功时间"] + BILL_HEADER[14:]
+HEADERS = {"ALL": BILL_HEADER, "SUCCESS": SUCCESS_HEADER, "REFUND": REFUND_HEADER}
+
+
+def write_wxpay_bills(folder: Path, t: Truth, bill_type: str = "ALL", sub: str = "bills") -> list[Path]:
+    """A folder of 30 daily bills of ``bill_type`` (unpaid orders never appear in a bill). ALL:
+    SUCCESS rows, REFUND rows on the refund's day, a REVOKED row after its SUCCESS row; SUCCESS:
+    the payments only; REFUND: the refunds only, dated by the original payment (交易时间) with
+    退款申请时间 / 退款成功时间. A summary block ends every bill."""
+    days: dict[dt.date, list[tuple[dt.datetime, dict[str, str]]]] = {}
 
     def add(at: dt.datetime, o: Order, status: str, refund: float = 0.0) -> None:
         paid = o.amount if status == "SUCCESS" else 0.0
-        row = [_t(at), "wx8a5f2c1b3e4d6f70", "1600012345", "0", "", f"42000{o.order_id}{o.at:%Y%m%d}",
-               f"WX{o.order_id}", o.buyer.openid, "JSAPI", status, "OTHERS", "CNY", f"{paid:.2f}",
-               f"{o.discount if status == 'SUCCESS' else 0:.2f}",
-               "0" if status == "SUCCESS" else f"5030{o.order_id}", "0" if status == "SUCCESS" else f"R{o.order_id}",
-               f"{refund:.2f}", "0.00", "" if status == "SUCCESS" else "ORIGINAL",
-               "" if status == "SUCCESS" else "SUCCESS", ", ".join(n for _, n, _, _ in o.lines),
-               f"收货人{o.buyer.name} 电话{o.buyer.phone}", f"{paid * 0.006:.5f}", "0.60%",
-               f"{paid:.2f}", f"{refund:.2f}", ""]
+        row = dict(zip(BILL_HEADER, [
+            _t(at), "wx8a5f2c1b3e4d6f70", "1600012345", "0", "", f"42000{o.order_id}{o.at:%Y%m%d}",
+            f"WX{o.order_id}", o.buyer.openid, "JSAPI", status, "OTHERS", "CNY", f"{paid:.2f}",
+            f"{o.discount if status == 'SUCCESS' else 0:.2f}",
+            "0" if status == "SUCCESS" else f"5030{o.order_id}{status[:2]}",
+            "0" if status == "SUCCESS" else f"R{o.order_id}", f"{refund:.2f}", "0.00",
+            "" if status == "SUCCESS" else "ORIGINAL", "" if status == "SUCCESS" else "SUCCESS",
+            ", ".join(n for _, n, _, _ in o.lines), f"收货人{o.buyer.name} 电话{o.buyer.phone}",
+            f"{paid * 0.006:.5f}", "0.60%", f"{paid:.2f}", f"{refund:.2f}", ""], strict=True))
+        if status == "REFUND":
+            row.update({"退款申请时间": _t(at), "退款成功时间": _t(at + dt.timedelta(seconds=3))})
+            if bill_type == "REFUND":
+                row["交易时间"] = _t(o.at)
+                at = o.refund_at  # a REFUND bill is by the refund's day
         days.setdefault(at.date(), []).append((at, row))
 
     for o in t.orders:
         if o.kind == "cancelled":
             continue
-        add(o.at, o, "SUCCESS")
-        if o.kind in ("refunded", "partial"):
+        if bill_type in ("ALL", "SUCCESS"):
+            add(o.at, o, "SUCCESS")
+        if o.kind in ("refunded", "partial") and bill_type in ("ALL", "REFUND"):
             add(o.refund_at, o, "REFUND", o.refund)
-        if o.kind == "revoked":
+        if o.kind == "revoked" and bill_type == "ALL":
             add(o.at + dt.timedelta(minutes=5), o, "REVOKED")
+    header = HEADERS[bill_type]
     paths = []
     for day in range(DAYS):
         date = (START + dt.timedelta(days=day)).date()
-        rows = [r for _, r in sorted(days.get(date, []))]
-        lines = [",".join(BILL_HEADER)] + [",".join("`" + v for v in r) for r in rows]
-        total = sum(float(r[24]) for r in rows)
-        refunds = sum(float(r[25]) for r in rows)
+        rows = [r for _, r in sorted(days.get(date, []), key=lambda x: x[0])]
+        lines = [",".join(header)] + [",".join("`" + r.get(h, "") for h in header) for r in rows]
+        total = sum(float(r["订单金额"]) for r in rows)
+        refunds = sum(float(r["申请退款金额"]) for r in rows)
         lines.append("总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额")
         lines.append(f"`{len(rows)},`{total:.2f},`{refunds:.2f},`0.00,`0.00000,`{total:.2f},`{refunds:.2f}")
-        path = folder / "bills" / f"tradebill_{date:%Y%m%d}.csv"
+        path = folder / sub / f"tradebill_{bill_type.lower()}_{date:%Y%m%d}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         paths.append(path)

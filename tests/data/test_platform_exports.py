@@ -228,7 +228,7 @@ def test_inspect_shows_layout_mapping_rows_and_pseudonymised_sample(tmp_path):
     folder = tmp_path / "shop"
     exports.write_wxpay_bills(folder, T)
     text = inspect(folder)
-    assert "tradebill_20240601.csv: wxpay_bill" in text
+    assert "tradebill_all_20240601.csv: wxpay_bill" in text
     assert "商户订单号 -> order_id" in text and "用户标识 (openid)" in text
     assert "refund rows folded into their order: 18" in text
     assert not [v for v in exports.personal_values(T) if v in text]
@@ -300,3 +300,43 @@ def test_a_project_profile_in_params_sources_adds_a_layout(tmp_path, monkeypatch
     (project / "params" / "sources" / "bad.yaml").write_text("id: bad\ntable: refunds\nfingerprint: [x]\n")
     with pytest.raises(Exception, match="is not one of"):
         sources.profiles()
+
+
+def test_the_same_buyer_is_one_customer_in_a_bill_and_a_shop_export(tmp_path):
+    exports.write_wxpay_bills(tmp_path / "bill", T)
+    exports.write_wxshop(tmp_path / "shop", T)
+    bill = load_store(tmp_path / "bill", cache=False).orders
+    shop = load_store(tmp_path / "shop", cache=False).orders
+    # both carry the buyer's openid: the bill's 商户订单号 WX00001 is the shop's order 37 00001 …
+    by_order = {o.order_id: o.buyer.openid for o in T.orders}
+    bill_ids = dict(zip(bill["order_id"].str[2:], bill["customer_id"], strict=True))
+    shop_ids = dict(zip(shop["order_id"].str[2:7], shop["customer_id"], strict=True))
+    common = sorted(set(bill_ids) & set(shop_ids))
+    assert len(common) == len(bill)
+    assert all(bill_ids[k] == shop_ids[k] for k in common)
+    assert len({bill_ids[k] for k in common}) == len({by_order[k] for k in common})
+
+
+def test_success_and_refund_bills_beside_the_all_bills_count_each_payment_and_refund_once(tmp_path):
+    alone = tmp_path / "all"
+    exports.write_wxpay_bills(alone, T)
+    mixed = tmp_path / "mixed"
+    exports.write_wxpay_bills(mixed, T)
+    exports.write_wxpay_bills(mixed, T, "SUCCESS", sub="success")
+    exports.write_wxpay_bills(mixed, T, "REFUND", sub="refund")
+    a = load_store(alone, cache=False)
+    m = load_store(mixed, cache=False)
+    cols = ["order_id", "customer_id", "amount", "status", "refund_amount"]
+    pd.testing.assert_frame_equal(a.orders[cols].sort_values("order_id").reset_index(drop=True),
+                                  m.orders[cols].sort_values("order_id").reset_index(drop=True))
+    billed = len(T.of("paid", "partial", "refunded", "revoked"))  # SUCCESS rows in both
+    assert m.notes["orders"]["repeated"] == billed + len(T.of("refunded", "partial"))
+    assert m.rejected.empty and m.notes["orders"]["files"] == 90
+    # a REFUND bill alone: 交易时间 is the payment's time, 退款申请时间 the refund's
+    only = tmp_path / "only"
+    exports.write_wxpay_bills(only, T, "SUCCESS")
+    exports.write_wxpay_bills(only, T, "REFUND", sub="refund")
+    orders = load_store(only, cache=False).orders.set_index("order_id")
+    first = T.of("partial")[0]
+    assert orders.loc[f"WX{first.order_id}", "refunded_at"] == pd.Timestamp(first.refund_at)
+    assert orders.loc[f"WX{first.order_id}", "refund_amount"] == pytest.approx(first.refund)

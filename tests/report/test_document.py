@@ -119,3 +119,24 @@ def test_header_shows_freshness_and_parameters_without_long_rule_tables():
     assert _param_text(rules) == "[5 …]"
     assert _param_text("x" * 200).endswith("…") and len(_param_text("x" * 200)) == 120
     assert _param_text(0.05) == "0.05" and _param_text(True) == "true"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_quality_warns_red_about_unknown_statuses_and_says_ids_are_pseudonyms(tmp_path, monkeypatch,
+                                                                              lang):
+    from wxshop.data.load import load_store
+
+    shown = []
+    monkeypatch.setattr(rp, "_html", shown.append)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "orders.csv").write_text(
+        "订单号,用户标识,下单时间,实付金额,订单状态\nA1,oA,2024-06-01,10,待发货\nA2,oB,2024-06-01,99,拼团中\n",
+        encoding="utf-8")
+    store = load_store(tmp_path / "d", name="shop", cache=False)
+    r = rp.Report("shop", "store_overview", lang, report_dir=tmp_path / "r")
+    r.quality(store)
+    assert [w["key"] for w in r.warnings] == ["report.unknown_statuses"]
+    text = r.warnings[0]["text"]
+    assert "拼团中 (1)" in text and "statuses: {拼团中: paid}" in text and "params/stores/shop.yaml" in text
+    assert any("openid" in h and ("HMAC" in h) for h in shown)
+    assert r.data_quality["rows_rejected"] == 1 and r.data_quality["rows_merged"] == 0

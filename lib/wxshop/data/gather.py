@@ -74,19 +74,28 @@ def _read_all(paths: list[Path], folder: Path, profile: Profile | None):
     return frame, np.concatenate(lines), np.concatenate(files), skipped
 
 
-def repeated_rows(frame: pd.DataFrame, file: np.ndarray) -> np.ndarray:
+def repeated_rows(frame: pd.DataFrame, file: np.ndarray, key: tuple[str, ...] = ()) -> np.ndarray:
     """Rows equal to a row of an earlier file (within one file, equal rows are kept: two
-    identical order lines are two lines).
+    identical order lines are two lines). With ``key`` (a profile's ``repeat_key``), rows are
+    compared on those columns only, blank and zero values alike, so one payment in a daily
+    SUCCESS bill and in an ALL bill of the same day (which has more columns) is one row.
 
     Examples
     --------
-    >>> f = pd.DataFrame({"a": ["1", "1", "1", "2"]})
-    >>> repeated_rows(f, np.array(["x", "x", "y", "y"])).tolist()
+    >>> f = pd.DataFrame({"a": ["1", "1", "1", "2"], "b": ["0", "x", None, "y"]})
+    >>> repeated_rows(f[["a"]], np.array(["x", "x", "y", "y"])).tolist()
+    [False, False, True, False]
+    >>> repeated_rows(f, np.array(["x", "x", "y", "y"]), key=("a", "b")).tolist()
     [False, False, True, False]
     """
     if len(set(file.tolist())) < 2:
         return np.zeros(len(frame), dtype=bool)
-    text = frame.astype(TEXT_DTYPE).fillna("\0")
+    cols = [c for c in key if c in frame.columns]
+    if cols:
+        text = frame[cols].astype(TEXT_DTYPE).apply(lambda c: c.str.strip())
+        text = text.mask(text.isin(["", "0", "0.00"])).fillna("")
+    else:
+        text = frame.astype(TEXT_DTYPE).fillna("\0")
     anywhere = text.duplicated(keep="first").to_numpy()
     within = text.assign(__file=file).duplicated(keep="first").to_numpy()
     return anywhere & ~within
@@ -103,7 +112,7 @@ def gather(
     """All files of one table (``spec_name``: a table, or ``order_lines``) as one safe frame."""
     raw, line, file, skipped = _read_all(paths, folder, profile)
     n_read = len(raw)
-    repeat = repeated_rows(raw, file)
+    repeat = repeated_rows(raw, file, profile.repeat_key if profile else ())
     if repeat.any():
         keep = ~repeat
         raw, line, file = raw.loc[keep].reset_index(drop=True), line[keep], file[keep]

@@ -22,6 +22,7 @@ Keys of a profile file (``docs/data.md`` has the full reference)::
     statuses: {SUCCESS: paid, REFUND: refund, REVOKED: cancelled}
     stop_at: [总交易单数]           # a row whose first cell starts with one ends the data
     personal: [备注]               # more headers this export fills with personal data
+    repeat_key: [微信订单号, 交易状态, 微信退款单号]   # a row seen in an earlier file is a repeat
     items: [sku_id, quantity, unit_price, item_name]   # order_lines: the columns of a line
     refunds: {status: refund, amount: refund_amount, at: ordered_at}   # refund rows fold
 """
@@ -41,7 +42,7 @@ from wxshop.paths import params_dir
 BUILT_IN = Path(__file__).parent / "profiles"
 TABLE_KINDS = ("orders", "order_lines", "customers", "contacts", "products", "order_items")
 _KEYS = {"id", "title", "download", "headers_from", "table", "fingerprint", "columns",
-         "identities", "key", "statuses", "stop_at", "items", "refunds", "notes", "personal"}
+         "identities", "key", "statuses", "stop_at", "items", "refunds", "notes", "personal", "repeat_key"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Profile:
     items: tuple[str, ...] = ()
     refunds: dict[str, str] = field(default_factory=dict)
     personal: tuple[str, ...] = ()  # more headers dropped as personal in this export
+    repeat_key: tuple[str, ...] = ()  # headers that identify a row across files
     download: str = ""
     headers_from: str = ""
     path: Path | None = None
@@ -119,6 +121,7 @@ def _read_profile(path: Path) -> Profile:
         items=tuple(str(s) for s in raw.get("items") or ()),
         refunds={str(k): str(v) for k, v in (raw.get("refunds") or {}).items()},
         personal=tuple(str(s) for s in raw.get("personal") or ()),
+        repeat_key=tuple(str(s) for s in raw.get("repeat_key") or ()),
         download=str(raw.get("download", "")),
         headers_from=str(raw.get("headers_from", "")),
         path=path,

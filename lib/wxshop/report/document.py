@@ -277,6 +277,14 @@ class Report:
             {c: f"col.{c}" for c in shown},
         )
         notes = getattr(store, "notes", {}) or {}
+        unknown: dict[str, int] = {}
+        for note in notes.values():
+            for value, n in (note.get("unknown_statuses") or {}).items():
+                unknown[value] = unknown.get(value, 0) + int(n)
+        if unknown:  # orders set aside for a status no mapping knows: their money is not counted
+            first = next(iter(unknown))
+            self.banner("report.unknown_statuses", n=sum(unknown.values()), store=self.store,
+                        values=", ".join(f"{k} ({v:,})" for k, v in unknown.items()), first=first)
         kinds = sorted({k for n in notes.values() for k in (n.get("pseudonymised") or {}).values()})
         if kinds:
             self.text("report.pseudonymised", kinds=", ".join(kinds))

@@ -23,6 +23,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "(rows repeated across files, an order's further lines, refund rows folded into their "
         "order; details in rejected_rows.csv)",
     ),
+    "report.unknown_statuses": (
+        "有 {n:,} 行的订单状态无法识别：{values}。这些行已剔除，金额没有计入任何指标。"
+        "请在 params/stores/{store}.yaml 里加上 statuses: {{{first}: paid}}（或 refunded / cancelled）后重跑。",
+        "{n:,} rows have an order status wxshop does not know: {values}. They are set aside and "
+        "their money is in no figure. Add statuses: {{{first}: paid}} (or refunded / cancelled) to "
+        "params/stores/{store}.yaml and run again.",
+    ),
     "report.pseudonymised": (
         "客户编号是买家标识（{kinds}）的加密假名（HMAC-SHA256，密钥不在报告和项目里），报告中不出现原始标识。",
         "Customer ids are keyed pseudonyms (HMAC-SHA256; the key is kept outside the project and "
