@@ -35,7 +35,8 @@ class Gathered:
 
     frame: pd.DataFrame  # canonical names (extras under their source header); no personal data
     line: np.ndarray  # source line of each row
-    file: np.ndarray  # file label of each row
+    file: np.ndarray  # file of each row: an index into ``files``
+    files: list[str]  # file labels
     headers: list[str]  # the source header of each column of ``frame``
     rows_read: int  # data rows in all files
     repeated: int  # rows set aside as repeats of an earlier file's row
@@ -48,30 +49,34 @@ class Gathered:
     @property
     def label(self) -> str:
         """How messages name the files: one file's label, or the first and the count."""
-        names = list(dict.fromkeys(self.file.tolist())) if len(self.file) else []
-        if len(names) <= 1:
-            return names[0] if names else ""
-        return f"{names[0]} (+{len(names) - 1} files)"
+        if len(self.files) <= 1:
+            return self.files[0] if self.files else ""
+        return f"{self.files[0]} (+{len(self.files) - 1} files)"
+
+    def file_labels(self, rows: np.ndarray) -> np.ndarray:
+        """The file label of each row given by its file index."""
+        return np.asarray(self.files, dtype=object)[rows] if len(rows) else np.array([], object)
 
 
 def _read_all(paths: list[Path], folder: Path, profile: Profile | None):
-    frames, lines, files, skipped = [], [], [], 0
+    frames, lines, files, labels, skipped = [], [], [], [], 0
     fingerprint = profile.fingerprint if profile else ()
     stop_at = profile.stop_at if profile else ()
-    for path in paths:
+    for k, path in enumerate(paths):
         label = file_label(path, folder)
         source = read_source(path, label, fingerprint, stop_at)
         frame = source.frame
         frame.columns = [str(c).replace("\ufeff", "").strip() for c in frame.columns]
         frames.append(frame)
         lines.append(source.line)
-        files.append(np.full(len(frame), label, dtype=object))
+        files.append(np.full(len(frame), k, dtype=np.int32))
+        labels.append(label)
         skipped += source.skipped
     if len(frames) == 1:
-        return frames[0], lines[0], files[0], skipped
+        return frames[0], lines[0], files[0], labels, skipped
     frame = pd.concat([f.astype(object) if f.columns.duplicated().any() else f for f in frames],
                       ignore_index=True)
-    return frame, np.concatenate(lines), np.concatenate(files), skipped
+    return frame, np.concatenate(lines), np.concatenate(files), labels, skipped
 
 
 def repeated_rows(frame: pd.DataFrame, file: np.ndarray, key: tuple[str, ...] = ()) -> np.ndarray:
@@ -88,7 +93,7 @@ def repeated_rows(frame: pd.DataFrame, file: np.ndarray, key: tuple[str, ...] = 
     >>> repeated_rows(f, np.array(["x", "x", "y", "y"]), key=("a", "b")).tolist()
     [False, False, True, False]
     """
-    if len(set(file.tolist())) < 2:
+    if len(file) == 0 or len(np.unique(file)) < 2:
         return np.zeros(len(frame), dtype=bool)
     cols = [c for c in key if c in frame.columns]
     if cols:
@@ -110,7 +115,7 @@ def gather(
     profile: Profile | None = None,
 ) -> Gathered:
     """All files of one table (``spec_name``: a table, or ``order_lines``) as one safe frame."""
-    raw, line, file, skipped = _read_all(paths, folder, profile)
+    raw, line, file, labels, skipped = _read_all(paths, folder, profile)
     n_read = len(raw)
     repeat = repeated_rows(raw, file, profile.repeat_key if profile else ())
     if repeat.any():
@@ -120,7 +125,7 @@ def gather(
     headers = list(raw.columns)
     user = dict(mapping)
     table = "orders" if spec_name == "order_lines" else spec_name
-    label = file[0] if len(file) else (file_label(paths[0], folder) if paths else "")
+    label = labels[0] if labels else ""
     names, personal = header_names(headers, table, user, label, store,
                                    profile.columns if profile else None)
     if profile and profile.personal:
@@ -188,7 +193,8 @@ def gather(
     return Gathered(
         frame=frame,
         line=np.asarray(line, dtype=np.int64),
-        file=np.asarray(file, dtype=object),
+        file=np.asarray(file, dtype=np.int32),
+        files=labels,
         headers=kept_headers,
         rows_read=n_read,
         repeated=int(repeat.sum()),

@@ -443,7 +443,8 @@ def _load_table(
     used = frame.loc[~bad].reset_index(drop=True) if bad.any() else frame
     if order_rows is not None and bad.any():
         order_rows = order_rows[~bad]
-    rejected = rejected_rows(raw.loc[bad], spec.name, file[bad], line[bad], reasons.text())
+    rejected = rejected_rows(raw.loc[bad], spec.name, g.file_labels(file[bad]), line[bad],
+                             reasons.text())
     return _Result(used, rejected, g.rows_read, g.personal_dropped,
                    merged=merged + g.repeated, notes=note, order_rows=order_rows)
 
