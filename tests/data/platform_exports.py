@@ -348,3 +348,16 @@ def write_stores(project: Path, t: Truth) -> list[str]:
         (project / "params" / "stores" / f"{name}.yaml").write_text(
             f"data_dir: data/{name}\n", encoding="utf-8")
     return list(WRITERS)
+
+
+def write_youzan_customers(folder: Path, t: Truth) -> None:
+    header = ["客户姓名", "客户昵称", "客户手机号", "客户生日", "客户性别", "标签", "是否会员", "成长值",
+              "消费次数", "消费金额", "上次消费时间", "分销员", "导购员", "企微好友", "来源渠道", "来源方式",
+              "成为客户时间", "成为会员时间", "微信地域", ""]
+    rows = []
+    for i, b in enumerate(t.buyers):
+        rows.append([b.name, b.name + "的小店", b.phone, f"19{80 + i % 20}-0{1 + i % 9}-1{i % 9}",
+                     "女" if i % 3 else "男", "老客", "是", "100", "", "", "", "王分销", "李导购",
+                     "是" if i % 2 else "否", "微信小程序", "登录创建客户",
+                     _t(START - dt.timedelta(days=30 + i)), "", "浙江 杭州", ""])
+    _csv(folder / "youzan_customers.csv", header, rows)

@@ -340,3 +340,26 @@ def test_success_and_refund_bills_beside_the_all_bills_count_each_payment_and_re
     first = T.of("partial")[0]
     assert orders.loc[f"WX{first.order_id}", "refunded_at"] == pd.Timestamp(first.refund_at)
     assert orders.loc[f"WX{first.order_id}", "refund_amount"] == pytest.approx(first.refund)
+
+
+def test_youzan_customer_list_links_to_its_orders_by_phone(tmp_path):
+    folder = tmp_path / "shop"
+    exports.write_youzan(folder, T)
+    exports.write_youzan_customers(folder, T)
+    store = load_store(folder, cache=False, rejected_path=tmp_path / "rejected_rows.csv")
+    customers = store.customers
+    assert store.notes["customers"]["source"] == "youzan_customers"
+    assert len(customers) == len(T.buyers) and customers["customer_id"].is_unique
+    assert set(store.orders["customer_id"]) <= set(customers["customer_id"])
+    assert set(customers["gender"]) == {"男", "女"} and customers["registered_at"].notna().all()
+    assert not {"客户生日", "客户姓名", "客户昵称"} & set(customers.columns)
+    assert not _leaks([tmp_path / "rejected_rows.csv"], exports.personal_values(T))
+    joined = customers.to_csv(index=False)
+    assert not [v for v in exports.personal_values(T) if v in joined]
+
+
+def test_files_may_name_a_folder_of_a_tables_files(tmp_path):
+    folder = tmp_path / "shop"
+    exports.write_wxpay_bills(folder, T, sub="微信账单")
+    store = load_store(folder, files={"orders": "微信账单"}, cache=False)
+    assert store.notes["orders"]["files"] == 30 and store.notes["orders"]["source"] == "wxpay_bill"
