@@ -55,3 +55,33 @@ def test_sample_store_is_small_and_committed():
     size = sum(f.stat().st_size for f in SAMPLE.rglob("*") if f.is_file())
     assert 0 < size < 1_000_000
     assert (SAMPLE / "orders.csv").is_file()
+
+
+def test_inspect_a_folder_of_bills_and_unknown_paths(project, tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "data"))
+    import platform_exports as exports
+
+    t = exports.truth()
+    exports.write_wxpay_bills(tmp_path / "shop", t)
+    env = {"WXSHOP_HOME": str(project)}
+    proc = run_wxshop("inspect", str(tmp_path / "shop"), cwd=project, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "wxpay_bill" in proc.stdout and "用户标识 (openid)" in proc.stdout
+    assert t.buyers[0].openid not in proc.stdout
+    missing = run_wxshop("inspect", str(tmp_path / "nope"), cwd=project, env=env)
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    assert "Traceback" not in missing.stderr
+
+
+def test_validate_lists_unknown_statuses_with_the_line_to_add(project):
+    data = add_store(project, "s1")
+    orders = pd.read_csv(data / "orders.csv", dtype=str, encoding="utf-8-sig")
+    orders.loc[:2, "status"] = "拼团中"
+    orders.to_csv(data / "orders.csv", index=False)
+    proc = run_wxshop("validate", "s1", cwd=project, env={"WXSHOP_HOME": str(project)})
+    assert proc.returncode == 0, proc.stderr
+    assert "unknown statuses 拼团中 (3 rows)" in proc.stdout
+    assert "params/stores/s1.yaml: statuses: {拼团中: paid}" in proc.stdout

@@ -34,7 +34,7 @@ def test_files_of_one_table_are_one_table_and_repeats_are_counted(tmp_path):
     assert store.orders["order_id"].tolist() == ["00123", "00124", "00125", "00126"]
     q = store.quality.iloc[0]
     assert (q["rows_read"], q["rows_used"], q["rows_merged"], q["rows_rejected"]) == (7, 4, 3, 0)
-    assert q["file"] == "orders.csv (+1 files)" and store.notes["orders"]["repeated"] == 3
+    assert q["file"] == "orders.csv (+1)" and store.notes["orders"]["repeated"] == 3
     # Choosing one in `files:` settles which file is read.
     assert len(load_store(tmp_path, files={"orders": "orders.csv"}, cache=False).orders) == 3
 

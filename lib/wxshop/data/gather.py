@@ -51,7 +51,7 @@ class Gathered:
         """How messages name the files: one file's label, or the first and the count."""
         if len(self.files) <= 1:
             return self.files[0] if self.files else ""
-        return f"{self.files[0]} (+{len(self.files) - 1} files)"
+        return f"{self.files[0]} (+{len(self.files) - 1})"
 
     def file_labels(self, rows: np.ndarray) -> np.ndarray:
         """The file label of each row given by its file index."""
