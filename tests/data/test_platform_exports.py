@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -363,3 +364,28 @@ def test_files_may_name_a_folder_of_a_tables_files(tmp_path):
     exports.write_wxpay_bills(folder, T, sub="微信账单")
     store = load_store(folder, files={"orders": "微信账单"}, cache=False)
     assert store.notes["orders"]["files"] == 30 and store.notes["orders"]["source"] == "wxpay_bill"
+
+
+def test_a_line_level_export_takes_the_order_items_mapping_too(tmp_path):
+    folder = tmp_path / "shop"
+    exports.write_wxshop(folder, T)
+    path = folder / "视频号小店订单.csv"
+    path.write_text(path.read_text(encoding="utf-8-sig").replace("商品数量", "件数", 1), encoding="utf-8-sig")
+    store = load_store(folder, cache=False, columns={"order_items": {"件数": "quantity"}})
+    assert store.order_items["quantity"].sum() == sum(q for o in T.orders for _, _, q, _ in o.lines)
+
+
+def test_source_names_a_layout_for_files_it_does_not_recognise(tmp_path):
+    folder = tmp_path / "shop"
+    exports.write_wxpay_bills(folder, T)
+    bill = sorted((folder / "bills").glob("*.csv"))[5]
+    # a bill whose fingerprint headers were renamed by hand is read as a bill only when named
+    text = bill.read_text(encoding="utf-8").replace("微信订单号", "微信单号", 1)
+    shutil.rmtree(folder / "bills")
+    (folder / "fixed.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(Exception, match="no orders file"):
+        load_store(folder, cache=False, tables=["orders"])
+    store = load_store(folder, cache=False, source="wxpay_bill")
+    assert store.notes["orders"]["source"] == "wxpay_bill" and len(store.orders) > 0
+    with pytest.raises(Exception, match="not a known export layout"):
+        load_store(folder, cache=False, source="nope")

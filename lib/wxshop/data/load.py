@@ -258,8 +258,10 @@ def load_store(
             )
             result = table_cache.get(keys[table])
         if result is None:
-            if id(group) not in gathered:
-                gathered[id(group)] = gather(group.paths, folder, group.table, mapping, store,
+            if id(group) not in gathered:  # a line-level export is gathered once for both tables
+                both = ({**mapping_for(columns, "orders"), **mapping_for(columns, "order_items")}
+                        if group.table == LINES else mapping)
+                gathered[id(group)] = gather(group.paths, folder, group.table, both, store,
                                              group.profile)
             result = _load_table(
                 gathered[id(group)],
