@@ -57,3 +57,16 @@ def test_store_on_the_committed_sample():
     assert store.quality["personal_columns_dropped"].tolist() == [0, 0, 0, 4, 0, 0]
     assert store.orders["ordered_at"].dtype == "datetime64[us]"
     assert store.orders["amount"].dtype == "float64"
+
+
+def test_rejected_rows_csv_holds_no_cell_a_spreadsheet_would_run(tmp_path):
+    text = ("order_id,customer_id,ordered_at,amount,备注\n"
+            "=1+2,c1,2024-06-18,-5,\"=HYPERLINK(\"\"http://x.example\"\")\"\n"
+            "A2,@SUM(A1),bad date,10,-2+3\n")
+    write(tmp_path, "orders.csv", text)
+    load_store(tmp_path, rejected_path=tmp_path / "rejected_rows.csv", cache=False)
+    back = pd.read_csv(tmp_path / "rejected_rows.csv", encoding="utf-8-sig", dtype=str)
+    assert back["order_id"].tolist() == ["'=1+2", "A2"]
+    assert back["customer_id"].tolist() == ["c1", "'@SUM(A1)"]
+    assert back["amount"].tolist() == ["-5", "10"]  # a plain negative number stays a number
+    assert back["备注"].tolist() == ["'=HYPERLINK(\"http://x.example\")", "'-2+3"]

@@ -132,3 +132,11 @@ def test_tables_in_the_same_order_give_what_the_join_gives():
     pd.testing.assert_frame_equal(same, joined)
     assert exports._same_ids(segmented["customer_id"], stages["customer_id"])
     assert not exports._same_ids(segmented["customer_id"], stages["customer_id"].iloc[order])
+
+
+def test_action_lists_never_hold_a_cell_a_spreadsheet_would_run(actions, tmp_path):
+    actions = actions.assign(customer_id=['=HYPERLINK("http://x.example","点我")', "+c2", "@c3"])
+    exports.write_action_lists(actions, tmp_path, "en")
+    back = pd.read_csv(tmp_path / "all_customers.csv", encoding="utf-8-sig", dtype=str)
+    assert sorted(back["customer_id"]) == ["'+c2", "'=HYPERLINK(\"http://x.example\",\"点我\")", "'@c3"]
+    assert not back.apply(lambda c: c.str.match(r"^[=+\-@]", na=False)).any().any()

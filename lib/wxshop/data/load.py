@@ -61,6 +61,7 @@ from wxshop.data.schema import (
     TableSpec,
 )
 from wxshop.data.text import TEXT_DTYPE, as_text, clean_text
+from wxshop.csvsafe import safe_frame
 from wxshop.errors import DataError
 
 QUALITY_COLUMNS = (
@@ -300,7 +301,7 @@ def load_store(
     if rejected_path is not None:
         out = Path(rejected_path)
         out.parent.mkdir(parents=True, exist_ok=True)
-        rejected_frame.to_csv(out, index=False, encoding="utf-8-sig")
+        safe_frame(rejected_frame).to_csv(out, index=False, encoding="utf-8-sig")
     return Store(
         name=store,
         data_dir=folder,

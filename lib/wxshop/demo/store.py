@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wxshop.csvsafe import safe_frame
 from wxshop.demo.customers import customer_table, draw_customers
 from wxshop.demo.events import event_table
 from wxshop.demo.experiments import experiment_table, run_experiments
@@ -184,7 +185,8 @@ def write_store(
         if fmt == "parquet":
             df.to_parquet(path, index=False)
         else:
-            df.to_csv(path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%d %H:%M:%S")
+            safe_frame(df).to_csv(path, index=False, encoding="utf-8-sig",
+                                  date_format="%Y-%m-%d %H:%M:%S")
     text = json.dumps(truth_for_json(truth), ensure_ascii=False, indent=2, allow_nan=False)
     (out_dir / TRUTH_FILE).write_text(text + "\n", encoding="utf-8")
     customers = truth.get("_customers")
