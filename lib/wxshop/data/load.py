@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from wxshop.csvsafe import safe_frame
 from wxshop.data import codes, identity, storecache
 from wxshop.data.checks import RowReasons, check_dates, check_rows, concat_rejected, rejected_rows
 from wxshop.data.files import LINES, TableFiles, find_sources, require_tables, wanted_tables
@@ -61,7 +62,6 @@ from wxshop.data.schema import (
     TableSpec,
 )
 from wxshop.data.text import TEXT_DTYPE, as_text, clean_text
-from wxshop.csvsafe import safe_frame
 from wxshop.errors import DataError
 
 QUALITY_COLUMNS = (
