@@ -166,6 +166,7 @@ def validate(
         files=params.get("files") or None,
         source=params.get("source") or None,
         statuses=params.get("statuses") or None,
+        guards=params.get("guards") or None,
         rejected_path=report_dir / "rejected_rows.csv",
     )
     typer.echo(loaded.quality.to_string(index=False))
@@ -173,6 +174,9 @@ def validate(
         if note.get("unknown_statuses"):
             counts = ", ".join(f"{k} ({v:,} rows)" for k, v in note["unknown_statuses"].items())
             typer.echo(f"{table}: unknown statuses {counts}; {note.get('status_fix', '')}")
+    for w in loaded.warnings:
+        typer.echo(f"warning: {w['table']}: {w['rejected']:,} of {w['read']:,} rows set aside"
+                   f" ({w['share']:.1%} > {w['max']:.0%}, rule {w['rule']})")
     if len(loaded.rejected):
         typer.echo(f"rejected rows written to {report_dir / 'rejected_rows.csv'}")
     if loaded.missing:

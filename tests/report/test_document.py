@@ -135,8 +135,30 @@ def test_quality_warns_red_about_unknown_statuses_and_says_ids_are_pseudonyms(tm
     store = load_store(tmp_path / "d", name="shop", cache=False)
     r = rp.Report("shop", "store_overview", lang, report_dir=tmp_path / "r")
     r.quality(store)
-    assert [w["key"] for w in r.warnings] == ["report.unknown_statuses"]
+    # one of two rows set aside: the unknown status, and too large a share set aside
+    assert [w["key"] for w in r.warnings] == ["report.unknown_statuses", "report.rejected_share"]
     text = r.warnings[0]["text"]
     assert "拼团中 (1)" in text and "statuses: {拼团中: paid}" in text and "params/stores/shop.yaml" in text
     assert any("openid" in h and ("HMAC" in h) for h in shown)
     assert r.data_quality["rows_rejected"] == 1 and r.data_quality["rows_merged"] == 0
+
+
+def test_a_store_with_too_many_rows_set_aside_gets_a_red_banner_and_an_index_flag(tmp_path, monkeypatch):
+    from wxshop.data.load import load_store
+
+    monkeypatch.setattr(rp, "_html", lambda _: None)
+    (tmp_path / "d").mkdir()
+    rows = "".join(f"A{i},{'1.38E+10' if i < 3 else f'c{i}'},2024-06-01,10\n" for i in range(20))
+    (tmp_path / "d" / "orders.csv").write_text("order_id,customer_id,ordered_at,amount\n" + rows)
+    store = load_store(tmp_path / "d", name="shop", cache=False)
+    reports = tmp_path / "reports"
+    r = rp.Report("shop", "store_overview", "zh", report_dir=reports / "shop")
+    r.quality(store)
+    assert [w["key"] for w in r.warnings] == ["report.rejected_share"]
+    assert "3 / 20 行（15.0%，超过 5%）" in r.warnings[0]["text"]
+    r.save()
+    (reports / "shop" / "store_overview.html").write_text("<html></html>")
+    (reports / "shop" / "store_overview.status.json").write_text(json.dumps(
+        {"store": "shop", "notebook": "store_overview", "status": "ok", "html": "store_overview.html"}))
+    page = build_index(reports, lang="zh").read_text(encoding="utf-8")
+    assert "⚠ 1 条警告" in page and "3 / 20 行" in page

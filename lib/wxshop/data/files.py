@@ -190,6 +190,28 @@ def _given_path(folder: Path, table: str, given: object, store: str) -> list[Pat
     return [path]
 
 
+def plan_tables(
+    folder: Path, wanted: list[str], groups: dict[str, TableFiles], store: str
+) -> list[tuple[str, TableFiles]]:
+    """Which files each wanted table comes from: its own files, else a line-level export
+    (orders are its first lines; order lines all of them)."""
+    lines = groups.get(LINES)
+    if lines is not None and "order_items" in groups and "order_items" in wanted:
+        raise DataError(
+            f"{folder}: order lines come from both {groups['order_items'].paths[0].name} and the"
+            f" line-level export {lines.paths[0].name}.",
+            file=lines.paths[0].name,
+            fix=f"keep one of them, or choose under `files:` in params/stores/{store}.yaml.",
+        )
+    plan = []
+    for table in wanted:
+        if table in groups:
+            plan.append((table, groups[table]))
+        elif table in ("orders", "order_items") and lines is not None:
+            plan.append((table, lines))
+    return plan
+
+
 def require_tables(folder: Path, wanted: list[str], found: Mapping[str, object], store: str) -> None:
     """Raise :class:`~wxshop.errors.DataError` when a required table that is wanted has no file."""
     for table in REQUIRED_TABLES:

@@ -27,6 +27,7 @@ from wxshop.data.read import read_source
 from wxshop.data.schema import IDENTITY_PRIORITY, TABLES, TableSpec, normalise_header
 from wxshop.data.sources import Profile
 from wxshop.data.text import TEXT_DTYPE
+from wxshop.errors import DataError
 
 
 @dataclass
@@ -131,6 +132,7 @@ def gather(
     if profile and profile.personal:
         extra = {normalise_header(h) for h in profile.personal}
         personal = [p or _base(h) in extra for h, p in zip(headers, personal, strict=True)]
+    _refuse_repeated_headers(headers, names, label)
     kinds = identity_kinds(headers, user, profile.identities if profile else None)
     key = profile.key if profile else ("contact_id" if table == "contacts" else "customer_id")
 
@@ -204,6 +206,23 @@ def gather(
         pseudonymised=pseudonymised,
         dropped=dropped,
     )
+
+
+def _refuse_repeated_headers(headers: list[str], names: list[str], label: str) -> None:
+    """Two columns under one header that means a contract column (``amount`` twice, read as
+    ``amount`` and ``amount.1``): which one holds the amounts cannot be told."""
+    contract = {c for spec in TABLES.values() for c in spec.columns}
+    present = set(headers)
+    for h in headers:
+        m = re.fullmatch(r"(.+)\.(\d+)", str(h))
+        if m and m.group(1) in present and names[headers.index(m.group(1))] in contract:
+            raise DataError(
+                f"{label}: two columns are headed '{m.group(1)}', which wxshop reads as"
+                f" '{names[headers.index(m.group(1))]}'.",
+                file=label,
+                column=m.group(1),
+                fix="delete or rename one of them in the file (or map one under `columns:`).",
+            )
 
 
 def _base(header: str) -> str:

@@ -45,9 +45,17 @@ import pandas as pd
 from wxshop.csvsafe import safe_frame
 from wxshop.data import codes, identity, storecache
 from wxshop.data.checks import RowReasons, check_dates, check_rows, concat_rejected, rejected_rows
-from wxshop.data.files import LINES, TableFiles, find_sources, require_tables, wanted_tables
+from wxshop.data.files import (
+    LINES,
+    TableFiles,
+    find_sources,
+    plan_tables,
+    require_tables,
+    wanted_tables,
+)
 from wxshop.data.fold import FOLD_VALUES, first_lines, fold_refunds, settle_refunded
 from wxshop.data.gather import Gathered, gather
+from wxshop.data.guards import Guards, row_reasons, share_warning
 from wxshop.data.headers import check_required, mapping_for
 from wxshop.data.parse import clean_id, map_values, parse_numbers, parse_timestamps
 from wxshop.data.schema import (
@@ -106,6 +114,9 @@ class Store:
         header mapping, identifiers pseudonymised, personal columns dropped, rows repeated
         across files, refund rows folded, title and summary lines skipped and the statuses
         no mapping knows (``unknown_statuses``: value -> rows).
+    warnings : list[dict]
+        Plausibility warnings for the whole store (:func:`wxshop.data.guards.share_warning`):
+        every report shows each as a red banner.
     """
 
     name: str
@@ -115,6 +126,7 @@ class Store:
     rejected: pd.DataFrame = field(repr=False)
     missing: list[str] = field(default_factory=list)
     notes: dict[str, dict] = field(default_factory=dict, repr=False)
+    warnings: list[dict] = field(default_factory=list, repr=False)
 
     def has(self, table: str) -> bool:
         """Whether ``table`` was found and loaded."""
@@ -160,6 +172,7 @@ def load_store(
     cache: bool | str | Path | None = None,
     source: str | None = None,
     statuses: Mapping | None = None,
+    guards: Mapping | None = None,
 ) -> Store:
     """Load and check every table of one store.
 
@@ -190,6 +203,9 @@ def load_store(
     statuses : mapping, optional
         The store YAML's ``statuses:``: ``{export status: paid/refunded/cancelled}`` for
         statuses no alias or profile knows.
+    guards : mapping, optional
+        The store YAML's ``guards:``: plausibility rules changed or switched off
+        (:mod:`wxshop.data.guards`).
 
     Returns
     -------
@@ -233,14 +249,16 @@ def load_store(
             fix=f"set `data_dir:` in params/stores/{store}.yaml to the folder with orders.csv.",
         )
     wanted = wanted_tables(tables, files, columns, store)
+    rules = Guards.from_mapping(guards, store)
     groups = find_sources(folder, wanted, files or {}, store, source or None)
     require_tables(folder, wanted, groups, store)
-    plan = _plan(folder, wanted, groups, store)
+    plan = plan_tables(folder, wanted, groups, store)
 
     loaded: dict[str, pd.DataFrame] = {}
     quality: list[dict] = []
     rejected: list[pd.DataFrame] = []
     notes: dict[str, dict] = {}
+    warnings: list[dict] = []
     table_cache = storecache.open_cache(cache)
     if table_cache is not None:
         storecache.hold_folder(folder)
@@ -252,7 +270,8 @@ def load_store(
         result = None
         if table_cache is not None:
             extra = json.dumps([group.table, group.profile.text if group.profile else "",
-                                status_map, identity.key_id_if_any()], ensure_ascii=False)
+                                status_map, identity.key_id_if_any(), rules.key()],
+                               ensure_ascii=False)
             keys[table] = table_cache.key(
                 group.paths, table, str(folder), mapping,
                 keys.get("orders") if table == "order_items" else None, extra,
@@ -270,6 +289,7 @@ def load_store(
                 group,
                 store,
                 status_map,
+                rules,
                 order_ids=loaded["orders"][ORDER_ID] if table == "order_items" else None,
             )
             if table_cache is not None:
@@ -296,6 +316,9 @@ def load_store(
             }
         )
         rejected.append(result.rejected)
+        warning = share_warning(table, result.rows_read, len(result.rejected), rules)
+        if warning:
+            warnings.append(warning)
 
     rejected_frame = concat_rejected(rejected)
     if rejected_path is not None:
@@ -312,29 +335,8 @@ def load_store(
         missing=[t for t in wanted if t not in loaded and t not in REQUIRED_TABLES
                  and (tables is not None or t != "contacts")],
         notes=notes,
+        warnings=warnings,
     )
-
-
-def _plan(
-    folder: Path, wanted: list[str], groups: dict[str, TableFiles], store: str
-) -> list[tuple[str, TableFiles]]:
-    """Which files each wanted table comes from: its own files, else a line-level export
-    (orders are its first lines; order lines all of them)."""
-    lines = groups.get(LINES)
-    if lines is not None and "order_items" in groups and "order_items" in wanted:
-        raise DataError(
-            f"{folder}: order lines come from both {groups['order_items'].paths[0].name} and the"
-            f" line-level export {lines.paths[0].name}.",
-            file=lines.paths[0].name,
-            fix=f"keep one of them, or choose under `files:` in params/stores/{store}.yaml.",
-        )
-    plan = []
-    for table in wanted:
-        if table in groups:
-            plan.append((table, groups[table]))
-        elif table in ("orders", "order_items") and lines is not None:
-            plan.append((table, lines))
-    return plan
 
 
 _Result = storecache.Entry
@@ -364,6 +366,7 @@ def _load_table(
     group: TableFiles,
     store: str,
     statuses: Mapping[str, str],
+    rules: Guards,
     order_ids: pd.Series | None = None,
 ) -> _Result:
     """One table through the pipeline: its part of the gathered files, typed, folded and
@@ -440,6 +443,8 @@ def _load_table(
         if STATUS in frame.columns and frame[STATUS].isin(FOLD_VALUES).any():
             frame[STATUS] = frame[STATUS].mask(frame[STATUS].isin(FOLD_VALUES), "paid")
 
+    for reason, rows in row_reasons(frame, spec, rules):
+        reasons.add(reason, rows)
     order_rows = check_rows(frame, spec, spec_cols, reasons, parse_failed, label, order_ids)
 
     bad = reasons.rejected

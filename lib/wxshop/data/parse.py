@@ -3,9 +3,10 @@
 Ids and text become pandas ``str`` without surrounding spaces (blank is missing), numbers
 ``float64`` (``¥``, ``元`` and thousands separators are accepted), timestamps
 ``datetime64[us]`` in shop-local time (Asia/Shanghai, naive; ISO text, ``2024年6月18日``,
-``20240618201500`` and Excel serial days are understood), and ``status`` / ``event``
-values go through their aliases. Parsers return the typed column and a mask of the
-non-empty values that failed, which the row checks (:mod:`wxshop.data.checks`) reject.
+``20240618201500``, Unix time in seconds or milliseconds and Excel serial days are
+understood), and ``status`` / ``event`` values go through their aliases. Parsers return the
+typed column and a mask of the non-empty values that failed, which the row checks
+(:mod:`wxshop.data.checks`) reject.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from wxshop.data.text import TEXT_DTYPE, clean_text
 
 TIMEZONE = "Asia/Shanghai"  # naive timestamps are shop-local time
 TIMESTAMP_DTYPE = "datetime64[us]"
+_EPOCH = r"1\d{9}(?:\d{3})?"  # 2001-09 … 2033-05 in seconds, or in milliseconds
 
 
 def clean_id(s: pd.Series) -> pd.Series:
@@ -72,13 +74,14 @@ def parse_numbers(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
     Examples
     --------
-    >>> values, bad = parse_numbers(pd.Series(["¥1,299.00", "12元", "", "abc"]))
+    >>> values, bad = parse_numbers(pd.Series(["¥1,299.00", "12元", "", "abc", "1.234,50"]))
     >>> print(values.tolist(), bad.tolist())
-    [1299.0, 12.0, nan, nan] [False, False, False, True]
+    [1299.0, 12.0, nan, nan, nan] [False, False, False, True, True]
     """
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         values = s.astype("float64")
-        return values, np.zeros(len(s), dtype=bool)
+        infinite = np.isinf(values.to_numpy())  # Parquet can hold inf; CSV text "inf" fails below
+        return values.mask(infinite), infinite
     text = clean_text(s)
     try:  # a clean column casts in Arrow, far faster than to_numeric on text
         cast = pc.cast(codes.arrow_text(text), pa_arrow.float64()).to_numpy(zero_copy_only=False)
@@ -87,7 +90,11 @@ def parse_numbers(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
         values = pd.to_numeric(text, errors="coerce").astype("float64")
     bad = values.isna().to_numpy() & text.notna().to_numpy()
     if bad.any():  # ¥1,299.00 / 12元: retry only the failures without the decoration
-        retry = text[bad].str.replace(r"[¥￥,，元\s]", "", regex=True)
+        retry = text[bad].str.replace(r"[¥￥元\s]", "", regex=True).str.replace("，", ",")
+        # a comma only as a thousands separator: 1,234.50 is a number, 1.234,50 or 1,23 is not
+        grouped = retry.str.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", na=False)
+        retry = retry.where(~retry.str.contains(",", regex=False, na=False) | grouped)
+        retry = retry.str.replace(",", "", regex=False)
         values.loc[bad] = pd.to_numeric(retry, errors="coerce").astype("float64").to_numpy()
     values = values.mask(np.isinf(values))
     bad = values.isna().to_numpy() & text.notna().to_numpy()
@@ -124,11 +131,27 @@ def parse_timestamps(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     >>> values, bad = parse_timestamps(pd.Series(["2024-06-18 20:15", "2024年6月18日", "x"]))
     >>> print(values.astype(str).tolist(), bad.tolist())
     ['2024-06-18 20:15:00', '2024-06-18 00:00:00', nan] [False, False, True]
+    >>> values, _ = parse_timestamps(pd.Series(["1704412800", "1704412800000"]))  # Unix time
+    >>> print(values.astype(str).tolist())
+    ['2024-01-05 08:00:00', '2024-01-05 08:00:00']
     """
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         return _to_local(s), np.zeros(len(s), dtype=bool)
     text = clean_text(s)
-    values = _parse_iso(text)
+    # Unix time in seconds or milliseconds (1704412800), not the year 1704: a column whose first
+    # values are Unix times is read as such (a stray one elsewhere is out of the plausible
+    # window and set aside by wxshop.data.guards)
+    head = text.dropna().iloc[:200]
+    epoch = None
+    if len(head) and head.str.fullmatch(_EPOCH).mean() > 0.5:
+        epoch = text.str.fullmatch(_EPOCH, na=False)
+    if epoch is not None and epoch.any():
+        values = _parse_iso(text.where(~epoch))
+        digits = pd.to_numeric(text.where(epoch), errors="coerce")
+        seconds = digits.where(digits < 1e11, digits / 1000)
+        values.loc[epoch] = _to_local(pd.to_datetime(seconds[epoch], unit="s", utc=True)).to_numpy()
+    else:
+        values = _parse_iso(text)
     bad = values.isna().to_numpy() & text.notna().to_numpy()
     if bad.any():  # 2024年6月18日 / 2024.06.18 / 20240618201500 / Excel serial days
         retry = text[bad]

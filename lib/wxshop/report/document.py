@@ -285,6 +285,11 @@ class Report:
             first = next(iter(unknown))
             self.banner("report.unknown_statuses", n=sum(unknown.values()), store=self.store,
                         values=", ".join(f"{k} ({v:,})" for k, v in unknown.items()), first=first)
+        for warning in getattr(store, "warnings", []) or []:  # wxshop.data.guards
+            if warning.get("rule") == "rejected_share":
+                self.banner("report.rejected_share", table=self.tr(f"table.{warning['table']}"),
+                            rejected=warning["rejected"], read=warning["read"],
+                            share=warning["share"], max=warning["max"], store=self.store)
         kinds = sorted({k for n in notes.values() for k in (n.get("pseudonymised") or {}).values()})
         if kinds:
             self.text("report.pseudonymised", kinds=", ".join(kinds))

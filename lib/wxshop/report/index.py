@@ -311,7 +311,10 @@ def collect(reports: Path) -> tuple[list[dict[str, Any]], list[str], list[dict[s
                 failures.append(status)
                 continue
             stem = f"{nb}-{status['item']}" if status.get("item") else nb
-            headline = (_read_json(folder / f"{stem}.json") or {}).get("headline")
+            record = _read_json(folder / f"{stem}.json") or {}
+            status["warnings"] = [w.get("text", "") for w in record.get("warnings") or []
+                                  if isinstance(w, dict)]
+            headline = record.get("headline")
             if isinstance(headline, dict):
                 headlines.setdefault(nb, []).append(headline)
         if cells:

@@ -30,6 +30,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "their money is in no figure. Add statuses: {{{first}: paid}} (or refunded / cancelled) to "
         "params/stores/{store}.yaml and run again.",
     ),
+    "report.rejected_share": (
+        "{table}表有 {rejected:,} / {read:,} 行（{share:.1%}，超过 {max:.0%}）因数据不合理或无法读取被剔除，"
+        "本报告的数字可能不完整。请看 rejected_rows.csv 里的原因，修好导出文件后重跑"
+        "（规则 rejected_share，可在 params/stores/{store}.yaml 的 guards: 里调整）。",
+        "{rejected:,} of {read:,} rows of {table} ({share:.1%}, more than {max:.0%}) were set aside as "
+        "implausible or unreadable, so the figures in this report may be incomplete. See the reasons in "
+        "rejected_rows.csv, fix the export and run again (rule rejected_share; change it under guards: "
+        "in params/stores/{store}.yaml).",
+    ),
     "report.pseudonymised": (
         "客户编号是买家标识（{kinds}）的加密假名（HMAC-SHA256，密钥不在报告和项目里），报告中不出现原始标识。",
         "Customer ids are keyed pseudonyms (HMAC-SHA256; the key is kept outside the project and "

@@ -36,6 +36,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "index.legend": ("图例", "Legend"),
     "index.legend_good": ("达到阈值", "meets the threshold"),
     "index.legend_bad": ("未达到阈值", "misses the threshold"),
+    "index.warnings": ("{n} 条警告", "{n} warning(s)"),
     "index.legend_missing": (
         "无数据：该店没有这份报告，或报告中没有这个数字",
         "no data: the store has no such report, or the report gives no such figure",

@@ -18,6 +18,11 @@ REASON_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^duplicate (?P<col>[\w+]+)$", "{col} 重复（保留首行）"),
     (r"^order_id not in orders$", "order_id 不在有效订单中"),
     (r"^refund of an order not in the files$", "退款行对应的原订单不在这些文件里"),
+    (r"^(?P<col>\w+) outside (?P<first>[\d-]+) … (?P<last>[\d-]+)$",
+     "{col} 不在合理时间范围 {first} … {last} 内"),
+    (r"^(?P<col>\w+) implausible \(> (?P<limit>[\d,]+)\)$", "{col} 超出合理范围（> {limit}）"),
+    (r"^quantity not a whole number >= 1$", "quantity 不是 ≥ 1 的整数"),
+    (r"^(?P<col>\w+) in Excel scientific notation$", "{col} 被 Excel 存成了科学计数法，原始数字已丢失"),
 )
 
 

@@ -87,6 +87,7 @@ def experiment_input(
     files: Mapping[str, str] | None = None,
     source: str = "",
     statuses: Mapping[str, str] | None = None,
+    guards: Mapping[str, Any] | None = None,
     rejected_path: Path | None = None,
 ) -> ExperimentInput:
     """Read the chosen input (:func:`input_source`) and analyse it.
@@ -120,7 +121,7 @@ def experiment_input(
         resolve(data_dir), name=store, columns=dict(columns) if columns else None,
         files=dict(files) if files else None, rejected_path=rejected_path,
         tables=("orders", "experiments", "customers"), source=source or None,
-        statuses=dict(statuses) if statuses else None,
+        statuses=dict(statuses) if statuses else None, guards=dict(guards) if guards else None,
     )
     if not data.has("experiments"):
         return ExperimentInput(kind, data=data)
