@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from conftest import SAMPLE, add_store, run_wxshop
@@ -85,3 +87,57 @@ def test_validate_lists_unknown_statuses_with_the_line_to_add(project):
     assert proc.returncode == 0, proc.stderr
     assert "unknown statuses 拼团中 (3 rows)" in proc.stdout
     assert "params/stores/s1.yaml: statuses: {拼团中: paid}" in proc.stdout
+
+
+def test_wrong_parameters_fail_their_store_only_and_name_the_parameter(project):
+    env = {"WXSHOP_HOME": str(project)}
+    add_store(project, "good")
+    cases = {
+        "bad_date": "period_end: 2026-13-45\n",
+        "typo": "perod_days: 30\n",
+        "not_int": "period_days: abc\n",
+        "lang_fr": "lang: fr\n",
+        "bad_yaml": "lang: [zh\n",
+        "null_exp": "experiments: {~: {}}\n",
+    }
+    for name, extra in cases.items():
+        add_store(project, name, yaml_extra=extra)
+    proc = run_wxshop("run", "-n", "store_overview", "--jobs", "2", cwd=project, env=env)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    out = proc.stderr
+    assert "period_end is '2026-13-45'; expected a date YYYY-MM-DD" in out
+    assert "unknown parameter 'perod_days' (did you mean 'period_days'?)" in out
+    assert "period_days is 'abc'; expected int" in out
+    assert "lang is 'fr'; expected zh or en" in out
+    assert "bad_yaml.yaml line 2: not valid YAML" in out
+    assert "an experiment id is empty" in out
+    assert "1/7 reports written" in proc.stdout
+    status = json.loads((project / "reports" / "good" / "store_overview.status.json").read_text())
+    assert status["status"] == "ok"
+    for name in cases:
+        refused = json.loads((project / "reports" / name / "store_overview.status.json").read_text())
+        assert refused["status"] == "data_error", name
+    index = (project / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "perod_days" in index
+
+
+def test_unsafe_store_ids_never_reach_the_file_system(project):
+    env = {"WXSHOP_HOME": str(project)}
+    add_store(project, "good")
+    for store in ("../outside", "a/b", ".hidden"):
+        proc = run_wxshop("run", "-s", store, cwd=project, env=env)
+        assert proc.returncode == 2 and "may only hold letters, digits" in proc.stderr, store
+    assert not (project / "outside").exists() and not (project.parent / "outside").exists()
+
+
+def test_index_links_are_url_encoded(tmp_path):
+    from wxshop.report.index import build_index
+
+    folder = tmp_path / "店#1"
+    folder.mkdir()
+    (folder / "store_overview.html").write_text("<html></html>")
+    (folder / "store_overview.status.json").write_text(json.dumps(
+        {"store": "店#1", "notebook": "store_overview", "status": "ok", "html": "store_overview.html"}))
+    page = build_index(tmp_path, lang="en").read_text(encoding="utf-8")
+    assert 'href="%E5%BA%97%231/store_overview.html"' in page

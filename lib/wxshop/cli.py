@@ -85,8 +85,8 @@ def run(
     """Run every notebook for every store (papermill → HTML) and write reports/index.html."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from wxshop.batch.plan import discover_notebooks, plan_jobs
-    from wxshop.batch.results import exit_code
+    from wxshop.batch.plan import discover_notebooks, plan_batch
+    from wxshop.batch.results import JobResult, exit_code, save_status
     from wxshop.batch.runner import run_jobs
     from wxshop.params import parse_override, read_yaml
     from wxshop.report.i18n import check_lang
@@ -97,7 +97,13 @@ def run(
     if lang:
         overrides["lang"] = check_lang(lang)
     out = paths.resolve(reports, root) if reports else paths.reports_dir(root)
-    job_list = plan_jobs(_split(stores), _split(notebooks), overrides, out, root, with_code)
+    job_list, refused = plan_batch(_split(stores), _split(notebooks), overrides, out, root, with_code)
+    refused_results = []
+    for job, error in refused:  # a store with wrong parameters fails alone, before anything runs
+        result = JobResult(job.store, job.notebook, "data_error", 0.0, error=error, item=job.item)
+        Path(job.report_dir).mkdir(parents=True, exist_ok=True)
+        save_status(job, result)
+        refused_results.append(result)
     thresholds = load_thresholds(root, overrides.get(THRESHOLDS_PARAM))  # bad values stop before the batch
     cluster = _connect(scheduler, jobs) if scheduler else None  # a bad address stops here
     with cluster or contextlib.nullcontext(), Progress(
@@ -117,7 +123,8 @@ def run(
                     f"[red]✗ {result.store} / {_report_name(result)}: {result.error}[/red]"
                 )
 
-        results = run_jobs(job_list, n_jobs=jobs, on_done=done, cluster=cluster)
+        results = refused_results + (run_jobs(job_list, n_jobs=jobs, on_done=done, cluster=cluster)
+                                     if job_list else [])
     defaults = paths.params_dir(root) / "defaults.yaml"
     index_lang = lang or (read_yaml(defaults).get("lang", "zh") if defaults.is_file() else "zh")
     index = build_index(out, lang=index_lang, order=list(discover_notebooks(root)), thresholds=thresholds)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +14,17 @@ import yaml
 
 from wxshop import paths
 from wxshop.errors import ParamsError
+
+
+class _TextDates(yaml.SafeLoader):
+    """YAML without its timestamp type: ``2026-10-31`` stays text (notebooks take dates as ISO
+    text), and ``2026-13-45`` is text that the parameter checks name, not a crash."""
+
+
+_TextDates.yaml_implicit_resolvers = {
+    key: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _dates_as_text(value: Any) -> Any:
@@ -31,9 +45,10 @@ def read_yaml(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise ParamsError(f"{path}: file not found.") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_TextDates)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # where the broken construct starts (an unclosed [ ), else where reading stopped
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         raise ParamsError(f"{path}{where}: not valid YAML. Fix the indentation or quoting.") from None
     if data is None:
@@ -65,10 +80,95 @@ def parse_override(text: str) -> tuple[str, Any]:
     if not key:
         raise ParamsError(f"--set {text!r}: empty parameter name.")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
+        value = yaml.load(raw, Loader=_TextDates) if raw.strip() else ""  # noqa: S506
     except yaml.YAMLError:
         value = raw
     return key, _dates_as_text(value)
+
+
+# Store and experiment ids name folders and files and end up in links: letters (any script),
+# digits, _ . - only, not starting with a dot (no `..`, no path separators, no # or ?).
+SAFE_ID = re.compile(r"^\w[\w.-]*$")
+# Keys the batch itself reads, not a notebook.
+BATCH_KEYS = frozenset({"data_dir", "experiments", "index_thresholds", "report_dir"})
+# Values beyond their type: name -> (check, what is expected).
+VALUE_RULES: dict[str, tuple[Any, str]] = {
+    "lang": (lambda v: v in ("zh", "en"), "zh or en"),
+    "period_end": (lambda v: v == "" or _is_date(v), "a date YYYY-MM-DD, or empty for the last order's day"),
+    "store": (lambda v: bool(SAFE_ID.match(v)), "letters, digits, _ . - (no path separators)"),
+    "experiment_id": (lambda v: v == "" or bool(SAFE_ID.match(v)), "letters, digits, _ . -"),
+}
+_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float),
+                                       "bool": (bool,), "dict": (dict,), "list": (list,)}
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
+
+
+def check_id(value: str, what: str = "store") -> str:
+    """``value`` if it is a safe id (:data:`SAFE_ID`), else :class:`~wxshop.errors.ParamsError`.
+
+    Examples
+    --------
+    >>> check_id("杭州一店_01")
+    '杭州一店_01'
+    >>> check_id("../etc")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    wxshop.errors.ParamsError: store id '../etc' may only hold letters, digits, _ . - and ...
+    """
+    if not SAFE_ID.match(str(value)):
+        raise ParamsError(f"{what} id {value!r} may only hold letters, digits, _ . - and must not"
+                          " start with a dot.")
+    return str(value)
+
+
+def check_values(params: Mapping[str, Any], types: Mapping[str, str], where: str) -> None:
+    """Raise :class:`~wxshop.errors.ParamsError` naming the first parameter whose value is not
+    of its declared type (``types``: name -> ``str`` / ``int`` / ``float`` / ``bool`` / ``dict`` /
+    ``list``) or breaks :data:`VALUE_RULES`.
+
+    Examples
+    --------
+    >>> check_values({"period_end": "2026-13-45"}, {"period_end": "str"}, "s.yaml")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    wxshop.errors.ParamsError: s.yaml: period_end is '2026-13-45'; expected a date YYYY-MM-DD, ...
+    >>> check_values({"window_days": "abc"}, {"window_days": "int"}, "s.yaml")
+    Traceback (most recent call last):
+    wxshop.errors.ParamsError: s.yaml: window_days is 'abc'; expected int.
+    """
+    for name, value in params.items():
+        kind = types.get(name)
+        if kind in _TYPES:
+            ok = isinstance(value, _TYPES[kind]) and not (kind != "bool" and isinstance(value, bool))
+            if not ok:
+                raise ParamsError(f"{where}: {name} is {value!r}; expected {kind}.")
+        rule = VALUE_RULES.get(name)
+        if rule is not None and isinstance(value, str) and not rule[0](value):
+            raise ParamsError(f"{where}: {name} is {value!r}; expected {rule[1]}.")
+
+
+def check_names(given: Iterable[str], known: Iterable[str], where: str) -> None:
+    """Raise :class:`~wxshop.errors.ParamsError` for a name no notebook takes, with the closest
+    known one.
+
+    Examples
+    --------
+    >>> check_names(["lang", "perod_days"], ["lang", "period_days", "period_end"], "s.yaml")
+    Traceback (most recent call last):
+    wxshop.errors.ParamsError: s.yaml: unknown parameter 'perod_days' (did you mean 'period_days'?).
+    """
+    known = set(known) | BATCH_KEYS
+    for name in given:
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ParamsError(f"{where}: unknown parameter {name!r}{hint}.")
 
 
 def list_stores(root: Path | None = None) -> list[str]:
@@ -82,6 +182,7 @@ def store_params(
 ) -> dict[str, Any]:
     """Merged parameters for one store. ``store`` is always set to the store id."""
     root = root or paths.project_root()
+    check_id(store)
     defaults_file = paths.params_dir(root) / "defaults.yaml"
     defaults = read_yaml(defaults_file) if defaults_file.is_file() else {}
     store_file = paths.stores_params_dir(root) / f"{store}.yaml"
@@ -155,8 +256,8 @@ def notebook_params(
     >>> ns = {"store": "sample", "data_dir": "data/sample", "lang": "zh", "rfm_bins": 5}
     >>> notebook_params("s1", ns, injected=set(), root=root)
     {'store': 's1', 'data_dir': 'data/s1', 'lang': 'en'}
-    >>> notebook_params("s1", {**ns, "lang": "ja"}, injected={"lang"}, root=root)["lang"]
-    'ja'
+    >>> notebook_params("s1", {**ns, "lang": "zh"}, injected={"lang"}, root=root)["lang"]
+    'zh'
     >>> notebook_params("", ns, injected=set(), root=root)
     {}
     """
@@ -164,4 +265,8 @@ def notebook_params(
         return {}
     merged = store_params(store, root=root)
     keep = injected_names() if injected is None else injected
-    return {k: current[k] if k in keep else merged[k] for k in current if k in merged}
+    out = {k: current[k] if k in keep else merged[k] for k in current if k in merged}
+    # each value of the type of the notebook's own default (an int stays an int ...)
+    types = {k: type(v).__name__ for k, v in current.items() if type(v).__name__ in _TYPES}
+    check_values(out, types, f"params/stores/{store}.yaml")
+    return out

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -303,7 +304,7 @@ def collect(reports: Path) -> tuple[list[dict[str, Any]], list[str], list[dict[s
                 notebooks.append(nb)
             html = status.get("html")
             if html and (folder / html).is_file():
-                status["href"] = f"{folder.name}/{html}"
+                status["href"] = f"{quote(folder.name)}/{quote(html)}"  # ids with # or ? stay links
             else:
                 status["html"] = None
             cells.setdefault(nb, []).append(status)
