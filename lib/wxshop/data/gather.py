@@ -7,7 +7,9 @@ and counted (a folder of overlapping monthly exports), headers are mapped (the s
 buyer identifiers become keyed pseudonyms (:mod:`wxshop.data.identity`), and personal
 columns are dropped: those whose header says so and any text column holding a mobile number
 or an ID number. What comes out holds no personal value, so nothing later (checks, rejected
-rows, cache, reports) can leak one.
+rows, cache, reports) can leak one. Rows a file's reader set aside (a CSV row wider than its
+header) are counted as read and kept by line and reason only: cut in the wrong places, any of
+their cells may hold a phone number, so none of their values is kept.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from wxshop.data import identity
+from wxshop.data.checks import rejected_rows
 from wxshop.data.files import file_label
 from wxshop.data.headers import header_names, identity_kinds
 from wxshop.data.read import read_source
@@ -39,13 +42,14 @@ class Gathered:
     file: np.ndarray  # file of each row: an index into ``files``
     files: list[str]  # file labels
     headers: list[str]  # the source header of each column of ``frame``
-    rows_read: int  # data rows in all files
+    rows_read: int  # data rows in all files, those set aside as malformed included
     repeated: int  # rows set aside as repeats of an earlier file's row
     personal_dropped: int  # personal columns dropped (headers, value shapes, spare identifiers)
     skipped: int  # title and summary lines
     mapping: dict[str, str] = field(default_factory=dict)  # source header -> column
     pseudonymised: dict[str, str] = field(default_factory=dict)  # source header -> kind
     dropped: list[str] = field(default_factory=list)  # personal source headers, for inspect
+    malformed: list[tuple[int, int, str]] = field(default_factory=list)  # (file, line, reason)
 
     @property
     def label(self) -> str:
@@ -58,9 +62,22 @@ class Gathered:
         """The file label of each row given by its file index."""
         return np.asarray(self.files, dtype=object)[rows] if len(rows) else np.array([], object)
 
+    def with_malformed(self, rejected: pd.DataFrame, columns: pd.Index, table: str) -> pd.DataFrame:
+        """``rejected`` (rows under ``columns``) with the rows set aside as malformed, by file
+        and line: table, file, line and reason, their values left empty."""
+        if not self.malformed:
+            return rejected
+        file, line, reason = (np.asarray(v) for v in zip(*self.malformed, strict=True))
+        empty = pd.DataFrame(index=range(len(line)), columns=columns, dtype=TEXT_DTYPE)
+        rows = rejected_rows(empty, table, self.file_labels(file), line, reason.astype(object))
+        both = pd.concat([rejected, rows], ignore_index=True)
+        order = np.lexsort((both["row"].to_numpy(),
+                            both["file"].map({f: i for i, f in enumerate(self.files)}).to_numpy()))
+        return both.iloc[order].reset_index(drop=True)
+
 
 def _read_all(paths: list[Path], folder: Path, profile: Profile | None):
-    frames, lines, files, labels, skipped = [], [], [], [], 0
+    frames, lines, files, labels, skipped, malformed = [], [], [], [], 0, []
     fingerprint = profile.fingerprint if profile else ()
     stop_at = profile.stop_at if profile else ()
     for k, path in enumerate(paths):
@@ -73,11 +90,12 @@ def _read_all(paths: list[Path], folder: Path, profile: Profile | None):
         files.append(np.full(len(frame), k, dtype=np.int32))
         labels.append(label)
         skipped += source.skipped
+        malformed += [(k, line, reason) for line, reason in source.malformed]
     if len(frames) == 1:
-        return frames[0], lines[0], files[0], labels, skipped
+        return frames[0], lines[0], files[0], labels, skipped, malformed
     frame = pd.concat([f.astype(object) if f.columns.duplicated().any() else f for f in frames],
                       ignore_index=True)
-    return frame, np.concatenate(lines), np.concatenate(files), labels, skipped
+    return frame, np.concatenate(lines), np.concatenate(files), labels, skipped, malformed
 
 
 def repeated_rows(frame: pd.DataFrame, file: np.ndarray, key: tuple[str, ...] = ()) -> np.ndarray:
@@ -116,8 +134,8 @@ def gather(
     profile: Profile | None = None,
 ) -> Gathered:
     """All files of one table (``spec_name``: a table, or ``order_lines``) as one safe frame."""
-    raw, line, file, labels, skipped = _read_all(paths, folder, profile)
-    n_read = len(raw)
+    raw, line, file, labels, skipped, malformed = _read_all(paths, folder, profile)
+    n_read = len(raw) + len(malformed)
     repeat = repeated_rows(raw, file, profile.repeat_key if profile else ())
     if repeat.any():
         keep = ~repeat
@@ -205,6 +223,7 @@ def gather(
         mapping={by_name.get(c, c): c for c in frame.columns if by_name.get(c, c) != c},
         pseudonymised=pseudonymised,
         dropped=dropped,
+        malformed=malformed,
     )
 
 

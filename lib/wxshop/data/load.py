@@ -453,6 +453,7 @@ def _load_table(
         order_rows = order_rows[~bad]
     rejected = rejected_rows(raw.loc[bad], spec.name, g.file_labels(file[bad]), line[bad],
                              reasons.text())
+    rejected = g.with_malformed(rejected, raw.columns, spec.name)  # values left empty
     return _Result(used, rejected, g.rows_read, g.personal_dropped,
                    merged=merged + g.repeated, notes=note, order_rows=order_rows)
 

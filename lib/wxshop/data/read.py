@@ -6,6 +6,12 @@ tab separated), the first sheet of an XLSX workbook, or a Parquet file, and retu
 types for Parquet) and the source line of every row, so a rejected row can be found in
 the file. Rows with every cell empty are dropped and not counted. A file that cannot be
 read raises :class:`~wxshop.errors.DataError` naming the file and the fix.
+
+Faults of a few rows do not stop a CSV file: a row with more fields than the header (a value
+with an unquoted comma) is set aside in ``Source.malformed`` with its line and reason, so the
+loader counts it among the rejected rows, and rows below a value that spans lines (a quoted
+newline) keep the line they start on. A UTF-8 file with a line in another encoding (a row
+pasted from a GBK file) is refused naming the line and byte, rather than read as GB18030.
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ import csv
 import datetime as dt
 import io
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +32,8 @@ from wxshop.data.text import TEXT_DTYPE, unique_names
 from wxshop.errors import DataError
 
 _SNIFF_BYTES = 1 << 16
+_CHUNK = 1 << 22  # bytes read at a time when counting lines or finding a byte that is not UTF-8
+_WIDE = re.compile(r"Expected \d+ fields in line \d+, saw \d+")  # pandas: a row wider than the header
 _FIRST_LINE = 2  # line of the first data row: the header is line 1
 _HEAD_ROWS = 40  # the header is looked for among the first rows (title lines above it)
 # a row whose first cell starts with one of these ends the data (a totals row or block)
@@ -38,6 +47,8 @@ class Source:
     frame: pd.DataFrame  # source headers; text for CSV/XLSX, native types for Parquet
     line: np.ndarray  # source line of each row
     skipped: int = 0  # lines above the header (titles) and at the end (totals, summaries)
+    # rows set aside, not in ``frame``: (source line, reason), e.g. a row wider than the header
+    malformed: list[tuple[int, str]] = field(default_factory=list)
 
 
 def header_row(rows: list[list[object]], fingerprint: tuple[str, ...] = ()) -> int:
@@ -156,15 +167,69 @@ def _sniff_encoding(path: Path, label: str) -> tuple[str, str]:
         try:
             text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
         except UnicodeDecodeError:
+            if encoding == "utf-8-sig":
+                _refuse_mixed_text(head, label)
             continue
         first = text.lstrip("\ufeff").split("\n", 1)[0]
         sep = "\t" if "\t" in first and "," not in first else ","
         return encoding, sep
-    raise DataError(
+    raise _neither(label)
+
+
+def _neither(label: str) -> DataError:
+    return DataError(
         f"{label}: the text is neither UTF-8 nor GBK, so it cannot be read.",
         file=label,
         fix="save it again as CSV (UTF-8), or as .xlsx.",
     )
+
+
+def _refuse_mixed_text(source: Path | bytes, label: str) -> None:
+    """Raise when a byte that is not UTF-8 follows non-ASCII UTF-8 text (a BOM counts): a UTF-8
+    file with a line in another encoding, which read as GB18030 would garble the UTF-8 text. A
+    file that is ASCII up to that byte is a GBK file: nothing is raised. ``source`` is a file,
+    or the first bytes of one (whose last character may be cut short)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, lines, seen = 0, 0, False
+    with open(source, "rb") if isinstance(source, Path) else io.BytesIO(source) as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            pending = decoder.getstate()[0]
+            try:
+                text = decoder.decode(chunk, final=not chunk and isinstance(source, Path))
+            except UnicodeDecodeError as exc:
+                before = (pending + chunk)[:exc.start]
+                if not seen and before.isascii():
+                    return
+                at = offset - len(pending) + exc.start
+                line = lines + before.count(b"\n") + 1
+                raise DataError(
+                    f"{label}: line {line} is not UTF-8 text (byte 0x{exc.object[exc.start]:02X}"
+                    f" at byte offset {at}), though the text before it is UTF-8.",
+                    file=label,
+                    fix=f"save the file again as UTF-8 (CSV UTF-8) in the program that made it,"
+                        f" or retype line {line} (text pasted from a GBK file is the usual cause).",
+                ) from None
+            if not chunk:
+                return
+            seen = seen or not text.isascii()
+            lines += chunk.count(b"\n")
+            offset += len(chunk)
+
+
+def _file_text(path: Path, label: str, encoding: str) -> str:
+    """The whole file as text, in ``encoding`` or else (from UTF-8) GB18030."""
+    data = path.read_bytes()
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        if encoding != "utf-8-sig":
+            raise _neither(label) from None
+        _refuse_mixed_text(path, label)
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise _neither(label) from None
 
 
 def _tidy(source: Source, stop_at: tuple[str, ...]) -> Source:
@@ -179,9 +244,12 @@ def _tidy(source: Source, stop_at: tuple[str, ...]) -> Source:
     stops = first.str.startswith(tuple(stop_at) + TOTALS, na=False).to_numpy()
     if stops.any():
         end = int(np.argmax(stops))
-        skipped = source.skipped + len(frame) - end
-        return Source(frame.iloc[:end].reset_index(drop=True), source.line[:end], skipped)
-    return Source(frame, source.line, source.skipped)
+        cut = int(source.line[end])  # rows set aside below the totals row are summary lines too
+        malformed = [m for m in source.malformed if m[0] < cut]
+        skipped = source.skipped + len(frame) - end + len(source.malformed) - len(malformed)
+        return Source(frame.iloc[:end].reset_index(drop=True), source.line[:end], skipped,
+                      malformed)
+    return Source(frame, source.line, source.skipped, source.malformed)
 
 
 def _read_ticked(path: Path, label: str, at: int) -> Source:
@@ -191,6 +259,8 @@ def _read_ticked(path: Path, label: str, at: int) -> Source:
     try:
         text = path.read_bytes().decode(encoding)
     except UnicodeDecodeError:
+        if encoding == "utf-8-sig":
+            _refuse_mixed_text(path, label)
         text = path.read_bytes().decode("gb18030", errors="replace")
     lines = text.lstrip("\ufeff").splitlines()
     header = [h.strip() for h in lines[at].split(",")]
@@ -217,20 +287,17 @@ def _read_ticked(path: Path, label: str, at: int) -> Source:
 def _read_csv(path: Path, label: str, fingerprint: tuple[str, ...] = ()) -> Source:
     encoding, sep = _sniff_encoding(path, label)
     skip = header_row(head_rows(path, label), fingerprint)
+    # skip_blank_lines=False keeps line numbers; blank rows are removed below
+    options = {"sep": sep, "dtype": str, "skiprows": skip, "skip_blank_lines": False}
     # The sample decoded, but a later byte may not: fall back from UTF-8 to GB18030.
     tries = [encoding] + (["gb18030"] if encoding == "utf-8-sig" else [])
     for encoding in tries:
         try:
-            frame = pd.read_csv(
-                path,
-                sep=sep,
-                dtype=str,
-                encoding=encoding,
-                skiprows=skip,
-                skip_blank_lines=False,  # keep line numbers; blank rows are removed below
-            )
+            frame = pd.read_csv(path, encoding=encoding, **options)
             break
         except UnicodeDecodeError:
+            if encoding == "utf-8-sig":
+                _refuse_mixed_text(path, label)
             continue
         except pd.errors.EmptyDataError:
             raise DataError(
@@ -238,19 +305,94 @@ def _read_csv(path: Path, label: str, fingerprint: tuple[str, ...] = ()) -> Sour
             ) from None
         except (pd.errors.ParserError, ValueError) as exc:
             detail = str(exc).strip().splitlines()[-1]
-            raise DataError(
-                f"{label}: not a readable CSV ({detail}).",
-                file=label,
-                fix="check that fields containing commas are quoted, or export as .xlsx.",
-            ) from None
+            if not _WIDE.search(detail):
+                raise _unreadable(label, detail) from None
+            return _read_ragged(path, label, encoding, options, detail)
     else:
-        raise DataError(
-            f"{label}: the text is neither UTF-8 nor GBK, so it cannot be read.",
-            file=label,
-            fix="save it again as CSV (UTF-8), or as .xlsx.",
-        )
-    source = _drop_blank_rows(frame, np.arange(len(frame)) + _FIRST_LINE + skip)
+        raise _neither(label)
+    if not isinstance(frame.index, pd.RangeIndex):  # pandas took a wide first row's cell as index
+        return _read_ragged(path, label, encoding, options, "")
+    source = _drop_blank_rows(frame, _record_lines(path, encoding, sep, skip, len(frame)))
     source.skipped = skip
+    return source
+
+
+def _unreadable(label: str, detail: str) -> DataError:
+    return DataError(
+        f"{label}: not a readable CSV ({detail}).",
+        file=label,
+        fix="check that fields containing commas are quoted, or export as .xlsx.",
+    )
+
+
+def _line_count(path: Path, encoding: str) -> int:
+    """The file's physical lines: its newlines, and a last line without one."""
+    if encoding == "utf-16":  # a newline's bytes can be half of another character
+        text = path.read_text(encoding=encoding)
+        return text.count("\n") + bool(text and not text.endswith("\n"))
+    count, last = 0, b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            count, last = count + chunk.count(b"\n"), chunk
+    return count + bool(last and not last.endswith(b"\n"))
+
+
+def _records(text: str, sep: str) -> tuple[list[str], list[tuple[int, int, int]]]:
+    """The physical lines of a CSV text and, for each record, its first and last line (from 1)
+    and its number of fields (a blank line: none)."""
+    lines = list(io.StringIO(text, newline=""))  # split at \n, \r\n and \r, as pandas does
+    reader = csv.reader(lines, delimiter=sep)
+    records, end = [], 0
+    for fields in reader:
+        records.append((end + 1, reader.line_num, len(fields)))
+        end = reader.line_num
+    return lines, records
+
+
+def _record_lines(path: Path, encoding: str, sep: str, skip: int, n: int) -> np.ndarray:
+    """The line each of the ``n`` rows below the header starts on. When the file has a line per
+    row (the common case), counting its newlines says so; else a value spans lines (a quoted
+    newline) and the rows' first lines are found by reading the file as CSV."""
+    lines = np.arange(n, dtype=np.int64) + _FIRST_LINE + skip
+    if _line_count(path, encoding) - skip - 1 == n:
+        return lines
+    try:
+        _, records = _records(path.read_bytes().decode(encoding, errors="replace"), sep)
+    except csv.Error:  # a field too long for the csv module: keep the row numbers
+        return lines
+    starts = [start for start, _, _ in records[skip + 1:]]
+    return np.asarray(starts, dtype=np.int64) if len(starts) == n else lines
+
+
+def _read_ragged(path: Path, label: str, encoding: str, options: dict, detail: str) -> Source:
+    """A CSV with rows wider than its header (a value with an unquoted comma): those rows are
+    set aside with their line and width and the others read as usual. A file most of whose rows
+    are wider is not a table of this header: :class:`~wxshop.errors.DataError`."""
+    skip = options["skiprows"]
+    try:
+        lines, records = _records(_file_text(path, label, encoding), options["sep"])
+    except csv.Error as exc:
+        raise _unreadable(label, detail or str(exc)) from None
+    width = records[skip][2] if len(records) > skip else 0
+    data = records[skip + 1:]
+    wide = [r for r in data if r[2] > width]
+    if wide and not detail:
+        detail = f"Expected {width} fields in line {wide[0][0]}, saw {wide[0][2]}"
+    if not wide or 2 * len(wide) > sum(r[2] > 0 for r in data):
+        raise _unreadable(label, detail or "rows wider than the header")
+    drop = {i for start, end, _ in wide for i in range(start - 1, end)}
+    kept = "".join(line for i, line in enumerate(lines) if i not in drop)
+    good = [start for start, _, n in data if n <= width]
+    try:
+        frame = pd.read_csv(io.StringIO(kept), **options)
+    except (pd.errors.ParserError, ValueError):
+        raise _unreadable(label, detail) from None
+    if len(frame) != len(good) or not isinstance(frame.index, pd.RangeIndex):
+        raise _unreadable(label, detail)  # pandas and the csv module read the file differently
+    source = _drop_blank_rows(frame, np.asarray(good, dtype=np.int64))
+    source.skipped = skip
+    source.malformed = [(start, f"row has {n} fields, the header has {width}")
+                        for start, _, n in wide]
     return source
 
 

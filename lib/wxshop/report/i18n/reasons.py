@@ -23,6 +23,8 @@ REASON_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^(?P<col>\w+) implausible \(> (?P<limit>[\d,]+)\)$", "{col} 超出合理范围（> {limit}）"),
     (r"^quantity not a whole number >= 1$", "quantity 不是 ≥ 1 的整数"),
     (r"^(?P<col>\w+) in Excel scientific notation$", "{col} 被 Excel 存成了科学计数法，原始数字已丢失"),
+    (r"^row has (?P<n>\d+) fields, the header has (?P<m>\d+)$",
+     "该行有 {n} 个字段，表头只有 {m} 个（多半是值里有未加引号的逗号）"),
 )
 
 
