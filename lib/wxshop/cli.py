@@ -7,6 +7,7 @@ with code 2, never a traceback.
 from __future__ import annotations
 
 import contextlib
+import errno
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -85,8 +86,9 @@ def run(
     """Run every notebook for every store (papermill → HTML) and write reports/index.html."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from wxshop.batch.local import Interrupted
     from wxshop.batch.plan import discover_notebooks, plan_batch
-    from wxshop.batch.results import JobResult, exit_code, save_status
+    from wxshop.batch.results import JobResult, exit_code, mark, save_status
     from wxshop.batch.runner import run_jobs
     from wxshop.params import parse_override, read_yaml
     from wxshop.report.i18n import check_lang
@@ -123,8 +125,14 @@ def run(
                     f"[red]✗ {result.store} / {_report_name(result)}: {result.error}[/red]"
                 )
 
-        results = refused_results + (run_jobs(job_list, n_jobs=jobs, on_done=done, cluster=cluster)
-                                     if job_list else [])
+        for job in job_list:  # an earlier run's "ok" must not stand for a report not rewritten
+            mark(job, "pending", "not run: the batch stopped before it")
+        interrupted = False
+        try:
+            results = refused_results + (run_jobs(job_list, n_jobs=jobs, on_done=done,
+                                                  cluster=cluster) if job_list else [])
+        except Interrupted as stop:  # Ctrl-C: the index of what finished, then exit 130
+            results, interrupted = refused_results + stop.results, True
     defaults = paths.params_dir(root) / "defaults.yaml"
     index_lang = lang or (read_yaml(defaults).get("lang", "zh") if defaults.is_file() else "zh")
     index = build_index(out, lang=index_lang, order=list(discover_notebooks(root)), thresholds=thresholds)
@@ -134,6 +142,10 @@ def run(
         where = f" (cell {r.cell})" if r.cell is not None else ""
         typer.echo(f"FAILED {r.store} / {_report_name(r)}{where}: {r.error}", err=True)
     typer.echo(f"Index: {index}")
+    if interrupted:
+        typer.echo(f"interrupted: {len(job_list) - len(results) + len(refused_results)} reports"
+                   " not finished (marked so in the index).", err=True)
+        raise typer.Exit(130)
     raise typer.Exit(exit_code(results))
 
 
@@ -230,12 +242,22 @@ def index(
     typer.echo(str(page))
 
 
+_WRITE_ERRORS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT}
+
+
 def main() -> None:
     """Console entry point: user errors exit 2 with a one-line message."""
     try:
         code = app(standalone_mode=False)
     except WxshopError as exc:
         typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except OSError as exc:  # a read-only or full disk: one line, not a traceback
+        if exc.errno not in _WRITE_ERRORS:
+            raise
+        where = f" {exc.filename}" if exc.filename else ""
+        typer.echo(f"error: cannot write{where}: {exc.strerror}. Fix: free space on that disk or"
+                   " choose a writable folder (--reports).", err=True)
         sys.exit(2)
     except Exception as exc:  # click usage errors arrive here in non-standalone mode
         import click

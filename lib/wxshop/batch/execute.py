@@ -22,7 +22,7 @@ from typing import Any
 from wxshop.batch.kernel_start import death_note, is_startup_error, new_kernel_manager
 from wxshop.batch.kernels import ENGINE, KernelPool, shut_down
 from wxshop.batch.plan import Job
-from wxshop.batch.results import BAD_INPUT_ERRORS, JobResult, failed_result, save_status
+from wxshop.batch.results import BAD_INPUT_ERRORS, JobResult, failed_result, mark, save_status
 
 KERNEL_START_ATTEMPTS = 3
 KERNEL_START_FAILED = "kernel did not start"  # how the error of such a result begins
@@ -125,7 +125,7 @@ def _execute(job: Job, worker: str = "") -> JobResult:
     from papermill.exceptions import PapermillExecutionError
 
     t0 = time.perf_counter()
-    job.output_html.unlink(missing_ok=True)
+    mark(job, "running", "stopped before it finished")  # an earlier run's outputs go now
     result = JobResult(job.store, job.notebook, "ok", 0.0, item=job.item, worker=worker)
     pool = kernel_pool()
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):

@@ -8,13 +8,19 @@ broken runtime folder, a leaked socket) does not follow it there.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
+import os
+import signal
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from wxshop.batch.execute import execute_job, kernel_did_not_start
 from wxshop.batch.plan import Job
-from wxshop.batch.results import JobResult, failed_result
+from wxshop.batch.results import JobResult, failed_result, mark
+
+_PR_SET_PDEATHSIG = 1
 
 
 def run_local(
@@ -24,12 +30,16 @@ def run_local(
     with each result as it comes."""
     results: dict[int, JobResult] = {}
     if n_jobs <= 1 or len(jobs) <= 1:
-        for i, job in enumerate(jobs):
-            results[i] = _retried(job, execute_job(job))
-            if on_done:
-                on_done(results[i])
+        try:
+            for i, job in enumerate(jobs):
+                results[i] = _retried(job, execute_job(job))
+                if on_done:
+                    on_done(results[i])
+        except KeyboardInterrupt:
+            _interrupted(jobs, results)
     else:
-        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=_spawn()) as pool:
+        pool = _pool(n_jobs)
+        try:
             futures = {pool.submit(execute_job, job): i for i, job in enumerate(jobs)}
             for fut in as_completed(futures):
                 i = futures[fut]
@@ -39,12 +49,63 @@ def run_local(
                     results[i] = failed_result(jobs[i], f"worker died: {exc}")
                 if on_done:
                     on_done(results[i])
+        except KeyboardInterrupt:  # Ctrl-C: stop now, not after the running reports
+            _stop(pool)
+            _interrupted(jobs, results)
+        pool.shutdown()
     return [results[i] for i in range(len(jobs))]
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a batch, with the results of the jobs that finished before it."""
+
+    def __init__(self, results: list[JobResult]) -> None:
+        super().__init__()
+        self.results = results
+
+
+def _interrupted(jobs: list[Job], results: dict[int, JobResult]) -> None:
+    """Mark the jobs that did not finish ``interrupted`` and raise :class:`Interrupted` with
+    the results of those that did."""
+    for i, job in enumerate(jobs):
+        if i not in results:
+            mark(job, "interrupted", "stopped by Ctrl-C")
+    raise Interrupted([results[i] for i in sorted(results)])
+
+
+def _pool(n_jobs: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=n_jobs, mp_context=_spawn(),
+                               initializer=die_with_parent, initargs=(os.getpid(),))
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's worker processes (their kernels follow them: each kernel watches its
+    parent) and let the pool go without waiting."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        try:
+            process.kill()
+        except (OSError, ValueError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def die_with_parent(parent: int) -> None:
+    """In a worker process: be killed when the batch's process dies, even by ``kill -9``
+    (Linux ``PR_SET_PDEATHSIG``), so no worker goes on writing reports for a batch that is
+    gone; Ctrl-C is the batch's to handle, not the worker's."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the batch died before the line above
+        os._exit(1)
 
 
 def in_fresh_process(job: Job) -> JobResult:
     """Run ``job`` in a new worker process of its own and return its result."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=_spawn()) as pool:
+    with _pool(1) as pool:
         try:
             return pool.submit(execute_job, job).result()
         except Exception as exc:  # the process died

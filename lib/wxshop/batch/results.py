@@ -7,12 +7,17 @@ the index page reads; :func:`exit_code` turns the results of a batch into the co
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from wxshop.batch.plan import Job
 
-Status = Literal["ok", "failed", "data_error"]
+Status = Literal["ok", "failed", "data_error", "pending", "running", "interrupted"]
+# A batch first marks every job it will run "pending", then "running" as a job starts, so a
+# batch killed at any moment leaves no earlier "ok" behind for a report it did not finish.
+UNFINISHED = ("pending", "running", "interrupted")
 # Exceptions raised in a notebook that mean bad input (data or parameters), not a bug: the
 # batch shows their message without a traceback and exits with 2.
 BAD_INPUT_ERRORS = frozenset({"DataError", "ParamsError", "ABConfigError"})
@@ -50,9 +55,33 @@ def failed_result(job: Job, error: str, worker: str = "") -> JobResult:
     return JobResult(job.store, job.notebook, "failed", 0.0, error=error, item=job.item, worker=worker)
 
 
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file renamed over it: a reader sees the
+    old file or the new one, never a part; a full disk leaves the old file, not an empty one."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def save_status(job: Job, result: JobResult) -> None:
     """Write ``<notebook>.status.json``, which the index reads."""
-    job.status_path.write_text(json.dumps(result.to_dict(), ensure_ascii=False), encoding="utf-8")
+    write_atomic(job.status_path, json.dumps(result.to_dict(), ensure_ascii=False))
+
+
+def mark(job: Job, status: Status, error: str = "") -> None:
+    """Write a ``pending`` / ``running`` / ``interrupted`` status for ``job`` and remove the
+    outputs of an earlier run (HTML, JSON), so nothing of it is taken for this run's report."""
+    Path(job.report_dir).mkdir(parents=True, exist_ok=True)
+    for stale in (job.output_html, Path(job.report_dir) / f"{job.name}.json"):
+        stale.unlink(missing_ok=True)
+    save_status(job, JobResult(job.store, job.notebook, status, 0.0, error=error, item=job.item))
 
 
 def exit_code(results: list[JobResult]) -> int:
@@ -64,7 +93,7 @@ def exit_code(results: list[JobResult]) -> int:
     >>> exit_code([ok, ok]), exit_code([ok, bad_input])
     (0, 2)
     """
-    if any(r.status == "failed" for r in results):
+    if any(r.status in ("failed", *UNFINISHED) for r in results):
         return 1
     if any(r.status == "data_error" for r in results):
         return 2

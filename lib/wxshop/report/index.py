@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 import statistics
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -298,12 +299,15 @@ def collect(reports: Path) -> tuple[list[dict[str, Any]], list[str], list[dict[s
         for status_file in sorted(folder.glob("*.status.json")):
             status = _read_json(status_file)
             if not status or "notebook" not in status or "status" not in status:
-                continue
+                # an empty or damaged status file (a full disk, a killed batch) is a failure
+                status = {"store": folder.name, "notebook": status_file.name.removesuffix(
+                    ".status.json"), "status": "unreadable", "item": "", "html": None,
+                    "error": f"{status_file.name} is empty or unreadable: run the batch again."}
             nb = status["notebook"]
             if nb not in notebooks:
                 notebooks.append(nb)
             html = status.get("html")
-            if html and (folder / html).is_file():
+            if html and status["status"] == "ok" and (folder / html).is_file():
                 status["href"] = f"{quote(folder.name)}/{quote(html)}"  # ids with # or ? stay links
             else:
                 status["html"] = None
@@ -410,6 +414,11 @@ def build_index(
         thresholds_param=THRESHOLDS_PARAM,
     )
     out = reports / "index.html"
-    out.write_text(html, encoding="utf-8")
+    tmp = out.with_name(f".index.html.{os.getpid()}.tmp")  # never a half-written index
+    try:
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
     return out
 

@@ -23,6 +23,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status.failed": ("失败", "failed"),
     "status.data_error": ("数据错误", "data error"),
     "status.missing": ("未运行", "not run"),
+    "status.pending": ("未运行（批次中断）", "not run (batch stopped)"),
+    "status.running": ("未完成（中断）", "stopped while running"),
+    "status.interrupted": ("已中断", "interrupted"),
+    "status.unreadable": ("状态文件损坏", "status file unreadable"),
     "notebook.store_overview": ("店铺概览", "Store overview"),
     # index page: stores compared with the median store and the thresholds (wxshop.report.index)
     "index.compare": ("店铺对比", "Stores compared"),
