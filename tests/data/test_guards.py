@@ -143,3 +143,24 @@ def test_guards_settings_are_checked(tmp_path):
     early = load_store(tmp_path, cache=False, guards={"date_window": {"earliest": "2025-01-01"}})
     assert early.rejected["reason"].tolist() == [f"ordered_at outside 2025-01-01 … "
                                                  f"{(pd.Timestamp.today() + pd.Timedelta(days=1)).date()}"]
+
+
+def test_order_ids_excel_wrote_in_scientific_notation_are_not_one_order(sample):
+    orders = _orders(sample)
+    orders.loc[: len(orders) - 2, "order_id"] = "4.2000E+18"  # Excel: 993 of 994 ids alike
+    orders.to_csv(sample / "orders.csv", index=False)
+    (sample / "order_items.csv").unlink()
+    store = load_store(sample, cache=False)
+    assert len(store.orders) == 1
+    assert all(r.startswith("order_id in Excel scientific notation") for r in store.rejected["reason"])
+    assert store.warnings and store.warnings[0]["table"] == "orders"
+
+
+def test_a_title_line_above_the_header_is_not_taken_for_a_column(tmp_path):
+    text = "订单导出 2024-06-01 至 2024-06-30\n订单号,买家ID,下单时间,实收\nA1,c1,2024-06-18,10\n"
+    (tmp_path / "orders.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_store(tmp_path, cache=False, name="shop")
+    assert "订单导出" not in str(info.value) and "实收: amount" in str(info.value)
+    store = load_store(tmp_path, cache=False, columns={"实收": "amount"})
+    assert store.orders["amount"].tolist() == [10.0] and store.rejected.empty

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from pandas.testing import assert_frame_equal
 from store_files import EXPECTED, ORDERS_CSV, write
 
 from wxshop.data.load import load_store
+from wxshop.errors import DataError
 from wxshop.paths import sample_data_dir
 
 
@@ -70,3 +72,15 @@ def test_rejected_rows_csv_holds_no_cell_a_spreadsheet_would_run(tmp_path):
     assert back["customer_id"].tolist() == ["c1", "'@SUM(A1)"]
     assert back["amount"].tolist() == ["-5", "10"]  # a plain negative number stays a number
     assert back["备注"].tolist() == ["'=HYPERLINK(\"http://x.example\")", "'-2+3"]
+
+
+def test_a_failing_load_leaves_no_rejected_rows_of_an_earlier_load(tmp_path):
+    write(tmp_path / "d", "orders.csv", "order_id,customer_id,ordered_at,amount\nA1,c1,2024-06-18,-5\n")
+    out = tmp_path / "r" / "rejected_rows.csv"
+    load_store(tmp_path / "d", rejected_path=out, cache=False)
+    assert "negative amount" in out.read_text(encoding="utf-8-sig")
+    write(tmp_path / "d", "orders.csv", "order_id,customer_id,ordered_at\nA1,c1,2024-06-18\n")
+    with pytest.raises(DataError):
+        load_store(tmp_path / "d", rejected_path=out, cache=False)
+    assert not out.exists()
+    assert not list(out.parent.glob(".*.tmp"))

@@ -62,6 +62,20 @@ class Gathered:
         """The file label of each row given by its file index."""
         return np.asarray(self.files, dtype=object)[rows] if len(rows) else np.array([], object)
 
+    def notes(self, source: str, n_files: int, unknown: dict[str, int], store: str) -> dict:
+        """What loading found, for ``Store.notes``, ``wxshop validate`` and ``wxshop inspect``:
+        the export layout ``source``, its files, the mapping, pseudonymised and dropped
+        headers, repeats, skipped lines and the statuses no mapping knows (``unknown``)."""
+        note = {"label": self.label, "source": source, "files": n_files, "mapping": self.mapping,
+                "pseudonymised": self.pseudonymised, "personal_dropped": self.dropped,
+                "repeated": self.repeated, "skipped_lines": self.skipped}
+        if unknown:
+            first = next(iter(unknown))
+            note["unknown_statuses"] = unknown
+            note["status_fix"] = (f"add to params/stores/{store}.yaml: statuses: {{{first}: paid}}"
+                                  " (or refunded / cancelled)")
+        return note
+
     def with_malformed(self, rejected: pd.DataFrame, columns: pd.Index, table: str) -> pd.DataFrame:
         """``rejected`` (rows under ``columns``) with the rows set aside as malformed, by file
         and line: table, file, line and reason, their values left empty."""

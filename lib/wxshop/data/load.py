@@ -35,6 +35,7 @@ when a row breaks several):
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -248,6 +249,8 @@ def load_store(
             file=str(folder),
             fix=f"set `data_dir:` in params/stores/{store}.yaml to the folder with orders.csv.",
         )
+    if rejected_path is not None:  # an earlier load's rows must not outlive a failing one
+        Path(rejected_path).unlink(missing_ok=True)
     wanted = wanted_tables(tables, files, columns, store)
     rules = Guards.from_mapping(guards, store)
     groups = find_sources(folder, wanted, files or {}, store, source or None)
@@ -321,10 +324,15 @@ def load_store(
             warnings.append(warning)
 
     rejected_frame = concat_rejected(rejected)
-    if rejected_path is not None:
+    if rejected_path is not None:  # via a temporary file: a reader never sees half of it
         out = Path(rejected_path)
         out.parent.mkdir(parents=True, exist_ok=True)
-        safe_frame(rejected_frame).to_csv(out, index=False, encoding="utf-8-sig")
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+        try:
+            safe_frame(rejected_frame).to_csv(tmp, index=False, encoding="utf-8-sig")
+            os.replace(tmp, out)
+        finally:
+            tmp.unlink(missing_ok=True)
     return Store(
         name=store,
         data_dir=folder,
@@ -421,7 +429,7 @@ def _load_table(
             typed[c] = as_text(s)
     frame = pd.DataFrame(typed)[[*spec_cols, *[c for c in raw.columns if c not in spec_cols]]]
 
-    note = _notes(g, group, unknown, store)
+    note = g.notes(group.profile.id if group.profile else "", len(group.paths), unknown, store)
     if spec.name == "orders":
         folded = fold_refunds(frame) if fold else None
         if folded is not None and (folded.folded.any() or folded.orphans.any()):
@@ -456,26 +464,6 @@ def _load_table(
     rejected = g.with_malformed(rejected, raw.columns, spec.name)  # values left empty
     return _Result(used, rejected, g.rows_read, g.personal_dropped,
                    merged=merged + g.repeated, notes=note, order_rows=order_rows)
-
-
-def _notes(g: Gathered, group: TableFiles, unknown: dict[str, int], store: str) -> dict:
-    """What loading found, for ``Store.notes``, ``wxshop validate`` and ``wxshop inspect``."""
-    note = {
-        "label": g.label,
-        "source": group.profile.id if group.profile else "",
-        "files": len(group.paths),
-        "mapping": g.mapping,
-        "pseudonymised": g.pseudonymised,
-        "personal_dropped": g.dropped,
-        "repeated": g.repeated,
-        "skipped_lines": g.skipped,
-    }
-    if unknown:
-        note["unknown_statuses"] = unknown
-        first = next(iter(unknown))
-        note["status_fix"] = (f"add to params/stores/{store}.yaml: statuses: {{{first}: paid}}"
-                              " (or refunded / cancelled)")
-    return note
 
 
 def _quality_frame(rows: list[dict]) -> pd.DataFrame:
