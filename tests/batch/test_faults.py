@@ -185,3 +185,25 @@ def test_two_batches_at_once_end_with_every_report_ok(project):
     assert {s["status"] for s in _statuses(project).values()} == {"ok"}
     index = (project / "reports" / "index.html").read_text(encoding="utf-8")
     assert "全部报告生成成功" in index
+
+
+def test_a_data_error_after_a_good_run_leaves_nothing_of_the_good_run(project):
+    import pandas as pd
+
+    data = project / "data" / "s3"
+    good = (data / "orders.csv").read_bytes()
+    report = project / "reports" / "s3"
+    assert (report / "store_overview.json").is_file() and (report / "rejected_rows.csv").is_file()
+    orders = pd.read_csv(data / "orders.csv", dtype=str, encoding="utf-8-sig")
+    orders.drop(columns="amount").to_csv(data / "orders.csv", index=False)
+    try:
+        proc = run_wxshop("run", "-s", "s3", "-n", "store_overview", cwd=project,
+                          env={"WXSHOP_HOME": str(project)})
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert _statuses(project)["s3"]["status"] == "data_error"
+        assert not (report / "store_overview.json").exists()
+        assert not (report / "store_overview.html").exists()
+        assert not (report / "rejected_rows.csv").exists()
+    finally:
+        (data / "orders.csv").write_bytes(good)
+    _rerun_repairs(project)

@@ -351,3 +351,15 @@ def test_index_command_refuses_a_bad_threshold(tmp_path):
     proc = run_wxshop("index", cwd=root, env={"WXSHOP_HOME": str(root)})
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "refund_rate" in proc.stderr
+
+
+def test_an_empty_or_damaged_status_file_is_a_failure_not_a_success(tmp_path):
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "store_overview.html").write_text("<html></html>")
+    (folder / "store_overview.status.json").write_text("")  # a full disk wrote 0 bytes
+    (folder / "user_profiling.status.json").write_text('{"store": "shop", "notebook": "use')
+    page = ix.build_index(tmp_path, lang="zh").read_text(encoding="utf-8")
+    assert "全部报告生成成功" not in page and page.count("状态文件损坏") >= 2
+    assert 'href="shop/store_overview.html"' not in page
+    assert not list(tmp_path.glob(".index.html.*"))
