@@ -99,3 +99,15 @@ def test_injected_names_reads_papermills_cell():
     assert params.injected_names(["# Parameters\n"]) == set()
     assert params.injected_names([]) == set()
     assert params.injected_names() == set()  # outside a kernel: nothing injected
+
+
+def test_notebook_params_check_values_by_the_notebooks_defaults(root):
+    (root / "params" / "stores" / "s2.yaml").write_text("data_dir: data/s2\nlang: fr\ndays: 14.5\n")
+    ns = {"store": "sample", "data_dir": "data/sample", "lang": "zh", "days": 0}
+    with pytest.raises(ParamsError, match="lang is 'fr'; expected zh or en"):
+        params.notebook_params("s2", ns, injected=set(), root=root)
+    (root / "params" / "stores" / "s2.yaml").write_text("data_dir: data/s2\ndays: 14.5\n")
+    assert params.notebook_params("s2", ns, injected=set(), root=root)["days"] == 14.5
+    (root / "params" / "stores" / "s2.yaml").write_text("data_dir: data/s2\ndays: abc\n")
+    with pytest.raises(ParamsError, match="days is 'abc'"):
+        params.notebook_params("s2", ns, injected=set(), root=root)

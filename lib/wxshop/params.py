@@ -267,6 +267,8 @@ def notebook_params(
     keep = injected_names() if injected is None else injected
     out = {k: current[k] if k in keep else merged[k] for k in current if k in merged}
     # each value of the type of the notebook's own default (an int stays an int ...)
-    types = {k: type(v).__name__ for k, v in current.items() if type(v).__name__ in _TYPES}
+    # (from the values, not the annotations: `days: float = 0` holds an int, so a number is a number)
+    types = {k: "float" if type(v).__name__ == "int" else type(v).__name__
+             for k, v in current.items() if type(v).__name__ in _TYPES}
     check_values(out, types, f"params/stores/{store}.yaml")
     return out
