@@ -361,3 +361,21 @@ def write_youzan_customers(folder: Path, t: Truth) -> None:
                      "是" if i % 2 else "否", "微信小程序", "登录创建客户",
                      _t(START - dt.timedelta(days=30 + i)), "", "浙江 杭州", ""])
     _csv(folder / "youzan_customers.csv", header, rows)
+
+
+MY_ERP = (
+    "id: my_erp\ntitle: 我们的 ERP\ndownload: ERP → 报表 → 导出\nheaders_from: a real export\n"
+    "table: order_lines\nfingerprint: [单据编号, 货品编码, 买家手机]\n"
+    "columns: {单据编号: order_id, 开单时间: ordered_at, 实收金额: amount, 货品编码: sku_id,"
+    " 件数: quantity, 售价: unit_price}\n"
+    "identities: {买家手机: phone}\nstatuses: {已审核: paid, 作废: cancelled}\n"
+    "items: [sku_id, quantity, unit_price]\nstop_at: [本页小计]\n"
+)
+
+
+def project_with_profile(project: Path) -> Path:
+    """A project (params/defaults.yaml) whose params/sources/ holds a house ERP layout, my_erp."""
+    (project / "params" / "sources").mkdir(parents=True)
+    (project / "params" / "defaults.yaml").write_text("lang: zh\n", encoding="utf-8")
+    (project / "params" / "sources" / "my_erp.yaml").write_text(MY_ERP, encoding="utf-8")
+    return project

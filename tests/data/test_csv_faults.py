@@ -5,6 +5,7 @@ another encoding is refused saying where."""
 from __future__ import annotations
 
 import pandas as pd
+import platform_exports as exports
 import pytest
 from store_files import assert_counts_add_up, write
 
@@ -114,17 +115,8 @@ def test_a_clean_file_is_read_once_by_the_fast_reader(tmp_path, monkeypatch):
 
 def test_malformed_lines_of_a_line_export_count_in_both_tables_and_after_totals_not_at_all(
         tmp_path, monkeypatch):
-    project = tmp_path / "proj"
-    (project / "params" / "sources").mkdir(parents=True)
-    (project / "params" / "defaults.yaml").write_text("lang: zh\n", encoding="utf-8")
+    project = exports.project_with_profile(tmp_path / "proj")
     monkeypatch.setenv("WXSHOP_HOME", str(project))
-    (project / "params" / "sources" / "my_erp.yaml").write_text(
-        "id: my_erp\ntitle: 我们的 ERP\ndownload: ERP → 报表 → 导出\nheaders_from: a real export\n"
-        "table: order_lines\nfingerprint: [单据编号, 货品编码, 买家手机]\n"
-        "columns: {单据编号: order_id, 开单时间: ordered_at, 实收金额: amount, 货品编码: sku_id,"
-        " 件数: quantity, 售价: unit_price}\n"
-        "identities: {买家手机: phone}\nstatuses: {已审核: paid, 作废: cancelled}\n"
-        "items: [sku_id, quantity, unit_price]\nstop_at: [本页小计]\n", encoding="utf-8")
     folder = tmp_path / "shop"
     write(folder, "导出.csv",
           "单据编号,开单时间,实收金额,货品编码,件数,售价,买家手机,状态\n"

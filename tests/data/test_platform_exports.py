@@ -273,17 +273,8 @@ def test_docs_list_every_built_in_source_with_where_to_download_it():
 
 
 def test_a_project_profile_in_params_sources_adds_a_layout(tmp_path, monkeypatch):
-    project = tmp_path / "proj"
-    (project / "params" / "sources").mkdir(parents=True)
-    (project / "params" / "defaults.yaml").write_text("lang: zh\n", encoding="utf-8")
+    project = exports.project_with_profile(tmp_path / "proj")
     monkeypatch.setenv("WXSHOP_HOME", str(project))
-    (project / "params" / "sources" / "my_erp.yaml").write_text(
-        "id: my_erp\ntitle: 我们的 ERP\ndownload: ERP → 报表 → 导出\nheaders_from: a real export\n"
-        "table: order_lines\nfingerprint: [单据编号, 货品编码, 买家手机]\n"
-        "columns: {单据编号: order_id, 开单时间: ordered_at, 实收金额: amount, 货品编码: sku_id,"
-        " 件数: quantity, 售价: unit_price}\n"
-        "identities: {买家手机: phone}\nstatuses: {已审核: paid, 作废: cancelled}\n"
-        "items: [sku_id, quantity, unit_price]\nstop_at: [本页小计]\n", encoding="utf-8")
     folder = tmp_path / "shop"
     folder.mkdir()
     (folder / "导出.csv").write_text(
