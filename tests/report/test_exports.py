@@ -27,7 +27,7 @@ def actions() -> pd.DataFrame:
 def test_customer_actions(actions):
     row = actions.set_index("customer_id").loc["c1"]
     assert row["segment"] == "重要价值客户" and row["stage"] == "活跃"
-    assert row["suggested_action"] == "7 天内推送；专属客服与会员权益，维持关系，避免打折"
+    assert row["suggested_action"] == "7 天内促单；专属客服与会员权益，维持关系，避免打折"
     assert row["p_alive"] == 0.9123 and row["expected_value_90"] == 300.46
     assert actions.set_index("customer_id").loc["c3", "stage_code"] == "dormant"
 
@@ -140,3 +140,16 @@ def test_action_lists_never_hold_a_cell_a_spreadsheet_would_run(actions, tmp_pat
     back = pd.read_csv(tmp_path / "all_customers.csv", encoding="utf-8-sig", dtype=str)
     assert sorted(back["customer_id"]) == ["'+c2", "'=HYPERLINK(\"http://x.example\",\"点我\")", "'@c3"]
     assert not back.apply(lambda c: c.str.match(r"^[=+\-@]", na=False)).any().any()
+
+
+def test_action_plan_sums_values_before_rounding():
+    n = 300  # each customer's 90-day value is 1.004: rounded per row it is 1.00, and 300 of them 300
+    segmented = pd.DataFrame({"customer_id": [f"c{i}" for i in range(n)], "segment": "general_retain"})
+    stages = pd.DataFrame({"customer_id": [f"c{i}" for i in range(n)], "stage": "new"})
+    predictions = pd.DataFrame({"customer_id": [f"c{i}" for i in range(n)], "p_alive": 0.5,
+                                "expected_purchases_90": 0.1, "expected_value_90": 1.004})
+    actions = exports.customer_actions(segmented, stages, predictions, segment_actions=SEG_ACTIONS,
+                                       stage_cadence=CADENCE, lang="zh")
+    assert actions["expected_value_90"].iloc[0] == 1.0  # shown to the fen
+    plan = exports.action_plan(actions)
+    assert plan["expected_value_sum"].tolist() == [301.2]

@@ -769,7 +769,8 @@ def test_metric_and_guardrail_notes_name_correction_cap_and_unchecked_guardrails
     en = Translator("en")
     notes = v.metric_notes(a, en)
     assert notes[0].startswith("Significance level α = 0.05; multiple-testing correction: Benjamini–Hochberg")
-    assert "no cap" in notes[0] and f"over {len(a.metrics)} variant" in notes[0]
+    assert notes[0].endswith("Revenue is not capped.") and f"over {len(a.metrics)} variant" in notes[0]
+    assert "no cap percentile" not in notes[0]
     assert any(line.startswith("The input does not allow:") and "AOV" in line for line in notes[1:])
     guard = v.guardrail_notes(a, en)
     assert guard == [

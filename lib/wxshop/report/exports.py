@@ -72,8 +72,9 @@ def customer_actions(
         p_alive=out["p_alive"].round(4),
         expected_purchases_90=out["expected_purchases_90"].round(3),
         expected_value_90=out["expected_value_90"].round(2),
+        expected_value_exact=out["expected_value_90"],  # sums add these, not the fen-rounded ones
     )
-    return out[[*EXPORT_COLUMNS, "segment_code", "stage_code"]]
+    return out[[*EXPORT_COLUMNS, "segment_code", "stage_code", "expected_value_exact"]]
 
 
 def _require_unique(ids: pd.Series) -> None:
@@ -163,7 +164,8 @@ def action_plan(actions: pd.DataFrame, top: int = 12) -> pd.DataFrame:
     plan = g.agg(
         customers=("customer_id", "size"),
         mean_p_alive=("p_alive", "mean"),
-        expected_value_sum=("expected_value_90", "sum"),
+        expected_value_sum=("expected_value_exact" if "expected_value_exact" in actions.columns
+                            else "expected_value_90", "sum"),
         suggested_action=("suggested_action", "first"),
     ).reset_index()
     plan["expected_value_sum"] = plan["expected_value_sum"].round(2)

@@ -63,6 +63,17 @@ def test_bgnbd_reproduces_fader_hardie_lee_2005_cdnow(cdnow):
     assert fit.to_dict()["purchase_rate"] == pytest.approx(fit.r / fit.alpha)
 
 
+def test_mbgnbd_reproduces_btydplus_cdnow(cdnow):
+    """The default model pinned to published values, not only to simulations: BTYDplus's
+    mbgcnbd.EstimateParameters on the same CDNOW sample gives r 0.525, alpha 6.183, a 0.891,
+    b 1.614 (Platzer & Reutterer 2016, BTYDplus documentation)."""
+    fit = clv.fit_bgnbd(cdnow["x"], cdnow["t_x"], cdnow["T"], model="mbgnbd")
+    published = {"r": 0.525, "alpha": 6.183, "a": 0.891, "b": 1.614}
+    for name, value in published.items():
+        assert getattr(fit, name) == pytest.approx(value, abs=0.0015), name
+    assert fit.converged and fit.at_bound == ()
+
+
 def test_bgnbd_conditional_expectations_match_published_values(cdnow):
     fit = clv.fit_bgnbd(cdnow["x"], cdnow["t_x"], cdnow["T"])
     # Fader, Hardie & Lee (2005), section 5: x = 2, t_x = 30.43, T = 38.86 → 1.226 in 39 weeks

@@ -49,11 +49,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ab.arms": ("各组概况", "Arms"),
     "ab.metrics": ("指标与显著性", "Metrics and significance"),
     "ab.metrics_text": (
-        "显著性水平 α = {alpha}；多重比较校正：{correction}（覆盖 {n} 个 变体 × 指标 检验）。收入按 {cap} 分位数封顶。",
+        "显著性水平 α = {alpha}；多重比较校正：{correction}（覆盖 {n} 个 变体 × 指标 检验）。{cap}",
         "Significance level α = {alpha}; multiple-testing correction: {correction} over {n} "
-        "variant × metric tests. Revenue capped at the {cap} percentile.",
+        "variant × metric tests. {cap}",
     ),
-    "ab.no_cap": ("不封顶", "no cap"),
+    "ab.cap_text": ("收入按 {cap} 分位数封顶。", "Revenue capped at the {cap} percentile."),
+    "ab.no_cap": ("收入不封顶。", "Revenue is not capped."),
     "ab.cuped_text": (
         "CUPED（以分组前消费为协变量）使 {metric} 的方差降低 {reduction:.0%}；表中该指标两组的值为调整后的均值。",
         "CUPED (pre-period spend as covariate) reduced the variance of {metric} by {reduction:.0%}; "

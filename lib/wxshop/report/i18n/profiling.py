@@ -77,7 +77,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "profiling.top_actions": ("本周行动清单", "This week's actions"),
     "kpi.active_customers": ("活跃客户数", "Active customers"),
-    "kpi.return_rate": ("回购率", "Return rate"),
+    "kpi.return_rate": ("回购率", "Buy-back rate"),  # not "return rate": that reads as product returns
     "def.active_customers": ("区间内有有效订单的客户", "customers with a paid order in the period"),
     "def.return_rate": (
         "上一区间的下单客户中，本区间再次下单的比例",
@@ -135,7 +135,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stage.dormant": ("沉睡（流失）", "Dormant (churned)"),
     "stage.not_yet": ("尚未购买", "Not yet a customer"),
     "cadence.new": ("3 天内激活", "Activate within 3 days"),
-    "cadence.active": ("7 天内推送", "Push within 7 days"),
+    "cadence.active": ("7 天内促单", "Nudge to buy within 7 days"),  # the playbook's 7-day 促单
     "cadence.silent": ("第 14 天回访", "Revisit at day 14"),
     "cadence.dormant": ("纳入召回活动", "Include in a win-back campaign"),
     "sep.semicolon": ("；", "; "),

@@ -39,7 +39,8 @@ def metric_notes(a: ABAnalysis, tr: Tr) -> list[str]:
     'The input does not allow: Revenue per user, Orders per user, AOV.'
     """
     cfg = a.config
-    cap = tr("ab.no_cap") if cfg.cap_percentile is None else f"{100 * cfg.cap_percentile:g}%"
+    cap = (tr("ab.no_cap") if not cfg.cap_percentile  # None or 0: no cap
+           else tr("ab.cap_text", cap=f"{100 * cfg.cap_percentile:g}%"))
     out = [
         tr(
             "ab.metrics_text",
