@@ -98,6 +98,7 @@ def test_product_findings_pick_the_biggest_repeat_category_and_its_reminder_day(
             "name_b": "Nuts",
             "lift": 4.09,
             "orders_together": 9,
+            "extra_orders": 6.8,
         }
     ]
     lines = findings.product_selection(head, {"categories": cats, "bundles": bundles}, Translator("en"))
@@ -105,7 +106,7 @@ def test_product_findings_pick_the_biggest_repeat_category_and_its_reminder_day(
     assert lines[1].startswith(
         "Repeat driver Milk: cycle about 11 days, repurchase rate 65.0%; remind buyers on day 8"
     )
-    assert "Dates + Nuts (lift 4.1, 9 orders together)" in lines[3]
+    assert "Dates + Nuts (9 orders together, 7 more than by chance, lift 4.1)" in lines[3]
     assert findings.product_selection({}, {}, Translator("zh")) == [Translator("zh")("finding.no_items")]
 
 

@@ -111,7 +111,8 @@ def user_profiling(headline: Mapping[str, Any], tables: Mapping[str, Records], t
 def product_selection(
     headline: Mapping[str, Any], tables: Mapping[str, Records], tr: Translator
 ) -> list[str]:
-    """Where the GMV is, the repurchase engine and its reminder day, the best bundle."""
+    """Where the GMV is, the repurchase engine and its reminder day, the best bundle (the pair
+    bought together most often beyond chance, :func:`wxshop.analysis.baskets.bundle_pairs`)."""
     h = headline
     out = []
     if _ok(h.get("a_gmv_share")):
@@ -154,6 +155,7 @@ def product_selection(
                 b=b.get("name_b") or b["sku_id_b"],
                 lift=f"{b['lift']:.1f}",
                 n=f"{int(b['orders_together']):,}",
+                extra=f"{b.get('extra_orders', 0):,.0f}",
             )
         )
     return out[:5] or [tr("finding.no_items")]

@@ -64,6 +64,7 @@ def pair_frame(rows: list[tuple], n: int, a: str = "sku_id_a", b: str = "sku_id_
     f["confidence_a_to_b"] = t / na
     f["confidence_b_to_a"] = t / nb
     f["lift"] = t * n / (na * nb)
+    f["extra_orders"] = t - na * nb / n
     return f.astype({"orders_together": "int64", "orders_a": "int64", "orders_b": "int64"})
 
 
@@ -216,9 +217,9 @@ def test_bundle_pairs_matches_brute_force(seed):
         got.sort_values(["sku_id_a", "sku_id_b"]).reset_index(drop=True), want,
         check_exact=False, rtol=1e-12,
     )
-    # ranked by lift, then orders_together
-    key = list(zip(-got["lift"], -got["orders_together"], got["sku_id_a"], got["sku_id_b"],
-                   strict=True))
+    # ranked by orders together beyond chance, then lift
+    key = list(zip(-got["extra_orders"].round(9), -got["lift"].round(9), got["sku_id_a"],
+                   got["sku_id_b"], strict=True))
     assert key == sorted(key)
     assert got.attrs["orders"] == items.loc[items["order_id"].isin(
         orders.loc[orders["status"] == "paid", "order_id"]), "order_id"].nunique()
@@ -241,8 +242,38 @@ def test_demo_store_pairs(store):
         assert got.attrs["orders"] == (o["status"] == "paid").sum()  # every demo order has lines
     top = baskets.bundle_pairs(o, i, p)
     assert len(top) == 20 and top["orders_together"].min() >= 5
-    assert top["lift"].is_monotonic_decreasing
+    assert top["extra_orders"].is_monotonic_decreasing
     # same figures as plain Python
     full = baskets.bundle_pairs(o, i, min_orders=1, top=None)
     pdt.assert_frame_equal(full.sort_values(["sku_id_a", "sku_id_b"]).reset_index(drop=True),
                            brute_force_pairs(o, i), check_exact=False, rtol=1e-12)
+
+
+def test_the_best_bundle_weighs_volume_not_only_lift():
+    """A pair of 64 orders with lift 15.6 against one of 250 orders with lift 2.8: the second
+    brings 160 orders together beyond chance, the first 59.9; ranking by lift alone chose the
+    first (issue 17)."""
+    rows_o, rows_i, k = [], [], 0
+
+    def basket(*skus):
+        nonlocal k
+        k += 1
+        rows_o.append((f"o{k}", "paid"))
+        rows_i.extend((f"o{k}", s) for s in skus)
+
+    for _ in range(64):
+        basket("rare_a", "rare_b")
+    for _ in range(250):
+        basket("tea", "cup")
+    for _ in range(50):
+        basket("tea")
+    for _ in range(50):
+        basket("cup")
+    for _ in range(1000 - k):
+        basket("other")
+    orders = pd.DataFrame(rows_o, columns=["order_id", "status"])
+    items = pd.DataFrame(rows_i, columns=["order_id", "sku_id"])
+    got = baskets.bundle_pairs(orders, items, min_orders=5)
+    assert got[["sku_id_a", "sku_id_b"]].values.tolist()[:2] == [["cup", "tea"], ["rare_a", "rare_b"]]
+    assert got["lift"].tolist()[:2] == pytest.approx([250 * 1000 / 300**2, 1000 / 64])
+    assert got["extra_orders"].tolist()[:2] == pytest.approx([250 - 300 * 300 / 1000, 64 - 64 * 64 / 1000])

@@ -43,7 +43,9 @@ def bundle_pairs(
     max_items: int | None = MAX_BASKET_ITEMS,
     period_end: DateLike | None = None,
 ) -> pd.DataFrame:
-    """Pairs of items bought in the same paid order, strongest association (lift) first.
+    """Pairs of items bought in the same paid order, those bought together most often beyond
+    chance first (volume and association both count: a pair of 64 orders with a high lift does
+    not pass over one of 250 orders with a good lift).
 
     Parameters
     ----------
@@ -79,16 +81,18 @@ def bundle_pairs(
     - confidence_a_to_b = P(B | A) = orders_together / orders_a; confidence_b_to_a
       = orders_together / orders_b;
     - lift = support / (support_a × support_b) = orders_together × N / (orders_a ×
-      orders_b): 1 = bought together as often as by chance, > 1 = more often.
+      orders_b): 1 = bought together as often as by chance, > 1 = more often;
+    - extra_orders = orders_together − orders_a × orders_b / N: orders with both beyond the
+      number expected by chance (independence), the ranking key.
 
     Returns
     -------
-    One row per pair, sorted by lift (descending), then orders_together (descending), then
+    One row per pair, sorted by extra_orders (descending), then lift (descending), then
     the item keys. Columns: ``sku_id_a``, ``sku_id_b`` (``category_a``, ``category_b`` at
     category level); with products at SKU level also ``name_a``, ``category_a`` after
     ``sku_id_a`` and ``name_b``, ``category_b`` after ``sku_id_b``; then orders_together,
     orders_a, orders_b (counts), support, support_a, support_b, confidence_a_to_b,
-    confidence_b_to_a (shares 0–1) and lift (ratio ≥ 0). ``attrs``: level, orders (N),
+    confidence_b_to_a (shares 0–1), lift (ratio ≥ 0) and extra_orders (orders). ``attrs``: level, orders (N),
     min_orders (as applied), max_items, orders_left_out, pairs (pairs passing
     min_orders, before ``top``).
 
@@ -150,6 +154,7 @@ def bundle_pairs(
             "confidence_a_to_b": together / n_a,
             "confidence_b_to_a": together / n_b,
             "lift": raw["lift"].to_numpy(np.float64),
+            "extra_orders": raw["extra"].to_numpy(np.float64),
         }
     )
     if level == "sku" and products is not None:
@@ -207,9 +212,10 @@ def _sql_pairs(
         raw = con.execute(f"""
             SELECT ia.item AS item_a, ib.item AS item_b, pairs.n AS together,
                    ia.n AS n_a, ib.n AS n_b,
-                   pairs.n::DOUBLE * {n_orders} / (ia.n::DOUBLE * ib.n) AS lift
+                   pairs.n::DOUBLE * {n_orders} / (ia.n::DOUBLE * ib.n) AS lift,
+                   pairs.n - ia.n::DOUBLE * ib.n / {max(n_orders, 1)} AS extra
             FROM pairs JOIN items ia ON pairs.code_a = ia.code JOIN items ib ON pairs.code_b = ib.code
-            ORDER BY lift DESC, together DESC, item_a, item_b {limit}""").df()
+            ORDER BY extra DESC, lift DESC, item_a, item_b {limit}""").df()
     return raw, n_orders, left_out, min_orders, n_pairs
 
 
@@ -257,9 +263,11 @@ def _coded_pairs(
     together = count[strong].astype(np.int64)
     n_a, n_b = per_item[code_a].astype(np.int64), per_item[code_b].astype(np.int64)
     lift = together.astype(np.float64) * n_orders / (n_a.astype(np.float64) * n_b)
-    rank = np.lexsort((code_b, code_a, -together, -lift))
+    extra = together - n_a.astype(np.float64) * n_b / max(n_orders, 1)
+    rank = np.lexsort((code_b, code_a, -lift, -extra))
     if top is not None:
         rank = rank[:top]
     raw = pd.DataFrame({"item_a": code_a[rank], "item_b": code_b[rank], "together": together[rank],
-                        "n_a": n_a[rank], "n_b": n_b[rank], "lift": lift[rank]})
+                        "n_a": n_a[rank], "n_b": n_b[rank], "lift": lift[rank],
+                        "extra": extra[rank]})
     return raw, n_orders, left_out, min_orders, int(strong.sum())

@@ -66,8 +66,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Item gross margin {margin}; {profit_skus} profit products suit live streams and seeding posts.",
     ),
     "finding.bundle": (
-        "最值得组合的商品：{a} + {b}（提升度 {lift}，同单 {n} 次）：做成组合装。",
-        "Best bundle: {a} + {b} (lift {lift}, {n} orders together): sell them as a set.",
+        "最值得组合的商品：{a} + {b}（同单 {n} 次，比随机多 {extra} 次，提升度 {lift}）：做成组合装。",
+        "Best bundle: {a} + {b} ({n} orders together, {extra} more than by chance, lift {lift}): "
+        "sell them as a set.",
     ),
     "finding.no_items": (
         "没有订单明细，无法做选品分析：请导出订单明细表。",

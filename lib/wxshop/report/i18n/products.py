@@ -52,9 +52,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "products.bundles": ("常一起购买的组合", "Frequently bought together"),
     "products.bundles_text": (
+        "按“比随机多的同单数”排序 = 同单数 − 含 A 的订单数 × 含 B 的订单数 ÷ 总订单数，兼顾销量与关联强度；"
         "支持度 = 同时包含两件商品的订单占比；置信度 = 买了 A 的订单中也买了 B 的比例；提升度 > 1 表示比随机更常一起买。",
-        "Support = share of orders with both items; confidence = share of orders with A that "
-        "also have B; lift > 1 means bought together more often than chance.",
+        "Ranked by orders together beyond chance = orders together − orders with A × orders with B ÷ "
+        "all orders, which weighs volume and association; support = share of orders with both "
+        "items; confidence = share of orders with A that also have B; lift > 1 means bought "
+        "together more often than chance.",
     ),
     "products.no_bundles": ("没有达到最低订单数的商品组合。", "No pair reaches the minimum number of orders."),
     "products.discounts": ("折扣深度与复购", "Discount depth and repurchase"),
@@ -97,6 +100,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.confidence_ab": ("置信度 A→B", "Confidence A→B"),
     "col.confidence_ba": ("置信度 B→A", "Confidence B→A"),
     "col.lift": ("提升度", "Lift"),
+    "col.extra_orders": ("比随机多的同单数", "Orders together beyond chance"),
     "col.discount_depth": ("平均折扣深度", "Avg discount depth"),
     "col.flag": ("提示", "Flag"),
     "flag.deep_discount_low_return": ("折扣深、复购低", "Deep discount, low return"),

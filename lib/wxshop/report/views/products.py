@@ -46,6 +46,7 @@ LABELS: dict[str, str] = {
     "name_a": "col.item_a", "name_b": "col.item_b", "sku_id_a": "col.item_a", "sku_id_b": "col.item_b",
     "orders_together": "col.orders_together", "support": "col.support",
     "confidence_a_to_b": "col.confidence_ab", "confidence_b_to_a": "col.confidence_ba", "lift": "col.lift",
+    "extra_orders": "col.extra_orders",
     "gross_sales": "col.gross_sales", "avg_discount_depth": "col.discount_depth", "flag": "col.flag",
 }
 
@@ -251,25 +252,27 @@ def reminders_record(categories: pd.DataFrame) -> pd.DataFrame:
 
 def bundles_view(pairs: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     """Product pairs bought together: item A and B (names, or SKU ids without a products
-    table), orders together, support and confidences (%), lift (ratio).
+    table), orders together and beyond chance (the ranking), support and confidences (%),
+    lift (ratio).
 
     ``pairs`` is :func:`wxshop.analysis.baskets.bundle_pairs`'s frame.
 
     Examples
     --------
     >>> pairs = pd.DataFrame({"sku_id_a": ["s1"], "sku_id_b": ["s2"], "orders_together": [6],
-    ...                       "support": [0.05], "confidence_a_to_b": [0.4],
+    ...                       "extra_orders": [3.6], "support": [0.05], "confidence_a_to_b": [0.4],
     ...                       "confidence_b_to_a": [0.3], "lift": [2.5]})
     >>> print(bundles_view(pairs, Translator("en")).to_string())
-      sku_id_a sku_id_b orders_together support confidence_a_to_b confidence_b_to_a  lift
-    0       s1       s2               6    5.0%             40.0%             30.0%  2.50
+      sku_id_a sku_id_b orders_together extra_orders support confidence_a_to_b confidence_b_to_a  lift
+    0       s1       s2               6         3.60    5.0%             40.0%             30.0%  2.50
     """
     name_a = "name_a" if "name_a" in pairs else "sku_id_a"
     name_b = "name_b" if "name_b" in pairs else "sku_id_b"
-    shown = pairs[[name_a, name_b, "orders_together", "support", "confidence_a_to_b", "confidence_b_to_a",
-                   "lift"]]
-    return formatted(shown, {"orders_together": "int", "support": "share", "confidence_a_to_b": "share",
-                             "confidence_b_to_a": "share", "lift": "float"}, tr.lang)
+    shown = pairs[[name_a, name_b, "orders_together", "extra_orders", "support", "confidence_a_to_b",
+                   "confidence_b_to_a", "lift"]]
+    return formatted(shown, {"orders_together": "int", "extra_orders": "float", "support": "share",
+                             "confidence_a_to_b": "share", "confidence_b_to_a": "share",
+                             "lift": "float"}, tr.lang)
 
 
 def discounts_view(flagged: pd.DataFrame, tr: Translator, rows: int) -> pd.DataFrame:
