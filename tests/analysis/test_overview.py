@@ -41,6 +41,22 @@ def test_store_kpis_hand_computed(orders):
     assert (k.period_start, k.period_end) == ("2025-01-05", "2025-03-31")
 
 
+def test_gross_and_net_gmv_spend_per_buyer_and_refund_rates(orders):
+    # o2 (paid, 50) had 10 refunded: it stays paid; o3 (80) was refunded whole
+    k = overview.store_kpis(orders.assign(refund_amount=[0.0, 10.0, 80.0, 0.0, 0.0, 0.0]))
+    assert k.gmv_gross == 280.0  # payments: 100 + 50 + 80 + 30 + 20
+    assert k.refunds == 90.0 and k.gmv == 190.0  # 280 − 80 − 10
+    assert k.aov == pytest.approx(190 / 4)  # 笔单价: per paid order
+    assert k.spend_per_buyer == pytest.approx(190 / 3)  # 客单价: per buying customer
+    assert k.refund_rate == pytest.approx(1 / 5)  # by orders
+    assert k.refund_rate_amount == pytest.approx(90 / 280)  # by amount
+    # without refund_amount the refunded orders are the refunds
+    plain = overview.store_kpis(orders)
+    assert (plain.gmv_gross, plain.refunds, plain.gmv) == (280.0, 80.0, 200.0)
+    # without status or refund amounts nothing is known of refunds: not 0%
+    assert math.isnan(overview.store_kpis(orders.drop(columns="status")).refund_rate_amount)
+
+
 def test_store_kpis_without_status_counts_every_order(orders):
     k = overview.store_kpis(orders.drop(columns="status"))
     assert (k.orders, k.customers, k.gmv) == (6, 4, 340.0)

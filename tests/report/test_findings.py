@@ -17,6 +17,7 @@ OVERVIEW = {
     "orders": 930,
     "gmv": 157362.12,
     "aov": 169.21,
+    "spend_per_buyer": 661.19,
     "repurchase_rate": 0.689,
     "refund_rate": 0.048,
 }
@@ -27,10 +28,12 @@ def test_overview_findings_quote_the_figures_and_the_playbook_line():
     lines = findings.store_overview(OVERVIEW, {"categories": CATEGORIES}, Translator("en"))
     assert 3 <= len(lines) <= 5
     assert lines[0] == "This period: GMV ¥157,362 from 930 orders by 238 customers."
-    assert "AOV ¥169.21 meets the ¥150.00 good line" in lines[1]
+    # the playbook's line is on 客单价, GMV per buyer (157,362 / 238), not on the value per order
+    assert "Spend per buyer ¥661.19 meets the ¥150.00 good line" in lines[1]
     assert "68.9%" in lines[2] and "Food with 41.0%" in lines[3] and "4.8%" in lines[4]
-    low = findings.store_overview({**OVERVIEW, "aov": 120.0}, {}, Translator("zh"))
-    assert "客单价 ¥120.00，低于 ¥150.00 的良好线" in low[1]
+    low = findings.store_overview({**OVERVIEW, "spend_per_buyer": 120.0, "aov": 200.0}, {},
+                                  Translator("zh"))
+    assert "客单价（每位买家）¥120.00，低于 ¥150.00 的良好线" in low[1]
     assert not any(CJK.search(line) for line in lines)
 
 

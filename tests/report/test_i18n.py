@@ -65,7 +65,7 @@ def test_unknown_key_and_language_fail():
 def test_format_and_translator():
     assert i18n.t("overview.title", "en", store="s1") == "Store overview: s1"
     tr = i18n.Translator("zh")
-    assert tr("kpi.aov") == "客单价"
+    assert tr("kpi.aov") == "笔单价（每单）" and tr("kpi.spend_per_buyer") == "客单价（每位买家）"
 
 
 @pytest.mark.parametrize(

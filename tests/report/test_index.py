@@ -22,6 +22,7 @@ SCRIPT_STORE = "<script>alert(1)"  # a folder name is data: it must come out esc
 STORES: dict[str, dict[str, dict | None]] = {
     "a": {
         "store_overview": {"customers": 100, "orders": 150, "gmv": 30000.0, "aov": 200.0,
+                           "spend_per_buyer": 300.0,
                            "frequency": 1.5, "repurchase_rate": 0.30, "refund_rate": 0.02},
         "user_profiling": {"return_rate": 0.40, "customers": 999},
         "ab_test-exp1": {"decision": "ship"},
@@ -29,12 +30,14 @@ STORES: dict[str, dict[str, dict | None]] = {
     },
     "b": {
         "store_overview": {"customers": 50, "orders": 60, "gmv": 7200.0, "aov": 120.0,
+                           "spend_per_buyer": 144.0,
                            "repurchase_rate": 0.20, "refund_rate": 0.05},
         "product_selection": {"gross_margin": 0.45},
         "ab_test-exp1": {"decision": "dont_ship"},
     },
     "c": {
         "store_overview": {"customers": 300, "orders": 400, "gmv": 60000.0, "aov": 150.0,
+                           "spend_per_buyer": 200.0,
                            "repurchase_rate": 0.25, "refund_rate": None},
         "product_selection": {"gross_margin": None},  # no costs: JSON null
         "ab_test-exp1": None,  # failed: its headline is not read
@@ -165,8 +168,11 @@ def test_compare_medians_differences_and_marks(reports):
     assert aov["a"]["difference"] == pytest.approx(200 / 150 - 1)
     assert aov["b"]["difference"] == pytest.approx(-0.2)
     assert aov["c"]["difference"] == 0
-    assert [aov[s]["mark"] for s in ("a", "b", "c")] == ["good", "bad", "good"]  # ≥ 150 CNY
-    assert pd.isna(aov[SCRIPT_STORE]["mark"]) and pd.isna(aov["broken"]["mark"])  # missing is NaN in a frame
+    # the playbook's 150 CNY line is on 客单价 (per buyer), not on 笔单价 (per order)
+    assert all(pd.isna(aov[s]["mark"]) for s in aov)
+    per_buyer = {s: _row(table, s, "spend_per_buyer") for s in ("a", "b", "c", SCRIPT_STORE)}
+    assert [per_buyer[s]["mark"] for s in ("a", "b", "c")] == ["good", "bad", "good"]  # ≥ 150 CNY
+    assert pd.isna(per_buyer[SCRIPT_STORE]["mark"])  # missing is NaN in a frame
     assert pd.isna(aov["broken"]["difference"]) and pd.isna(aov["broken"]["value"])
     # customers: 100, 50, 300, 10 → even, (50 + 100) / 2
     cust = _row(table, "a", "customers")
@@ -206,7 +212,7 @@ def test_compare_on_exact_frame():
 
 def test_builtin_thresholds_are_the_playbooks():
     assert ix.THRESHOLDS == {
-        "aov": ix.Threshold(150.0, "higher", "playbook"),
+        "spend_per_buyer": ix.Threshold(150.0, "higher", "playbook"),
         "session_open_rate": ix.Threshold(0.50, "higher", "playbook"),
     }
     for key, th in ix.THRESHOLDS.items():
@@ -224,6 +230,7 @@ def test_thresholds_overridable_from_defaults_yaml(tmp_path):
                                    "  aov: 180\n  session_open_rate: null\n")
     th = ix.load_thresholds(root)
     assert th == {
+        "spend_per_buyer": ix.Threshold(150.0, "higher", "playbook"),
         "aov": ix.Threshold(180.0, "higher", "house"),
         "repurchase_rate": ix.Threshold(0.25, "higher", "house"),
         "refund_rate": ix.Threshold(0.04, "lower", "house"),
@@ -236,9 +243,10 @@ def test_thresholds_overridable_from_defaults_yaml(tmp_path):
 
 
 def test_command_line_overrides_win_and_the_playbook_value_stays_playbook(tmp_path):
-    root = _project_with(tmp_path, "index_thresholds: {aov: 120}\n")
-    assert ix.load_thresholds(root)["aov"].source == "house"
-    assert ix.load_thresholds(root, {"aov": 150})["aov"] == ix.Threshold(150.0, "higher", "playbook")
+    root = _project_with(tmp_path, "index_thresholds: {spend_per_buyer: 120}\n")
+    assert ix.load_thresholds(root)["spend_per_buyer"].source == "house"
+    assert ix.load_thresholds(root, {"spend_per_buyer": 150})["spend_per_buyer"] == ix.Threshold(
+        150.0, "higher", "playbook")
     assert ix.load_thresholds(_project_with(tmp_path / "p2", "")) == ix.THRESHOLDS
 
 
@@ -286,10 +294,10 @@ def test_page_shows_median_row_thresholds_and_legend(reports, lang):
     assert "≥ ¥150.00" in threshold and "≥ 50.0%" in threshold
     # store a: value, difference and mark in one cell
     row_a = table.split('<th class="store">a</th>', 1)[1].split("</tr>", 1)[0]
-    assert re.search(r"¥200\.00 <span class=\"mark good\"[^>]*>✓</span><br><small>\+33%</small>", row_a)
+    assert re.search(r"¥300\.00 <span class=\"mark good\"[^>]*>✓</span><br><small>\+50%</small>", row_a)
     assert f"+5.0 {'个百分点' if lang == 'zh' else 'pp'}" in row_a
     row_b = table.split('<th class="store">b</th>', 1)[1].split("</tr>", 1)[0]
-    assert re.search(r"¥120\.00 <span class=\"mark bad\"[^>]*>✗</span><br><small>-20%</small>", row_b)
+    assert re.search(r"¥144\.00 <span class=\"mark bad\"[^>]*>✗</span><br><small>-28%</small>", row_b)
     # the chat open rate has a threshold but no data: a dash for every store, no invented number
     open_col = [f.key for f in ix.FIGURES].index("session_open_rate")
     for store in ("a", "b", "c"):

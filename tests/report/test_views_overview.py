@@ -40,5 +40,6 @@ def test_every_label_is_translated(key):
 
 def test_kpis_name_known_figures():
     assert {name for name, _ in view.KPIS} == {
-        "customers", "orders", "gmv", "aov", "frequency", "repurchase_rate", "refund_rate"}
+        "customers", "orders", "gmv_gross", "gmv", "spend_per_buyer", "aov", "frequency",
+        "repurchase_rate", "refund_rate", "refund_rate_amount"}
     assert all(f"kpi.{name}" in STRINGS for name, _ in view.KPIS)

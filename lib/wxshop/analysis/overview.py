@@ -3,11 +3,17 @@
 Definitions (printed beside the figures in the report, see i18n ``def.*``):
 
 - paid order: ``status == "paid"``, or any order when the store has no status column;
-- GMV: sum of ``amount`` over paid orders (CNY; refunded and cancelled excluded);
+- gross GMV (支付 GMV): sum of ``amount`` over paid and refunded orders, the payments taken
+  before any refund (CNY), as the platforms count payments;
+- refunds: the amount of refunded orders plus the ``refund_amount`` of paid orders (a
+  partial refund keeps its order paid); cancelled orders were never paid;
+- GMV (net): gross GMV − refunds (CNY);
 - customers: distinct ``customer_id`` with at least one paid order;
-- AOV (客单价): GMV / paid orders (CNY);
+- 客单价 (spend per buyer, as 生意参谋 and most Chinese back offices mean it): GMV ÷ buying
+  customers (CNY per buyer); the playbook's 150 CNY line applies to it;
+- 笔单价 (AOV, value per order): GMV ÷ paid orders (CNY per order);
 - repurchase rate (复购率): share of buying customers with ≥ 2 paid orders;
-- refund rate: refunded / (paid + refunded) orders; cancelled orders were never paid.
+- refund rate by orders: refunded / (paid + refunded) orders; by amount: refunds ÷ gross GMV.
 """
 
 from __future__ import annotations
@@ -21,7 +27,15 @@ import pandas as pd
 from wxshop.analysis.paid import UNKNOWN, paid_mask, require_columns
 from wxshop.data import codes
 from wxshop.data.codes import codes_of, distinct
-from wxshop.data.schema import AMOUNT, CHANNEL, CUSTOMER_ID, ORDER_ID, ORDERED_AT, STATUS
+from wxshop.data.schema import (
+    AMOUNT,
+    CHANNEL,
+    CUSTOMER_ID,
+    ORDER_ID,
+    ORDERED_AT,
+    REFUND_AMOUNT,
+    STATUS,
+)
 
 
 @dataclass(frozen=True)
@@ -30,13 +44,17 @@ class StoreKpis:
 
     customers: int  # buying customers
     orders: int  # paid orders
-    gmv: float  # CNY
-    aov: float  # CNY per paid order; NaN without orders
+    gmv: float  # CNY, net of refunds
+    aov: float  # 笔单价: CNY per paid order; NaN without orders
     frequency: float  # paid orders per buying customer
     repurchase_rate: float  # share 0-1
-    refund_rate: float  # share 0-1; NaN when the store has no status column
+    refund_rate: float  # share 0-1 of orders; NaN when the store has no status column
     period_start: str  # first order day, ISO date
     period_end: str  # last order day, ISO date
+    spend_per_buyer: float = float("nan")  # 客单价: CNY per buying customer
+    gmv_gross: float = float("nan")  # CNY of payments before refunds
+    refunds: float = float("nan")  # CNY refunded; NaN when the data says nothing of refunds
+    refund_rate_amount: float = float("nan")  # refunds ÷ gross GMV, share 0-1
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -65,21 +83,28 @@ def store_kpis(orders: pd.DataFrame) -> StoreKpis:
     ...     "amount": [100.0, 50.0, 30.0, 80.0],
     ... })
     >>> k = store_kpis(orders.assign(order_id=["o1", "o2", "o3", "o4"]))
-    >>> k.customers, k.orders, k.gmv, k.aov, round(k.repurchase_rate, 2), k.period_end
-    (3, 4, 260.0, 65.0, 0.33, '2025-02-20')
+    >>> k.customers, k.orders, k.gmv, k.aov, round(k.spend_per_buyer, 2), k.period_end
+    (3, 4, 260.0, 65.0, 86.67, '2025-02-20')
     """
     require_columns(orders, (ORDER_ID, CUSTOMER_ID, ORDERED_AT, AMOUNT), "store_kpis")
     paid, code, n_customers = _paid_codes(orders)
     n_orders = int(paid.sum())
     per_customer = np.bincount(code[code >= 0], minlength=n_customers)
-    gmv = float(np.nansum(orders[AMOUNT].to_numpy(np.float64, na_value=np.nan)[paid]))
-    if STATUS in orders.columns:
-        status = orders[STATUS]
-        refunded = int((status == "refunded").sum())
-        denom = n_orders + refunded
-        refund_rate = refunded / denom if denom else np.nan
+    amount = orders[AMOUNT].to_numpy(np.float64, na_value=np.nan)
+    paid_amount = float(np.nansum(amount[paid]))
+    refunded = (orders[STATUS] == "refunded").to_numpy(bool) if STATUS in orders.columns else None
+    partial = (float(np.nansum(orders[REFUND_AMOUNT].to_numpy(np.float64, na_value=np.nan)[paid]))
+               if REFUND_AMOUNT in orders.columns else 0.0)
+    if refunded is not None:
+        n_refunded = int(refunded.sum())
+        denom = n_orders + n_refunded
+        refund_rate = n_refunded / denom if denom else np.nan
+        refunds = float(np.nansum(amount[refunded])) + partial
     else:
         refund_rate = np.nan
+        refunds = partial if REFUND_AMOUNT in orders.columns else np.nan
+    gross = paid_amount + (float(np.nansum(amount[refunded])) if refunded is not None else 0.0)
+    gmv = paid_amount - partial  # net: refunded orders are outside paid_amount already
     dates = orders[ORDERED_AT]
     return StoreKpis(
         customers=n_customers,
@@ -91,6 +116,10 @@ def store_kpis(orders: pd.DataFrame) -> StoreKpis:
         refund_rate=float(refund_rate),
         period_start=dates.min().date().isoformat() if len(dates) else "",
         period_end=dates.max().date().isoformat() if len(dates) else "",
+        spend_per_buyer=gmv / n_customers if n_customers else np.nan,
+        gmv_gross=round(gross, 2),
+        refunds=round(refunds, 2) if np.isfinite(refunds) else np.nan,
+        refund_rate_amount=refunds / gross if gross and np.isfinite(refunds) else np.nan,
     )
 
 

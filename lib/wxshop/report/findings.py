@@ -21,7 +21,7 @@ __all__ = ["PLAYBOOK", "ab_test", "for_notebook", "product_selection", "store_ov
 # Thresholds the playbook states (CNY), from the table the index page marks with
 # (wxshop.report.thresholds.THRESHOLDS).
 PLAYBOOK = {
-    "aov_good": THRESHOLDS["aov"].value,  # 客单价 ≥ 150 CNY counts as good
+    "aov_good": THRESHOLDS["spend_per_buyer"].value,  # 客单价 (per buyer) ≥ 150 CNY is good
 }
 
 Records = Sequence[Mapping[str, Any]]
@@ -43,7 +43,8 @@ def _pct(v: float) -> str:
 
 
 def store_overview(headline: Mapping[str, Any], tables: Mapping[str, Records], tr: Translator) -> list[str]:
-    """Size of the business, 客单价 against the playbook's 150 CNY, repurchase, refunds."""
+    """Size of the business, 客单价 (spend per buyer) against the playbook's 150 CNY,
+    repurchase, refunds."""
     h = headline
     out = [
         tr(
@@ -53,9 +54,9 @@ def store_overview(headline: Mapping[str, Any], tables: Mapping[str, Records], t
             customers=f"{int(h['customers']):,}",
         )
     ]
-    if _ok(h.get("aov")):
-        key = "finding.aov_good" if h["aov"] >= PLAYBOOK["aov_good"] else "finding.aov_low"
-        out.append(tr(key, aov=_cny(h["aov"]), threshold=_cny(PLAYBOOK["aov_good"])))
+    if _ok(h.get("spend_per_buyer")):
+        key = "finding.aov_good" if h["spend_per_buyer"] >= PLAYBOOK["aov_good"] else "finding.aov_low"
+        out.append(tr(key, aov=_cny(h["spend_per_buyer"]), threshold=_cny(PLAYBOOK["aov_good"])))
     if _ok(h.get("repurchase_rate")):
         out.append(tr("finding.repurchase", rate=_pct(h["repurchase_rate"])))
     cats = [c for c in tables.get("categories", []) if _ok(c.get("sales_share"))]

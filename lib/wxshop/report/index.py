@@ -99,6 +99,8 @@ FIGURES: tuple[Figure, ...] = (
            "def.customers"),
     Figure("orders", "store_overview", _field("orders"), "kpi.orders", "int", "higher", "def.orders"),
     Figure("gmv", "store_overview", _field("gmv"), "kpi.gmv", "cny", "higher", "def.gmv"),
+    Figure("spend_per_buyer", "store_overview", _field("spend_per_buyer"), "kpi.spend_per_buyer",
+           "cny", "higher", "def.spend_per_buyer"),
     Figure("aov", "store_overview", _field("aov"), "kpi.aov", "cny", "higher", "def.aov"),
     Figure("repurchase_rate", "store_overview", _field("repurchase_rate"), "kpi.repurchase_rate",
            "share", "higher", "def.repurchase_rate"),

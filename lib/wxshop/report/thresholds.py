@@ -3,7 +3,8 @@ its source, read by the index page (marks against each store) and the key findin
 
 Only the playbook's own numbers are built in:
 
-- aov (客单价) ≥ 150 CNY is good — playbook;
+- spend_per_buyer (客单价: GMV ÷ buying customers, as 生意参谋 counts it) ≥ 150 CNY is good —
+  playbook; the value per order (笔单价, ``aov``) has no built-in line;
 - session_open_rate (会话打开率) ≥ 50% — playbook; listed on the index, but every store
   shows "—" until a report records the figure.
 
@@ -33,7 +34,7 @@ class Threshold:
 
     Examples
     --------
-    >>> aov = THRESHOLDS["aov"]
+    >>> aov = THRESHOLDS["spend_per_buyer"]
     >>> print(aov.value, aov.better, aov.source, aov.met(168.0), aov.met(99.0))
     150.0 higher playbook True False
     >>> print(Threshold(0.05, "lower", "house").met(0.04))
@@ -51,6 +52,6 @@ class Threshold:
 
 # figure key (wxshop.report.index.FIGURES) → the playbook's threshold
 THRESHOLDS: dict[str, Threshold] = {
-    "aov": Threshold(150.0, "higher", "playbook"),
+    "spend_per_buyer": Threshold(150.0, "higher", "playbook"),
     "session_open_rate": Threshold(0.50, "higher", "playbook"),
 }

@@ -13,12 +13,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "This period: GMV {gmv} from {orders} orders by {customers} customers.",
     ),
     "finding.aov_good": (
-        "客单价 {aov}，达到 {threshold} 的良好线：保持组合装与满减门槛。",
-        "AOV {aov} meets the {threshold} good line: keep bundles and spend thresholds.",
+        "客单价（每位买家）{aov}，达到 {threshold} 的良好线：保持组合装与满减门槛。",
+        "Spend per buyer {aov} meets the {threshold} good line: keep bundles and spend thresholds.",
     ),
     "finding.aov_low": (
-        "客单价 {aov}，低于 {threshold} 的良好线：用组合装、满减门槛提高客单。",
-        "AOV {aov} is below the {threshold} good line: raise it with bundles and spend thresholds.",
+        "客单价（每位买家）{aov}，低于 {threshold} 的良好线：用组合装、满减门槛提高客单。",
+        "Spend per buyer {aov} is below the {threshold} good line: raise it with bundles and spend "
+        "thresholds.",
     ),
     "finding.repurchase": (
         "复购率 {rate}：按品类提醒日在企业微信/社群提醒复购（见选品报告）。",

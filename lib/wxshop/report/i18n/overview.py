@@ -17,11 +17,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "kpi.customers": ("下单客户数", "Buying customers"),
     "kpi.orders": ("有效订单数", "Paid orders"),
-    "kpi.gmv": ("GMV（实付）", "GMV (paid)"),
-    "kpi.aov": ("客单价", "AOV"),
+    "kpi.gmv": ("GMV（净，扣除退款）", "Net GMV (after refunds)"),
+    "kpi.gmv_gross": ("支付 GMV（含后来退款的）", "Gross GMV (payments)"),
+    "kpi.spend_per_buyer": ("客单价（每位买家）", "Spend per buyer"),
+    "kpi.aov": ("笔单价（每单）", "Average order value (per order)"),
     "kpi.frequency": ("人均购买次数", "Orders per customer"),
     "kpi.repurchase_rate": ("复购率", "Repurchase rate"),
-    "kpi.refund_rate": ("退款率", "Refund rate"),
+    "kpi.refund_rate": ("退款率（按订单）", "Refund rate (orders)"),
+    "kpi.refund_rate_amount": ("退款率（按金额）", "Refund rate (amount)"),
     "kpi.new_customers": ("新客数", "New customers"),
     "def.customers": (
         "区间内至少有 1 笔有效订单的客户",
@@ -31,8 +34,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "状态为已支付的订单；退款、取消不计",
         "orders with status paid; refunded and cancelled excluded",
     ),
-    "def.gmv": ("有效订单实付金额之和（元）", "sum of amount paid on paid orders (CNY)"),
-    "def.aov": ("GMV ÷ 有效订单数（元）", "GMV ÷ paid orders (CNY)"),
+    "def.gmv": (
+        "支付 GMV − 退款金额（元）：已支付订单实付之和，再减去其中的部分退款",
+        "gross GMV − refunds (CNY): amount paid on paid orders, less their partial refunds",
+    ),
+    "def.gmv_gross": (
+        "已支付 + 已退款订单的实付金额之和（元），即退款前收到的支付",
+        "amount paid on paid and refunded orders (CNY): the payments before refunds",
+    ),
+    "def.spend_per_buyer": ("净 GMV ÷ 下单客户数（元/人）", "net GMV ÷ buying customers (CNY per buyer)"),
+    "def.aov": ("净 GMV ÷ 有效订单数（元/单）", "net GMV ÷ paid orders (CNY per order)"),
     "def.frequency": ("有效订单数 ÷ 下单客户数", "paid orders ÷ buying customers"),
     "def.repurchase_rate": (
         "区间内有 ≥ 2 笔有效订单的客户占下单客户的比例",
@@ -41,6 +52,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "def.refund_rate": (
         "已退款订单 ÷（已支付 + 已退款订单）",
         "refunded orders ÷ (paid + refunded orders)",
+    ),
+    "def.refund_rate_amount": (
+        "退款金额 ÷ 支付 GMV；退款金额 = 已退款订单实付 + 已支付订单的部分退款",
+        "refunds ÷ gross GMV; refunds = amount of refunded orders + partial refunds of paid orders",
     ),
     "def.new_customers": (
         "首笔有效订单落在该月的客户",
@@ -57,7 +72,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.sales_share": ("销售额占比", "Sales share"),
     "col.customers": ("下单客户数", "Buying customers"),
     "col.new_customers": ("新客数", "New customers"),
-    "col.aov": ("客单价（元）", "AOV (CNY)"),
+    "col.aov": ("笔单价（元/单）", "AOV (CNY per order)"),
     "chart.month": ("月份", "Month"),
     "chart.gmv_cny": ("GMV（元）", "GMV (CNY)"),
     "chart.customers": ("下单客户数", "Buying customers"),

@@ -47,7 +47,7 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
     Examples
     --------
     >>> print(t("kpi.gmv", "en"), t("kpi.gmv", "zh"))
-    GMV (paid) GMV（实付）
+    Net GMV (after refunds) GMV（净，扣除退款）
     >>> print(t("overview.title", "en", store="demo_01"))
     Store overview: demo_01
     """
@@ -63,8 +63,8 @@ class Translator:
     --------
     >>> import pandas as pd
     >>> tr = Translator("en")
-    >>> print(tr("kpi.aov"), "|", Translator("zh")("kpi.aov"))
-    AOV | 客单价
+    >>> print(tr("kpi.spend_per_buyer"), "|", Translator("zh")("kpi.spend_per_buyer"))
+    Spend per buyer | 客单价（每位买家）
     >>> print(tr("overview.title", store="demo_01"))
     Store overview: demo_01
     >>> df = pd.DataFrame({"channel": ["社群"], "gmv": [1280.0]})

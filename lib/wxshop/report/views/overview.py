@@ -16,8 +16,9 @@ __all__ = ["KPIS", "LABELS", "categories_view", "channels_view", "trend_view"]
 
 # The headline table: (figure of StoreKpis.to_dict(), format kind), in the order shown.
 KPIS: list[tuple[str, str]] = [
-    ("customers", "int"), ("orders", "int"), ("gmv", "cny"), ("aov", "cny"),
-    ("frequency", "float"), ("repurchase_rate", "share"), ("refund_rate", "share"),
+    ("customers", "int"), ("orders", "int"), ("gmv_gross", "cny"), ("gmv", "cny"),
+    ("spend_per_buyer", "cny"), ("aov", "cny"), ("frequency", "float"),
+    ("repurchase_rate", "share"), ("refund_rate", "share"), ("refund_rate_amount", "share"),
 ]
 
 # Column → i18n key of its header, for every view below.
