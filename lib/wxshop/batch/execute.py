@@ -91,8 +91,9 @@ def _stderr_to(path: Path):
             os.close(saved)
 
 
-def _run_notebook(job: Job, pool: KernelPool | None) -> None:
-    """papermill on the pool's kernel, or on a fresh IPC kernel shut down afterwards."""
+def _run_notebook(job: Job, pool: KernelPool | None, output: Path) -> None:
+    """papermill on the pool's kernel, or on a fresh IPC kernel shut down afterwards; the
+    executed notebook goes to ``output``."""
     import papermill as pm
 
     options: dict[str, Any] = dict(
@@ -100,12 +101,12 @@ def _run_notebook(job: Job, pool: KernelPool | None) -> None:
         log_output=False, start_timeout=120,
     )
     if pool is not None:
-        pm.execute_notebook(job.input_path, str(job.output_ipynb), engine_name=ENGINE,
+        pm.execute_notebook(job.input_path, str(output), engine_name=ENGINE,
                             km=pool.kernel(job.root), **options)
         return
     km = new_kernel_manager("python3")
     try:
-        pm.execute_notebook(job.input_path, str(job.output_ipynb), km=km, **options)
+        pm.execute_notebook(job.input_path, str(output), km=km, **options)
     except Exception as exc:
         if not _is_cell_error(exc):  # its stderr is already in the log (fd 2): add how it ended
             with open(job.log_path, "a", encoding="utf-8") as log:
@@ -128,10 +129,14 @@ def _execute(job: Job, worker: str = "") -> JobResult:
     mark(job, "running", "stopped before it finished")  # an earlier run's outputs go now
     result = JobResult(job.store, job.notebook, "ok", 0.0, item=job.item, worker=worker)
     pool = kernel_pool()
+    # papermill writes the notebook as it runs: into a file of this process, renamed when done,
+    # so another batch on the same project never reads it half-written
+    running = Path(job.report_dir) / f".running-{os.getpid()}" / job.output_ipynb.name
+    running.parent.mkdir(exist_ok=True)
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         result.attempts = attempt
         try:
-            _run_notebook(job, pool)
+            _run_notebook(job, pool, running)
             break
         except PapermillExecutionError as exc:
             result.status = "data_error" if exc.ename in BAD_INPUT_ERRORS else "failed"
@@ -154,11 +159,15 @@ def _execute(job: Job, worker: str = "") -> JobResult:
             break
     if result.status == "ok":
         try:
-            write_html(job.output_ipynb, job.output_html, with_code=job.with_code)
+            write_html(running, job.output_html, with_code=job.with_code)
             result.html = job.output_html.name
         except Exception as exc:
             result.status = "failed"
             result.error = f"HTML export: {type(exc).__name__}: {exc}"
+    if running.is_file():
+        os.replace(running, job.output_ipynb)
+    with contextlib.suppress(OSError):
+        running.parent.rmdir()
     result.seconds = round(time.perf_counter() - t0, 2)
     save_status(job, result)
     return result

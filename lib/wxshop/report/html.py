@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import html
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -155,7 +156,7 @@ def export_html(ipynb: Path, html_path: Path, with_code: bool = False) -> Path:
     body, _ = exporter.from_notebook_node(
         nb, resources={"metadata": {"name": title}, "html_lang": html_lang, "toc_title": toc_title})
     html_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = html_path.with_suffix(".html.tmp")
+    tmp = html_path.with_name(f".{html_path.name}.{os.getpid()}.tmp")  # one per writing process
     tmp.write_text(body, encoding="utf-8")
     tmp.replace(html_path)
     return html_path
