@@ -123,3 +123,21 @@ def test_sequential_adds_always_valid_intervals_wider_than_the_fixed_ones(tmp_pa
     head = data["headline"]
     assert head["treatment.always_valid_ci_low"] == pytest.approx(row["ci_low"], rel=1e-12)
     assert head["treatment.always_valid_p_adjusted"] == pytest.approx(row["p_adjusted"], rel=1e-12)
+
+
+def test_a_win_is_never_a_plain_ship_while_a_guardrail_could_not_be_computed():
+    """Counts give no AOV: with the AOV guardrail the decision is inconclusive with its reason
+    (it was "ship" before, the unchecked guardrail only a later warning); without guardrails
+    the same counts ship."""
+    from wxshop.ab.analysis import ABConfig, analyse_counts
+    from wxshop.ab.inputs import arms_from_summary
+
+    arms = arms_from_summary({"control": {"users": 1000, "conversions": 100},
+                              "treatment": {"users": 1000, "conversions": 130}})
+    guarded = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, ABConfig(), days=14)
+    d = guarded.decisions["treatment"]
+    assert (d.decision, d.reasons) == ("inconclusive", ("primary_significantly_better",
+                                                        "guardrail_not_checked"))
+    assert "aov" in d.unproven_guardrails and "guardrail_not_checked" in guarded.warnings
+    bare = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, ABConfig(guardrails=()), days=14)
+    assert bare.decisions["treatment"].decision == "ship"

@@ -42,7 +42,8 @@ Choices (see also the docstrings of the steps):
   corrected over all segment cells. Read them as hints for the next experiment, not findings.
 - metrics the input cannot support (no revenue or orders) are skipped and listed in
   ``skipped_metrics``; a guardrail among them is *not checked* (warning
-  ``guardrail_not_checked``), it does not block the decision.
+  ``guardrail_not_checked``): a significant win is then ``inconclusive``, never a plain
+  ``ship`` (set ``guardrails: []`` to decide on the primary metric alone).
 
 Codes (metrics, decisions, reasons, warnings) are English snake_case; display text lives with
 the notebook's translations.
@@ -223,7 +224,8 @@ def _analyse(
         decisions[t] = ab.decide(decision_primary[t], guardrails=[ni[t, g] for g in cfg.guardrails
                                                                    if (t, g) in ni],
                                  srm=srm, power=pw, p_value=decision_p[t],
-                                 max_days_to_wait=cfg.max_days_to_wait)
+                                 max_days_to_wait=cfg.max_days_to_wait,
+                                 unchecked=[g for g in cfg.guardrails if g in skipped])
 
     # ---- Bayesian view: Beta-Binomial for conversion, normal approximation for revenue per user
     bayes_rows, bayes_arm = [], []

@@ -32,6 +32,7 @@ REASONS = (
     "guardrails_non_inferior",
     "guardrail_harmed",
     "guardrail_not_yet_non_inferior",
+    "guardrail_not_checked",
     "power_unknown",
     "effect_below_target_mde",
     "target_sample_reached",
@@ -70,6 +71,7 @@ def decide(
     p_value: float | None = None,
     higher_is_better: bool = True,
     max_days_to_wait: float = 28.0,
+    unchecked: Sequence[str] = (),
 ) -> Decision:
     """Map the primary metric, guardrails, SRM and power into one decision.
 
@@ -79,8 +81,9 @@ def decide(
     2. primary p-value NaN → ``inconclusive``.
     3. primary significantly worse → ``dont_ship``.
     4. any guardrail significantly worse → ``dont_ship``.
-    5. primary significantly better: every guardrail non-inferior → ``ship``; otherwise
-       ``keep_running`` (guardrails not yet shown safe).
+    5. primary significantly better: a guardrail the input cannot compute (``unchecked``) →
+       ``inconclusive`` (more days will not check it: the data must); every guardrail
+       non-inferior → ``ship``; otherwise ``keep_running`` (guardrails not yet shown safe).
     6. primary not significant: no power analysis with a target → ``inconclusive``; target
        sample reached → ``dont_ship`` if the interval rules out the target MDE, else
        ``inconclusive``; not reached → ``keep_running`` if it is reachable within
@@ -103,7 +106,7 @@ def decide(
             "alpha": primary.alpha, "diff": float(primary.diff), "rel_lift": float(primary.rel_lift)}
     harmed = tuple(g.metric for g in guardrails if g.significantly_worse)
     unproven = tuple(g.metric for g in guardrails if not g.non_inferior and not g.significantly_worse)
-    base |= {"harmed_guardrails": harmed, "unproven_guardrails": unproven}
+    base |= {"harmed_guardrails": harmed, "unproven_guardrails": unproven + tuple(unchecked)}
 
     def out(decision: str, *reasons: str) -> Decision:
         return Decision(decision=decision, reasons=tuple(reasons), **base)
@@ -121,6 +124,8 @@ def decide(
         return out(DONT_SHIP, "guardrail_harmed",
                    "primary_significantly_better" if significant else "primary_not_significant")
     if significant:
+        if unchecked:  # never a plain "ship" over a guardrail nobody could look at
+            return out(INCONCLUSIVE, "primary_significantly_better", "guardrail_not_checked")
         if unproven:
             return out(KEEP_RUNNING, "primary_significantly_better", "guardrail_not_yet_non_inferior")
         return out(SHIP, "primary_significantly_better", *(["guardrails_non_inferior"] if guardrails else []))

@@ -106,6 +106,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reason.guardrails_non_inferior": ("护栏指标均未变差", "every guardrail is shown not worse"),
     "reason.guardrail_harmed": ("护栏指标显著变差", "a guardrail got significantly worse"),
     "reason.guardrail_not_yet_non_inferior": ("护栏指标尚未证明未变差", "a guardrail is not yet shown to be safe"),
+    "reason.guardrail_not_checked": (
+        "护栏指标无法用这份数据计算（如缺少订单数），不能直接上线：补充数据，或明确不设该护栏",
+        "a guardrail cannot be computed from this input (e.g. no orders), so it cannot ship as it "
+        "is: add the data, or drop that guardrail on purpose",
+    ),
     "reason.power_unknown": ("无法判断样本是否足够（缺少目标提升或分组天数）", "cannot tell whether the sample is enough (no target lift or assignment days)"),
     "reason.effect_below_target_mde": ("样本已足够，效应小于目标提升", "enough users, and the effect is below the target lift"),
     "reason.target_sample_reached": ("已达到目标样本量", "the target sample is reached"),

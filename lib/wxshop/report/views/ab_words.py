@@ -26,12 +26,12 @@ def metric_notes(a: ABAnalysis, tr: Tr) -> list[str]:
 
     Examples
     --------
-    >>> from wxshop.ab.analysis import analyse_counts
+    >>> from wxshop.ab.analysis import ABConfig, analyse_counts
     >>> from wxshop.ab.inputs import arms_from_summary
     >>> from wxshop.report.i18n import Translator
     >>> arms = arms_from_summary({"control": {"users": 1000, "conversions": 100},
     ...                           "treatment": {"users": 1000, "conversions": 130}})
-    >>> a = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, days=14)
+    >>> a = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, ABConfig(guardrails=()), days=14)
     >>> notes = metric_notes(a, Translator("en"))
     >>> notes[0].split(";")[0]
     'Significance level α = 0.05'
@@ -69,7 +69,7 @@ def guardrail_notes(a: ABAnalysis, tr: Tr) -> list[str]:
 
     Examples
     --------
-    >>> from wxshop.ab.analysis import analyse_counts
+    >>> from wxshop.ab.analysis import ABConfig, analyse_counts
     >>> from wxshop.ab.inputs import arms_from_summary
     >>> from wxshop.report.i18n import Translator
     >>> arms = arms_from_summary({"control": {"users": 1000, "conversions": 100},
@@ -93,12 +93,12 @@ def decision_lines(a: ABAnalysis, tr: Tr) -> list[str]:
 
     Examples
     --------
-    >>> from wxshop.ab.analysis import analyse_counts
+    >>> from wxshop.ab.analysis import ABConfig, analyse_counts
     >>> from wxshop.ab.inputs import arms_from_summary
     >>> from wxshop.report.i18n import Translator
     >>> arms = arms_from_summary({"control": {"users": 1000, "conversions": 100},
     ...                           "treatment": {"users": 1000, "conversions": 130}})
-    >>> a = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, days=14)
+    >>> a = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, ABConfig(guardrails=()), days=14)
     >>> for line in decision_lines(a, Translator("en")):
     ...     print(line)
     Overall decision: Ship
@@ -156,12 +156,12 @@ def headline(a: ABAnalysis) -> dict[str, Any]:
 
     Examples
     --------
-    >>> from wxshop.ab.analysis import analyse_counts
+    >>> from wxshop.ab.analysis import ABConfig, analyse_counts
     >>> from wxshop.ab.inputs import arms_from_summary
     >>> from wxshop.report.i18n import Translator
     >>> arms = arms_from_summary({"control": {"users": 1000, "conversions": 100},
     ...                           "treatment": {"users": 1000, "conversions": 130}})
-    >>> a = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, days=14)
+    >>> a = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, ABConfig(guardrails=()), days=14)
     >>> h = headline(a)
     >>> h["decision"], h["users"], round(h["treatment.p_value"], 4)
     ('ship', 2000, 0.0355)

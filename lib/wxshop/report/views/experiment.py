@@ -104,7 +104,7 @@ def experiment_input(
     --------
     >>> summary = {"control": {"users": 1000, "conversions": 100},
     ...            "treatment": {"users": 1000, "conversions": 130}}
-    >>> got = experiment_input(ABConfig(), summary=summary, days=14)
+    >>> got = experiment_input(ABConfig(guardrails=()), summary=summary, days=14)
     >>> got.source, list(got.analysis.arms["arm"]), got.analysis.decision.decision
     ('counts', ['control', 'treatment'], 'ship')
     """
