@@ -148,7 +148,7 @@ def test_spend_tiers_edges():
             ("t6", "2025-05-02", 50000.0, "refunded"),
         ]
     )
-    got = profiles.spend_tiers(orders, END, period_days=487)
+    got = profiles.spend_tiers(orders, END, period_days=487, bands=(500, 2000))
     total = 9599.99 + 39999.99 + 32000.0
     want = pd.DataFrame(
         {
@@ -162,6 +162,22 @@ def test_spend_tiers_edges():
         }
     )
     pdt.assert_frame_equal(got, want)
+
+
+def test_spend_tiers_default_to_the_stores_own_edges():
+    """Whole-wallet bands (500 / 2000 CNY a month) put every buyer of this shop in "low"; the
+    store's own median and 90th percentile split them (issue 17)."""
+    rows = [(f"c{i:03d}", "2025-06-01", float(3 * (i + 1)), "paid") for i in range(100)]
+    orders = make_orders(rows)  # 90 days: monthly spend = amount / (90 / 30.4375)
+    wallet = profiles.spend_tiers(orders, END, bands=(500, 2000))
+    assert wallet["customers"].tolist() == [100, 0, 0]
+    own = profiles.spend_tiers(orders, END)
+    monthly = np.array([r[2] for r in rows]) / (90 / 30.4375)
+    lo, hi = np.round(np.quantile(monthly, [0.5, 0.9]))
+    assert own.attrs == {"edges": (lo, hi), "source": "store"}
+    want = [(monthly < lo).sum(), ((monthly >= lo) & (monthly < hi)).sum(), (monthly >= hi).sum()]
+    assert own["customers"].tolist() == [int(n) for n in want]
+    assert own["customers"].tolist()[2] in (10, 11) and own["customers"].tolist()[0] in (50, 51)
 
 
 def test_spend_tiers_empty_tier_and_bad_bands():

@@ -48,6 +48,8 @@ PROFILE_DIMENSIONS: dict[str, tuple[str, ...]] = {
     "acquisition_channel": (),
 }
 SPEND_TIERS: tuple[str, ...] = ("low", "mid", "high")
+# store-relative tier edges: the median and the 90th percentile of buyers' monthly spend
+SPEND_QUANTILES: tuple[float, float] = (0.5, 0.9)
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12
 
 
@@ -231,13 +233,19 @@ def spend_tiers(
     orders: pd.DataFrame,
     period_end: DateLike,
     period_days: int = 90,
-    bands: tuple[float, float] = (500, 2000),
+    bands: tuple[float, float] | None = None,
+    quantiles: tuple[float, float] = SPEND_QUANTILES,
 ) -> pd.DataFrame:
     """Buyers of the period by average monthly spend.
 
     Monthly spend = a buyer's paid GMV in the ``period_days`` days ending at period_end ÷
     (period_days / 30.4375), in CNY per month. With ``bands = (lo, hi)``: ``low`` below lo,
-    ``mid`` from lo (inclusive) to below hi, ``high`` from hi (inclusive) up.
+    ``mid`` from lo (inclusive) to below hi, ``high`` from hi (inclusive) up. Without
+    ``bands`` the edges are the store's own: the ``quantiles`` (median and 90th percentile) of
+    its buyers' monthly spend, rounded to the yuan — whole-wallet bands such as the playbook's
+    500 / 2000 CNY a month describe a buyer's spend everywhere and put nearly every buyer of
+    one shop in the lowest tier. ``attrs["edges"]`` holds the edges used, ``attrs["source"]``
+    ``store`` or ``given``.
 
     Returns
     -------
@@ -262,7 +270,7 @@ def spend_tiers(
      mid 40-60          1  80.0              40.58
     high   60+          1 150.0              76.09
     """
-    if len(bands) != 2 or not 0 < float(bands[0]) < float(bands[1]):
+    if bands is not None and (len(bands) != 2 or not 0 < float(bands[0]) < float(bands[1])):
         raise ValueError(f"bands must be two increasing positive edges (lo, hi), got {bands!r}")
     days = check_days("period_days", period_days)
     p = paid_orders(orders, period_end, "spend_tiers", amount=True)
@@ -271,6 +279,10 @@ def spend_tiers(
     gmv = np.bincount(p.code[keep], weights=p.amount[keep], minlength=p.n)[n_orders > 0]
     gmv = gmv.astype(np.float64)
     monthly = gmv / (days / DAYS_PER_MONTH)
+    source = "given" if bands is not None else "store"
+    if bands is None:  # the store's own edges: median and 90th percentile, to the yuan
+        lo, hi = (np.round(np.quantile(monthly, quantiles)) if monthly.size else (np.nan, np.nan))
+        bands = (float(lo), float(max(hi, lo + 1))) if monthly.size else (1.0, 2.0)
     tier = np.searchsorted(np.asarray(bands, np.float64), monthly, side="right")
     customers = np.bincount(tier, minlength=3).astype(np.int64)
     gmv_t = np.round(np.bincount(tier, weights=gmv, minlength=3), 2).astype(np.float64)
@@ -278,7 +290,7 @@ def spend_tiers(
     lo, hi = _edge(bands[0]), _edge(bands[1])
     with np.errstate(invalid="ignore", divide="ignore"):
         avg = np.where(customers > 0, spend / customers, np.nan)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "tier": pd.array(SPEND_TIERS, dtype="str"),
             "label": pd.array([f"<{lo}", f"{lo}-{hi}", f"{hi}+"], dtype="str"),
@@ -289,4 +301,6 @@ def spend_tiers(
             "avg_monthly_spend": avg,
         }
     )
+    out.attrs = {"edges": (float(bands[0]), float(bands[1])), "source": source}
+    return out
 

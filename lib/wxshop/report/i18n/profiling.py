@@ -11,6 +11,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "profiling.profiles": ("用户画像", "Customer profiles"),
     "profiling.profile_by": ("按{dimension}", "By {dimension}"),
     "profiling.spend_tiers": ("消费层级（按月均消费）", "Spend tiers (by monthly spend)"),
+    "profiling.spend_note_store": (
+        "分界线是本店买家月均消费的中位数（{lo}/月）和 90 分位（{hi}/月）。手册里的 500 / 2000 元/月是"
+        "买家在所有渠道的总消费，拿来切一家店会把几乎所有买家放进低档，只作参考。",
+        "Tiers cut at the store's own median ({lo} a month) and 90th percentile ({hi} a month). "
+        "The playbook's 500 / 2000 CNY a month is a buyer's spend everywhere: on one shop it would "
+        "put nearly every buyer in the low tier, so it is context only.",
+    ),
+    "profiling.spend_note_given": (
+        "分界线由参数 spend_bands 给定：{lo}/月 和 {hi}/月。",
+        "Tiers cut at the spend_bands given: {lo} and {hi} a month.",
+    ),
     "profiling.rfm": ("RFM 八类客户分层", "RFM segments"),
     "profiling.rfm_rule": (
         "R、F、M 各按{method}打 1–{bins} 分（分数越高越好）；高于{split}记为“高”。",

@@ -14,12 +14,14 @@ import pandas as pd
 from wxshop.analysis.lifecycle import StageThresholds
 from wxshop.analysis.profiles import UNKNOWN
 from wxshop.analysis.rfm import SEGMENTS, Split
+from wxshop.report.document import format_value
 from wxshop.report.i18n import Translator
 from wxshop.report.views.display import formatted
 
 __all__ = [
     "KPIS", "LABELS", "action_plan_view", "lifecycle_rule", "migration_view", "profile_view",
-    "rfm_rule", "rfm_split", "segment_labels", "segments_view", "spend_tiers_view", "stages_view",
+    "rfm_rule", "rfm_split", "segment_labels", "segments_view", "spend_tiers_note", "spend_tiers_view",
+    "stages_view",
 ]
 
 # The headline table: (figure of repurchase.headline, format kind[, definition key]).
@@ -85,6 +87,22 @@ def spend_tiers_view(tiers: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     shown = tiers[["label", "customers", "customer_share", "gmv", "gmv_share", "avg_monthly_spend"]]
     return formatted(shown, {"customer_share": "share", "gmv": "cny", "gmv_share": "share",
                              "avg_monthly_spend": "cny"}, tr.lang)
+
+
+def spend_tiers_note(tiers: pd.DataFrame, tr: Translator) -> str:
+    """Where the tiers are cut and why the playbook's whole-wallet bands are context only.
+
+    Examples
+    --------
+    >>> tiers = pd.DataFrame({"tier": ["low"]})
+    >>> tiers.attrs = {"edges": (120.0, 480.0), "source": "store"}
+    >>> print(spend_tiers_note(tiers, Translator("en")))  # doctest: +ELLIPSIS
+    Tiers cut at the store's own median (¥120.00 a month) and 90th percentile (¥480.00 a month)...
+    """
+    lo, hi = tiers.attrs.get("edges", (float("nan"), float("nan")))
+    own = tiers.attrs.get("source") == "store"
+    key = "profiling.spend_note_store" if own else "profiling.spend_note_given"
+    return tr(key, lo=format_value(lo, "cny", tr.lang), hi=format_value(hi, "cny", tr.lang))
 
 
 def segment_labels(tr: Translator) -> dict[str, str]:
