@@ -268,3 +268,14 @@ def test_extreme_parameters_give_finite_monotone_predictions():
     tt = np.array([0.0, 2.0, 2.0, 2.0])
     e30, e90 = (clv.expected_purchases(fit, t, x, tx, tt) for t in (30, 90))
     assert np.all(np.isfinite(e90)) and np.all(e90 > e30) and np.all(e30 > 0)
+
+
+def test_the_report_says_bgnbd_keeps_one_off_buyers_alive():
+    """With BG/NBD a one-off buyer's P(alive) is 1 whatever the time since: the report's model
+    name says so (issue 17), in both languages."""
+    from wxshop.report.i18n import Translator
+
+    fit = clv.fit_bgnbd([0, 0, 2, 5], [0, 0, 30, 60], [100, 400, 100, 400])
+    assert clv.p_alive(fit, [0, 0], [0, 0], [10, 1000]).tolist() == [1.0, 1.0]
+    assert "P(alive) = 1" in Translator("en")("model.bgnbd")
+    assert "P(存活) 恒为 1" in Translator("zh")("model.bgnbd")

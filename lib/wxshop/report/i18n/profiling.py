@@ -61,7 +61,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "MBG/NBD 模型（BG/NBD 的变体：只买过一次的客户也可能已流失）",
         "MBG/NBD model (a BG/NBD variant in which one-off buyers may also have left)",
     ),
-    "model.bgnbd": ("BG/NBD 模型", "BG/NBD model"),
+    "model.bgnbd": (
+        "BG/NBD 模型（注意：此模型里只买过一次的客户 P(存活) 恒为 1，会高估他们还在的可能；"
+        "一次性买家多的店用默认的 MBG/NBD）",
+        "BG/NBD model (note: in this model a customer who bought once has P(alive) = 1, which "
+        "overstates that one-off buyers are still there; stores with many of them should keep the "
+        "default MBG/NBD)",
+    ),
     "profiling.gg_text": (
         "客单价模型（Gamma-Gamma）：p = {p:.3f}，q = {q:.3f}，γ = {v:.3f}（{n:,} 位复购客户）。",
         "Spend model (Gamma-Gamma): p = {p:.3f}, q = {q:.3f}, γ = {v:.3f} ({n:,} repeat customers).",
