@@ -208,3 +208,28 @@ def test_demo_segment_summary_shares_sum_to_one(demo_store):
     assert summary["gmv_share"].sum() == pytest.approx(1.0)
     assert summary["customers"].sum() == len(table)
     assert summary["gmv"].sum() == pytest.approx(truth["orders"]["gmv_paid"], abs=0.05)
+
+
+def test_raw_split_does_not_flip_a_quintile_when_one_customer_is_added():
+    """Scores 1–5 have a mean on a score value, so one more customer moves a whole quintile
+    across "high" (issue 17: 60% vs 40% R-high from one generator); raw values against their
+    means move by a customer or two."""
+    n = 100
+    base = pd.DataFrame({
+        "customer_id": [f"c{i}" for i in range(n)],
+        "r_score": np.repeat([5, 4, 3, 2, 1], n // 5), "f_score": 3, "m_score": 3,
+        "recency_days": np.linspace(1.0, 200.0, n), "frequency": np.linspace(1, 10, n).round(),
+        "monetary": np.linspace(10.0, 1000.0, n),
+    })
+
+    def plus(r_score: int, recency: float) -> pd.DataFrame:
+        extra = base.iloc[[0]].assign(customer_id="new", r_score=r_score, recency_days=recency)
+        return pd.concat([base, extra], ignore_index=True)
+
+    low_one, high_one = plus(2, 150.0), plus(4, 40.0)
+    by_mean = [int(rfm.rfm_segments(d, split="mean")["r_high"].sum()) for d in (low_one, high_one)]
+    by_raw = [int(rfm.rfm_segments(d, split="raw")["r_high"].sum()) for d in (low_one, high_one)]
+    assert abs(by_mean[0] - by_mean[1]) >= 19  # the score-3 quintile flipped
+    assert abs(by_raw[0] - by_raw[1]) <= 2
+    with pytest.raises(KeyError, match="recency_days"):
+        rfm.rfm_segments(base.drop(columns="recency_days"), split="raw")

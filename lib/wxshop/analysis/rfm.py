@@ -208,7 +208,9 @@ SEGMENT_ACTIONS: dict[str, str] = {
     "general_retain": "low_priority",  # low value and lapsed: mass channels only
 }
 
-Split = Literal["mean", "median"] | float
+Split = Literal["raw", "mean", "median"] | float
+# the raw value each letter is judged on with split="raw", and whether lower is better
+_RAW = {"r": ("recency_days", True), "f": ("frequency", False), "m": ("monetary", False)}
 
 
 def rfm_segments(scored: pd.DataFrame, split: Split = "mean") -> pd.DataFrame:
@@ -217,9 +219,12 @@ def rfm_segments(scored: pd.DataFrame, split: Split = "mean") -> pd.DataFrame:
     Parameters
     ----------
     scored : r_score, f_score, m_score (as from :func:`rfm_scores`); other columns kept.
-    split : ``"mean"``: high = score strictly above the mean score over the customers in
-        ``scored`` (computed per metric); ``"median"``: strictly above the median score;
-        a number: score ``>=`` that number.
+    split : ``"raw"`` (有赞's convention, the notebooks' default): high = the raw value better
+        than the store's mean — recency_days below its mean, frequency and monetary above
+        theirs (needs those columns); it does not flip on ties the way a 1–5 score does, whose
+        mean sits on a score value. ``"mean"``: high = score strictly above the mean score
+        over the customers in ``scored`` (computed per metric); ``"median"``: strictly above
+        the median score; a number: score ``>=`` that number.
 
     ``segment`` is one of :data:`SEGMENTS`: important_* when M is high, general_* when M is
     low; *_value R↑F↑, *_develop R↑F↓, *_keep R↓F↑, *_retain R↓F↓.
@@ -236,17 +241,23 @@ def rfm_segments(scored: pd.DataFrame, split: Split = "mean") -> pd.DataFrame:
               c general_develop
     """
     require_columns(scored, ("r_score", "f_score", "m_score"), "rfm_segments")
+    if split == "raw":
+        require_columns(scored, tuple(col for col, _ in _RAW.values()), "rfm_segments")
     out = scored.copy()
     flags = []
     for letter in "rfm":
         score = out[f"{letter}_score"]
         if isinstance(split, str):
-            if split == "mean":
+            if split == "raw":
+                col, lower_is_better = _RAW[letter]
+                value = out[col].astype(np.float64)
+                high = value < value.mean() if lower_is_better else value > value.mean()
+            elif split == "mean":
                 high = score > score.mean()
             elif split == "median":
                 high = score > score.median()
             else:
-                raise ValueError(f"split must be 'mean', 'median' or a number, got {split!r}")
+                raise ValueError(f"split must be 'raw', 'mean', 'median' or a number, got {split!r}")
         else:
             high = score >= float(split)
         flag = high.to_numpy(bool)

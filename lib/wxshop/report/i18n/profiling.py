@@ -28,6 +28,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "R, F and M are each scored 1–{bins} by {method} (higher is better); "
         "above the {split} counts as high.",
     ),
+    "profiling.rfm_rule_raw": (
+        "R、F、M 与本店均值比较定高低（有赞口径）：最近一次购买距今少于均值、购买次数和消费金额高于均值记为“高”；"
+        "另按{method}打 1–{bins} 分供参考。",
+        "High or low against the store's means (the Youzan convention): days since the last order "
+        "below the mean, orders and spend above the mean count as high; R, F and M are also scored "
+        "1–{bins} by {method} for reference.",
+    ),
     "profiling.lifecycle": ("生命周期阶段", "Lifecycle stages"),
     "profiling.lifecycle_rule": (
         "阈值来自本店复购间隔：{n:,} 个间隔的第 {active_pct:.0f} 百分位为 {active} 天，"

@@ -118,14 +118,14 @@ def segment_labels(tr: Translator) -> dict[str, str]:
 
 def rfm_split(text: str) -> Split:
     """The ``rfm_split`` parameter as :func:`wxshop.analysis.rfm.rfm_segments` takes it:
-    ``"mean"``, ``"median"`` or a fixed score (text of a number).
+    ``"raw"``, ``"mean"``, ``"median"`` or a fixed score (text of a number).
 
     Examples
     --------
     >>> rfm_split("median"), rfm_split("3")
     ('median', 3.0)
     """
-    return text if text in ("mean", "median") else float(text)
+    return text if text in ("raw", "mean", "median") else float(text)
 
 
 def rfm_rule(bins: int, cuts: dict | None, split: str, tr: Translator) -> str:
@@ -140,6 +140,8 @@ def rfm_rule(bins: int, cuts: dict | None, split: str, tr: Translator) -> str:
     True
     """
     method = tr("method.cuts" if cuts else "method.quantiles")
+    if split == "raw":
+        return tr("profiling.rfm_rule_raw", bins=bins, method=method)
     shown = tr(f"split.{split}") if split in ("mean", "median") else tr("split.value", value=split)
     return tr("profiling.rfm_rule", bins=bins, method=method, split=shown)
 
