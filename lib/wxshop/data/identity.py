@@ -38,9 +38,9 @@ from wxshop.paths import project_root
 ENV_SECRET = "WXSHOP_SECRET"
 ENV_SECRET_FILE = "WXSHOP_SECRET_FILE"
 
-# kinds of identifier; each pseudonym is bound to its kind so an openid and a phone number
-# with the same characters never collide
-KINDS = ("unionid", "openid", "external_userid", "phone", "id", "name", "staff")
+# Each pseudonym is bound to its kind of identifier (wxshop.data.schema.IDENTITY_PRIORITY lists
+# them), so an openid and a phone number with the same characters never collide.
+
 # pseudonym prefix per target column
 PREFIX = {"customer_id": "u", "inviter_id": "u", "contact_id": "k", "staff_id": "s"}
 _HEX = 20  # 80 bits: no collision to expect among billions of ids

@@ -145,7 +145,7 @@ def read_source(
         at = header_row(rows, fingerprint) if rows else 0
         if any(str(r[0]).startswith("`") for r in rows[at + 1:at + 4] if r):
             return _tidy(_read_ticked(path, label, at), stop_at)
-        return _tidy(_read_csv(path, label, fingerprint), stop_at)
+        return _tidy(_read_csv(path, label, at), stop_at)
     raise DataError(
         f"{label}: cannot read {suffix or 'files without an extension'}.",
         file=label,
@@ -284,9 +284,9 @@ def _read_ticked(path: Path, label: str, at: int) -> Source:
     return source
 
 
-def _read_csv(path: Path, label: str, fingerprint: tuple[str, ...] = ()) -> Source:
+def _read_csv(path: Path, label: str, skip: int = 0) -> Source:
+    """The CSV below its header line ``skip`` (0-based, found by :func:`header_row`)."""
     encoding, sep = _sniff_encoding(path, label)
-    skip = header_row(head_rows(path, label), fingerprint)
     # skip_blank_lines=False keeps line numbers; blank rows are removed below
     options = {"sep": sep, "dtype": str, "skiprows": skip, "skip_blank_lines": False}
     # The sample decoded, but a later byte may not: fall back from UTF-8 to GB18030.
