@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from wxshop.analysis.actions import ACTION_MATRIX
 from wxshop.report import exports
 
-SEG_ACTIONS = {"important_value": "vip_care", "general_retain": "low_priority"}
-CADENCE = {"new": 3, "active": 7, "silent": 14, "dormant": None}
+CADENCE = {"new": 3, "active": 7, "silent": 14, "dormant": None, "lost": None}
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def actions() -> pd.DataFrame:
         "customer_id": ["c1", "c2", "c3"], "p_alive": [0.91234, 0.5, 0.1],
         "expected_purchases_90": [1.23456, 0.2, 0.01], "expected_value_90": [300.456, 20.0, 1.0],
     })
-    return exports.customer_actions(segmented, stages, predictions, segment_actions=SEG_ACTIONS,
+    return exports.customer_actions(segmented, stages, predictions, action_matrix=ACTION_MATRIX,
                                     stage_cadence=CADENCE, lang="zh")
 
 
@@ -30,6 +30,18 @@ def test_customer_actions(actions):
     assert row["suggested_action"] == "7 天内促单；专属客服与会员权益，维持关系，避免打折"
     assert row["p_alive"] == 0.9123 and row["expected_value_90"] == 300.46
     assert actions.set_index("customer_id").loc["c3", "stage_code"] == "dormant"
+
+
+def test_a_dormant_top_customer_is_won_back_not_kept():
+    # Before: the line was the stage's "纳入召回活动" glued to the segment's "维持关系，避免打折".
+    segmented = pd.DataFrame({"customer_id": ["v", "w"], "segment": ["important_value"] * 2})
+    stages = pd.DataFrame({"customer_id": ["v", "w"], "stage": ["dormant", "lost"]})
+    acts = exports.customer_actions(segmented, stages, None, action_matrix=ACTION_MATRIX,
+                                    stage_cadence=CADENCE, lang="zh").set_index("customer_id")
+    assert acts.loc["v", "suggested_action"] == "纳入召回活动；高价值召回：大额券或专属礼"
+    assert acts.loc["v", "action_code"] == "win_back_high_value"
+    assert acts.loc["w", "action_code"] == "last_try"
+    assert not acts["suggested_action"].str.contains("维持关系").any()
 
 
 def test_write_action_lists(actions, tmp_path):
@@ -72,7 +84,7 @@ def test_files_read_back_as_pandas_would_have_written_them(tmp_path):
     predictions = pd.DataFrame({"customer_id": ids, "p_alive": [0.1, float("nan"), 0.3, 1e-5, 1.0],
                                 "expected_purchases_90": [1.5, float("nan"), 0.0, 2.25, 12.0],
                                 "expected_value_90": [1234567.89, float("nan"), 0.5, 99.0, 3.0]})
-    acts = exports.customer_actions(segmented, stages, predictions, segment_actions=SEG_ACTIONS,
+    acts = exports.customer_actions(segmented, stages, predictions, action_matrix=ACTION_MATRIX,
                                     stage_cadence=CADENCE, lang="en")
     written = exports.write_action_lists(acts, tmp_path, "en")
     assert written["customers"].sum() == 3 * len(ids)
@@ -96,7 +108,7 @@ def test_customers_missing_from_stages_or_predictions_keep_a_row_and_duplicates_
     stages = pd.DataFrame({"customer_id": ["c3", "c1"], "stage": ["dormant", "active"]})
     predictions = pd.DataFrame({"customer_id": ["c2"], "p_alive": [0.5],
                                 "expected_purchases_90": [0.2], "expected_value_90": [20.0]})
-    acts = exports.customer_actions(segmented, stages, predictions, segment_actions=SEG_ACTIONS,
+    acts = exports.customer_actions(segmented, stages, predictions, action_matrix=ACTION_MATRIX,
                                     stage_cadence=CADENCE, lang="en").set_index("customer_id")
     assert acts["stage_code"].isna().tolist() == [False, True, False]
     assert acts["stage_code"].loc["c3"] == "dormant"
@@ -104,7 +116,7 @@ def test_customers_missing_from_stages_or_predictions_keep_a_row_and_duplicates_
     assert acts.loc["c2", "expected_value_90"] == 20.0
     with pytest.raises(ValueError, match="twice"):
         exports.customer_actions(segmented, pd.concat([stages, stages]), predictions,
-                                 segment_actions=SEG_ACTIONS, stage_cadence=CADENCE)
+                                 action_matrix=ACTION_MATRIX, stage_cadence=CADENCE)
 
 
 def test_tables_in_the_same_order_give_what_the_join_gives():
@@ -115,7 +127,7 @@ def test_tables_in_the_same_order_give_what_the_join_gives():
     ids = [f"c{i:03d}" for i in range(200)]
     rng = np.random.default_rng(4)
     segmented = pd.DataFrame({"customer_id": pd.array(ids, dtype="str"),
-                              "segment": rng.choice(list(SEG_ACTIONS), 200)})
+                              "segment": rng.choice(["important_value", "general_retain"], 200)})
     stages = pd.DataFrame({"customer_id": pd.array(ids, dtype="str"),
                            "stage": rng.choice(list(CADENCE), 200)}, index=np.arange(200) + 7)
     predictions = pd.DataFrame({"customer_id": pd.array(ids, dtype="str"), "p_alive": rng.random(200),
@@ -124,7 +136,7 @@ def test_tables_in_the_same_order_give_what_the_join_gives():
     stages.loc[stages.index[5], "stage"] = None
 
     def run(st, pr):
-        return exports.customer_actions(segmented, st, pr, segment_actions=SEG_ACTIONS, stage_cadence=CADENCE)
+        return exports.customer_actions(segmented, st, pr, action_matrix=ACTION_MATRIX, stage_cadence=CADENCE)
 
     same = run(stages, predictions)
     order = rng.permutation(200)
@@ -148,7 +160,7 @@ def test_action_plan_sums_values_before_rounding():
     stages = pd.DataFrame({"customer_id": [f"c{i}" for i in range(n)], "stage": "new"})
     predictions = pd.DataFrame({"customer_id": [f"c{i}" for i in range(n)], "p_alive": 0.5,
                                 "expected_purchases_90": 0.1, "expected_value_90": 1.004})
-    actions = exports.customer_actions(segmented, stages, predictions, segment_actions=SEG_ACTIONS,
+    actions = exports.customer_actions(segmented, stages, predictions, action_matrix=ACTION_MATRIX,
                                        stage_cadence=CADENCE, lang="zh")
     assert actions["expected_value_90"].iloc[0] == 1.0  # shown to the fen
     plan = exports.action_plan(actions)

@@ -46,11 +46,14 @@ def test_stages_and_migration_views(orders):
 def test_lifecycle_rule_says_where_the_thresholds_came_from(orders):
     th = lifecycle.stage_thresholds(orders, END, active_days=30, dormant_days=60)
     assert view.lifecycle_rule(th, 0.8, 0.95, EN) == EN(
-        "profiling.lifecycle_override", new=th.new_days, active=30, dormant=60)
+        "profiling.lifecycle_override", new=th.new_days, active=30, dormant=60, lost=120)
     derived = lifecycle.stage_thresholds(orders, END)
     assert view.lifecycle_rule(derived, 0.8, 0.95, EN) == EN(
         "profiling.lifecycle_rule", n=derived.n_intervals, active_pct=80.0, dormant_pct=95.0,
-        active=derived.active_days, dormant=derived.dormant_days, new=derived.new_days)
+        active=derived.active_days, dormant=derived.dormant_days, new=derived.new_days,
+        lost=derived.lost_days, factor=2)
+    assert "lost: over" in view.lifecycle_rule(derived, 0.8, 0.95, EN)
+    assert "流失：超过" in view.lifecycle_rule(derived, 0.8, 0.95, ZH)
 
 
 def test_rfm_rule_and_split():

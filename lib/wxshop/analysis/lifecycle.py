@@ -1,6 +1,12 @@
 """Customer lifecycle: stage thresholds from the store's own interpurchase intervals, the
-stage of every buyer (new, active, silent, dormant), the stage summary with contact cadence
-and actions, and migration between stages.
+stage of every buyer (new, active, silent, dormant, lost), the stage summary with contact
+cadence and actions, and migration between stages.
+
+沉睡 (dormant) and 流失 (lost) are kept apart: a dormant customer is past the usual gap but
+still worth a win-back offer; a lost one has been away ``lost_factor`` (default 2) times that
+long and only gets low-cost reach. The day thresholds are the store's by default; per
+customer they can follow the customer's main category's own cycle
+(:func:`wxshop.analysis.churn.category_thresholds`), passed as ``customer_days``.
 
 Conventions: :mod:`wxshop.analysis.paid` (paid orders, ``period_end`` day, calendar days,
 CNY, shares 0–1); output rows are sorted by ``customer_id``; codes (stages, actions) are English
@@ -18,11 +24,14 @@ import numpy as np
 import pandas as pd
 
 from wxshop.analysis.paid import DateLike, PaidOrders, check_days, paid_orders, require_columns
+from wxshop.data.codes import positions
 from wxshop.data.schema import CUSTOMER_ID
 
 __all__ = [
     "DEFAULT_ACTIVE_DAYS",
     "DEFAULT_DORMANT_DAYS",
+    "DEFAULT_LOST_FACTOR",
+    "DAY_COLUMNS",
     "MAX_NEW_DAYS",
     "NOT_YET",
     "STAGES",
@@ -30,23 +39,26 @@ __all__ = [
     "STAGE_CADENCE",
     "StageThresholds",
     "lifecycle_stages",
+    "lost_days_of",
     "stage_migration",
     "stage_summary",
     "stage_thresholds",
 ]
 
-STAGES: tuple[str, ...] = ("new", "active", "silent", "dormant")  # 新客, 活跃, 沉默, 沉睡
+STAGES: tuple[str, ...] = ("new", "active", "silent", "dormant", "lost")  # 新客, 活跃, 沉默, 沉睡, 流失
 NOT_YET = "not_yet"  # no paid order yet at the earlier date (stage_migration rows)
 # Contact within N days of entering the stage (playbook); None = no cadence, campaign only.
-STAGE_CADENCE: dict[str, int | None] = {"new": 3, "active": 7, "silent": 14, "dormant": None}
+STAGE_CADENCE: dict[str, int | None] = {"new": 3, "active": 7, "silent": 14, "dormant": None, "lost": None}
 STAGE_ACTIONS: dict[str, str] = {
     "new": "activate_new",  # welcome + second-order coupon within 3 days
     "active": "push_regular",  # regular 朋友圈/社群 pushes, at least every 7 days
     "silent": "revisit",  # 1:1 revisit (企业微信) at day 14
     "dormant": "win_back_campaign",  # include in a win-back campaign
+    "lost": "low_cost_reach",  # broadcast / 朋友圈 only; no paid coupons
 }
 DEFAULT_ACTIVE_DAYS = 30  # used when the store has no repeat purchases
 DEFAULT_DORMANT_DAYS = 90
+DEFAULT_LOST_FACTOR = 2.0  # lost_days = ceil(DEFAULT_LOST_FACTOR × dormant_days)
 MAX_NEW_DAYS = 30  # new_days = min(MAX_NEW_DAYS, active_days)
 
 
@@ -54,7 +66,7 @@ MAX_NEW_DAYS = 30  # new_days = min(MAX_NEW_DAYS, active_days)
 class StageThresholds:
     """Day thresholds of the lifecycle stages and where they came from.
 
-    active_days, dormant_days, new_days : days (see :func:`lifecycle_stages`).
+    active_days, dormant_days, new_days, lost_days : days (see :func:`lifecycle_stages`).
     active_pct, dormant_pct : percentiles (0–1) of the store's interpurchase intervals
         used for active_days and dormant_days; None when that value was set by hand or
         fell back to the default.
@@ -78,6 +90,13 @@ class StageThresholds:
     n_repeat_customers: int
     overridden: tuple[str, ...]
     fallback: bool
+    lost_days: int = 0  # 0: ceil(DEFAULT_LOST_FACTOR × dormant_days), filled in by __post_init__
+
+    def __post_init__(self) -> None:
+        if not self.lost_days:
+            object.__setattr__(self, "lost_days", lost_days_of(self.dormant_days))
+        if self.lost_days < self.dormant_days:
+            raise ValueError(f"lost_days ({self.lost_days}) must be ≥ dormant_days ({self.dormant_days})")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -88,6 +107,17 @@ class StageThresholds:
         return pd.DataFrame({"name": list(d), "value": [str(v) for v in d.values()]})
 
 
+def lost_days_of(dormant_days: int, factor: float = DEFAULT_LOST_FACTOR) -> int:
+    """Days after which a dormant customer counts as lost: ``ceil(factor × dormant_days)``.
+
+    >>> lost_days_of(77), lost_days_of(77, 1.5)
+    (154, 116)
+    """
+    if not factor >= 1:
+        raise ValueError(f"lost_factor must be ≥ 1, got {factor!r}")
+    return max(int(dormant_days), math.ceil(factor * dormant_days - 1e-9))
+
+
 def stage_thresholds(
     orders: pd.DataFrame,
     period_end: DateLike,
@@ -96,13 +126,16 @@ def stage_thresholds(
     active_days: int | None = None,
     dormant_days: int | None = None,
     new_days: int | None = None,
+    lost_days: int | None = None,
+    lost_factor: float = DEFAULT_LOST_FACTOR,
 ) -> StageThresholds:
     """Lifecycle thresholds from this store's own interpurchase intervals.
 
     Defaults: ``active_days = ceil(P[active_pct])`` and ``dormant_days =
     ceil(P[dormant_pct])`` of all intervals from :func:`wxshop.analysis.repurchase.interpurchase_intervals`
-    (``numpy.quantile``, linear interpolation), ``new_days = min(30, active_days)``.
-    Any of the three can be set instead. With no repeat purchases at all, active and
+    (``numpy.quantile``, linear interpolation), ``new_days = min(30, active_days)``,
+    ``lost_days = ceil(lost_factor × dormant_days)``. Any of the four can be set instead.
+    With no repeat purchases at all, active and
     dormant fall back to 30 and 90 days and ``fallback`` is True.
 
     Observed intervals are censored at ``period_end`` (long gaps that have not ended yet
@@ -117,11 +150,12 @@ def stage_thresholds(
     ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-03-01", "2025-02-10", "2025-03-30"]),
     ... })
     >>> th = stage_thresholds(orders, "2025-03-31")  # one interval of 55 days
-    >>> th.active_days, th.dormant_days, th.new_days, th.fallback
-    (55, 55, 30, False)
+    >>> th.active_days, th.dormant_days, th.new_days, th.lost_days, th.fallback
+    (55, 55, 30, 110, False)
     """
     p = paid_orders(orders, period_end, "stage_thresholds")
-    return _thresholds(p, active_pct, dormant_pct, active_days, dormant_days, new_days)
+    return _thresholds(p, active_pct, dormant_pct, active_days, dormant_days, new_days, lost_days,
+                       lost_factor)
 
 
 def _thresholds(
@@ -131,6 +165,8 @@ def _thresholds(
     active_days: int | None = None,
     dormant_days: int | None = None,
     new_days: int | None = None,
+    lost_days: int | None = None,
+    lost_factor: float = DEFAULT_LOST_FACTOR,
 ) -> StageThresholds:
     for name, pct in (("active_pct", active_pct), ("dormant_pct", dormant_pct)):
         if not 0 < pct <= 1:
@@ -164,6 +200,11 @@ def _thresholds(
         nw_days = min(MAX_NEW_DAYS, a_days)
     if d_days < a_days:
         raise ValueError(f"dormant_days ({d_days}) must be ≥ active_days ({a_days})")
+    if lost_days is not None:
+        overridden.append("lost_days")
+        l_days = check_days("lost_days", lost_days)
+    else:
+        l_days = lost_days_of(d_days, lost_factor)
     return StageThresholds(
         active_days=a_days,
         dormant_days=d_days,
@@ -176,26 +217,60 @@ def _thresholds(
         n_repeat_customers=int(np.count_nonzero(np.diff(who, prepend=-1))),
         overridden=tuple(overridden),
         fallback=fallback,
+        lost_days=l_days,
     )
 
 
-def _stage_codes(first: np.ndarray, last: np.ndarray, asof: int, th: StageThresholds) -> np.ndarray:
+DAY_COLUMNS = ("active_days", "dormant_days", "lost_days")
+
+
+def _days(p: PaidOrders, th: StageThresholds, customer_days: pd.DataFrame | None) -> dict[str, Any]:
+    """Per-customer thresholds: the store's scalars, or the arrays of ``customer_days``
+    (customer_id + :data:`DAY_COLUMNS`) with the store's values for customers it lacks."""
+    store = {c: getattr(th, c) for c in DAY_COLUMNS}
+    if customer_days is None:
+        return store
+    require_columns(customer_days, (CUSTOMER_ID, *DAY_COLUMNS), "lifecycle customer_days")
+    pos = positions(p.ids, customer_days[CUSTOMER_ID])
+    out: dict[str, Any] = {}
+    for c in DAY_COLUMNS:
+        values = customer_days[c].to_numpy(np.float64)
+        got = values[np.maximum(pos, 0)] if len(values) else np.zeros(pos.size)
+        out[c] = np.where((pos >= 0) & np.isfinite(got), got, store[c]).astype(np.int64)
+    if np.any(out["dormant_days"] < out["active_days"]) or np.any(out["lost_days"] < out["dormant_days"]):
+        raise ValueError("lifecycle customer_days: need active_days ≤ dormant_days ≤ lost_days per customer")
+    return out
+
+
+def _stage_codes(first: np.ndarray, last: np.ndarray, asof: int, th: StageThresholds,
+                 days: dict[str, Any] | None = None) -> np.ndarray:
     """Index into STAGES for customers with a purchase (first/last day ≤ asof)."""
+    d = days if days is not None else {c: getattr(th, c) for c in DAY_COLUMNS}
     since_first = asof - first
     since_last = asof - last
-    code = np.where(since_last <= th.active_days, 1, np.where(since_last <= th.dormant_days, 2, 3))
+    code = np.select(
+        [since_last <= d["active_days"], since_last <= d["dormant_days"], since_last <= d["lost_days"]],
+        [1, 2, 3], 4,
+    )
     return np.where(since_first <= th.new_days, 0, code).astype(np.int64)
 
 
 def lifecycle_stages(
-    orders: pd.DataFrame, period_end: DateLike, thresholds: StageThresholds | None = None
+    orders: pd.DataFrame,
+    period_end: DateLike,
+    thresholds: StageThresholds | None = None,
+    customer_days: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Lifecycle stage of every buyer at ``period_end``.
 
     Rules, in this order (days as in the module docstring, edges inclusive as written):
     ``new``: days_since_first ≤ new_days; else ``active``: days_since_last ≤ active_days;
-    ``silent``: active_days < days_since_last ≤ dormant_days; ``dormant``: days_since_last
-    > dormant_days. ``thresholds`` default to :func:`stage_thresholds` of the same orders.
+    ``silent``: active_days < days_since_last ≤ dormant_days; ``dormant`` (沉睡):
+    dormant_days < days_since_last ≤ lost_days; ``lost`` (流失): days_since_last > lost_days.
+    ``thresholds`` default to :func:`stage_thresholds` of the same orders; ``customer_days``
+    (customer_id, active_days, dormant_days, lost_days; e.g. from
+    :func:`wxshop.analysis.churn.category_thresholds`) replaces the store's three day
+    thresholds customer by customer (customers it does not list keep the store's).
 
     Returns
     -------
@@ -218,7 +293,7 @@ def lifecycle_stages(
     p = paid_orders(orders, period_end, "lifecycle_stages")
     th = thresholds if thresholds is not None else _thresholds(p)
     first, last = p.first_last_day()
-    stage = _stage_codes(first, last, p.end_day, th)
+    stage = _stage_codes(first, last, p.end_day, th, _days(p, th, customer_days))
     return pd.DataFrame(
         {
             CUSTOMER_ID: p.ids,
@@ -230,7 +305,7 @@ def lifecycle_stages(
 
 
 def stage_summary(stages: pd.DataFrame) -> pd.DataFrame:
-    """Customers per lifecycle stage; all 4 stages in :data:`STAGES` order.
+    """Customers per lifecycle stage; all 5 stages in :data:`STAGES` order.
 
     Parameters
     ----------
@@ -253,6 +328,7 @@ def stage_summary(stages: pd.DataFrame) -> pd.DataFrame:
      active          2             7      push_regular
      silent          0            14           revisit
     dormant          0          <NA> win_back_campaign
+       lost          0          <NA>    low_cost_reach
     """
     require_columns(stages, ("stage", "days_since_last"), "stage_summary")
     stage = stages["stage"].astype("str")
@@ -280,18 +356,20 @@ def stage_migration(
     period_end: DateLike,
     period_days: int = 30,
     thresholds: StageThresholds | None = None,
+    customer_days: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Customers moving between lifecycle stages over the last ``period_days`` days.
 
     Rows: stage at the day ``period_end - period_days`` (orders up to the end of that day),
     with ``not_yet`` for customers who had no paid order by then; columns: stage at
     ``period_end``. Both dates use the same ``thresholds`` (default:
-    :func:`stage_thresholds` at ``period_end``).
+    :func:`stage_thresholds` at ``period_end``) and ``customer_days``.
 
     Returns
     -------
     Counts of customers (int), index ``from_stage`` = (not_yet, new, active, silent,
-    dormant), columns ``to_stage`` = (new, active, silent, dormant); every cell present.
+    dormant, lost), columns ``to_stage`` = (new, active, silent, dormant, lost); every cell
+    present.
     Row sums give the stage sizes at the start (plus newcomers), column sums those at the
     end.
 
@@ -303,22 +381,24 @@ def stage_migration(
     ...     "ordered_at": pd.to_datetime(["2025-01-05", "2025-03-01", "2025-02-10", "2025-03-30"]),
     ... })
     >>> print(stage_migration(orders, "2025-03-31", period_days=30).to_string())
-    to_stage    new  active  silent  dormant
+    to_stage    new  active  silent  dormant  lost
     from_stage
-    not_yet       1       0       0        0
-    new           0       1       0        0
-    active        0       1       0        0
-    silent        0       0       0        0
-    dormant       0       0       0        0
+    not_yet       1       0       0        0     0
+    new           0       1       0        0     0
+    active        0       1       0        0     0
+    silent        0       0       0        0     0
+    dormant       0       0       0        0     0
+    lost          0       0       0        0     0
     """
     days = check_days("period_days", period_days)
     p = paid_orders(orders, period_end, "stage_migration")
     th = thresholds if thresholds is not None else _thresholds(p)
     first, last = p.first_last_day()
-    to = _stage_codes(first, last, p.end_day, th)
+    d = _days(p, th, customer_days)
+    to = _stage_codes(first, last, p.end_day, th, d)
     start = p.end_day - days
     first0, last0 = p.first_last_day(upto=start)
-    frm = np.where(first0 < 0, 0, _stage_codes(first0, last0, start, th) + 1)
+    frm = np.where(first0 < 0, 0, _stage_codes(first0, last0, start, th, d) + 1)
     k = len(STAGES)
     counts = np.bincount(frm * k + to, minlength=(k + 1) * k).reshape(k + 1, k)
     return pd.DataFrame(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import shutil
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -38,12 +39,15 @@ def customer_actions(
     stages: pd.DataFrame,
     predictions: pd.DataFrame | None,
     *,
-    segment_actions: dict[str, str],
+    action_matrix: Mapping[str, Mapping[str, str]],
     stage_cadence: dict[str, int | None],
     lang: str = "zh",
 ) -> pd.DataFrame:
     """One row per customer: ids, segment and stage (codes and labels), P(alive),
-    expected purchases and value over the next 90 days (CNY) and the suggested action.
+    expected purchases and value over the next 90 days (CNY) and the suggested action:
+    when to contact (the stage's cadence) and what to do, from ``action_matrix[stage][segment]``
+    (:data:`wxshop.analysis.actions.ACTION_MATRIX`: stage and segment together, so the two
+    halves never contradict); the action's code is in ``action_code``.
 
     ``segmented``: customer_id, segment (``wxshop.analysis.rfm.rfm_segments``);
     ``stages``: customer_id, stage (``wxshop.analysis.lifecycle.lifecycle_stages``);
@@ -59,22 +63,26 @@ def customer_actions(
         out[predicted] = float("nan")
     else:
         out[predicted] = _lookup(out["customer_id"], predictions, predicted)
-    seg_label = {code: tr(f"segment.{code}") for code in segment_actions}
-    seg_action = {code: tr(f"action.{action}") for code, action in segment_actions.items()}
+    segments = {sg for row in action_matrix.values() for sg in row}
+    seg_label = {code: tr(f"segment.{code}") for code in segments}
     stage_label = {code: tr(f"stage.{code}") for code in stage_cadence}
     stage_when = {code: tr(f"cadence.{code}") for code in stage_cadence}
+    flat = {f"{st}|{sg}": code for st, row in action_matrix.items() for sg, code in row.items()}
+    action_code = (out["stage"].astype("str") + "|" + out["segment"].astype("str")).map(flat)
+    action_text = action_code.map({c: tr(f"action.{c}") for c in set(flat.values())})
     out = out.assign(
         segment_code=out["segment"],
         stage_code=out["stage"],
         segment=out["segment"].map(seg_label),
         stage=out["stage"].map(stage_label),
-        suggested_action=out["stage"].map(stage_when) + tr("sep.semicolon") + out["segment"].map(seg_action),
+        suggested_action=out["stage"].map(stage_when) + tr("sep.semicolon") + action_text,
+        action_code=action_code.astype("str"),
         p_alive=out["p_alive"].round(4),
         expected_purchases_90=out["expected_purchases_90"].round(3),
         expected_value_90=out["expected_value_90"].round(2),
         expected_value_exact=out["expected_value_90"],  # sums add these, not the fen-rounded ones
     )
-    return out[[*EXPORT_COLUMNS, "segment_code", "stage_code", "expected_value_exact"]]
+    return out[[*EXPORT_COLUMNS, "segment_code", "stage_code", "action_code", "expected_value_exact"]]
 
 
 def _require_unique(ids: pd.Series) -> None:
@@ -148,7 +156,7 @@ def write_action_lists(actions: pd.DataFrame, out_dir: Path, lang: str = "zh") -
                          for rows, name, kind, code in lists])
 
 
-STAGE_PRIORITY = ("new", "active", "silent", "dormant")  # the cadence order of the playbook
+STAGE_PRIORITY = ("new", "active", "silent", "dormant", "lost")  # the cadence order of the playbook
 
 
 def action_plan(actions: pd.DataFrame, top: int = 12) -> pd.DataFrame:
@@ -156,7 +164,7 @@ def action_plan(actions: pd.DataFrame, top: int = 12) -> pd.DataFrame:
 
     ``actions`` is :func:`customer_actions` output. Returns stage_code, segment_code,
     customers, mean_p_alive (0–1), expected_value_sum (CNY over the next 90 days) and
-    suggested_action, ordered by stage urgency (new, active, silent, dormant) and then
+    suggested_action, ordered by stage urgency (new, active, silent, dormant, lost) and then
     expected value; the ``top`` largest groups by expected value are kept (at least the
     largest group of every stage).
     """

@@ -37,23 +37,58 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "profiling.lifecycle": ("生命周期阶段", "Lifecycle stages"),
     "profiling.lifecycle_rule": (
-        "阈值来自本店复购间隔：{n:,} 个间隔的第 {active_pct:.0f} 百分位为 {active} 天，"
-        "第 {dormant_pct:.0f} 百分位为 {dormant} 天。新客：首单在 {new} 天内；活跃：最近一单在 {active} 天内；"
-        "沉默：{active}–{dormant} 天；沉睡（流失）：超过 {dormant} 天。",
-        "Thresholds come from this store's own repurchase intervals: of {n:,} intervals, the "
-        "{active_pct:.0f}th percentile is {active} days and the {dormant_pct:.0f}th is {dormant} days. "
-        "New: first order within {new} days; active: last order within {active} days; "
-        "silent: {active}–{dormant} days; dormant (churned): over {dormant} days.",
+        "全店阈值来自本店复购间隔（同一天的多笔订单算一次购买）：{n:,} 个间隔的第 {active_pct:.0f} 百分位为 "
+        "{active} 天，第 {dormant_pct:.0f} 百分位为 {dormant} 天。新客：首单在 {new} 天内；活跃：最近一单在 "
+        "{active} 天内；沉默：{active}–{dormant} 天；沉睡（可召回）：{dormant}–{lost} 天；"
+        "流失：超过 {lost} 天（{factor:g} 倍沉睡线）。",
+        "Store-wide thresholds come from this store's own repurchase intervals (orders on one day "
+        "are one purchase): of {n:,} intervals, the {active_pct:.0f}th percentile is {active} days and "
+        "the {dormant_pct:.0f}th is {dormant} days. New: first order within {new} days; active: last "
+        "order within {active} days; silent: {active}–{dormant} days; dormant (can be won back): "
+        "{dormant}–{lost} days; lost: over {lost} days ({factor:g} × the dormant line).",
     ),
     "profiling.lifecycle_override": (
-        "阈值由参数指定：新客 {new} 天，活跃 {active} 天，沉睡 {dormant} 天。",
-        "Thresholds set in parameters: new {new} days, active {active} days, dormant {dormant} days.",
+        "阈值由参数指定：新客 {new} 天，活跃 {active} 天，沉睡 {dormant} 天，流失 {lost} 天。",
+        "Thresholds set in parameters: new {new} days, active {active} days, dormant {dormant} days, "
+        "lost {lost} days.",
     ),
     "profiling.lifecycle_fallback": (
-        "本店复购间隔太少，使用默认阈值：活跃 {active} 天，沉睡 {dormant} 天。",
+        "本店复购间隔太少，使用默认阈值：活跃 {active} 天，沉睡 {dormant} 天，流失 {lost} 天。",
         "Too few repurchase intervals in this store; default thresholds used: "
-        "active {active} days, dormant {dormant} days.",
+        "active {active} days, dormant {dormant} days, lost {lost} days.",
     ),
+    "profiling.churn_by_category": (
+        "按品类周期判定：每位客户按其主品类（消费金额最多的品类）自己的复购间隔定活跃、沉睡、流失线"
+        "（同样的百分位，间隔不少于 {min_n} 个的品类才用自己的线，否则用全店的）。长周期品类（如数码配件）"
+        "的买家不会因为食品的短周期被算作流失。",
+        "By category cycle: each customer's active, dormant and lost lines follow the repurchase "
+        "intervals of their main category (the one they spent most on), at the same percentiles; a "
+        "category needs at least {min_n} intervals for lines of its own, else the store's apply. "
+        "Buyers of long-cycle categories (such as accessories) are not called lost on food's short "
+        "clock.",
+    ),
+    "profiling.churn_by_store": (
+        "所有客户使用同一组全店阈值（参数 churn_by: store，或阈值由参数指定，或缺少订单明细/商品表）。",
+        "One set of store-wide thresholds for every customer (parameter churn_by: store, thresholds "
+        "set by hand, or no order lines / products).",
+    ),
+    "profiling.segment_stage": ("分层 × 阶段", "Segments × lifecycle stages"),
+    "profiling.segment_stage_text": (
+        "每个 RFM 分层里各阶段的客户数。建议动作同时看两者：阶段决定何时联系、是否需要召回，分层决定投入多少"
+        "（重要客户一对一、一般客户批量），所以“重要价值”里的沉睡客户走高价值召回，而不是“维持关系”。",
+        "Customers of each RFM segment by lifecycle stage. Actions follow both: the stage says when "
+        "to contact and whether to win back, the segment how much effort (1:1 for important "
+        "customers, bulk for the rest), so a dormant 'important value' customer gets a high-value "
+        "win-back, not 'keep the relationship'.",
+    ),
+    "col.intervals": ("复购间隔数", "Intervals"),
+    "col.main_customers": ("主品类客户数", "Customers (main category)"),
+    "col.active_days": ("活跃线（天）", "Active within (days)"),
+    "col.dormant_days": ("沉睡线（天）", "Dormant after (days)"),
+    "col.lost_days": ("流失线（天）", "Lost after (days)"),
+    "col.threshold_source": ("阈值来源", "Lines from"),
+    "source.category": ("本品类", "this category"),
+    "source.store": ("全店（间隔太少）", "the store (too few intervals)"),
     "profiling.migration": ("阶段迁移（{start} → {end}）", "Stage migration ({start} → {end})"),
     "profiling.cohorts": ("首购月份同期群留存", "Monthly first-purchase cohorts: retention"),
     "profiling.repeat_curves": ("同期群累计复购曲线", "Cumulative repeat purchase by cohort"),
@@ -156,12 +191,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stage.new": ("新客", "New"),
     "stage.active": ("活跃", "Active"),
     "stage.silent": ("沉默", "Silent"),
-    "stage.dormant": ("沉睡（流失）", "Dormant (churned)"),
+    "stage.dormant": ("沉睡", "Dormant"),
+    "stage.lost": ("流失", "Lost"),
     "stage.not_yet": ("尚未购买", "Not yet a customer"),
     "cadence.new": ("3 天内激活", "Activate within 3 days"),
     "cadence.active": ("7 天内促单", "Nudge to buy within 7 days"),  # the playbook's 7-day 促单
     "cadence.silent": ("第 14 天回访", "Revisit at day 14"),
     "cadence.dormant": ("纳入召回活动", "Include in a win-back campaign"),
+    "cadence.lost": ("仅低成本触达", "Low-cost reach only"),
     "sep.semicolon": ("；", "; "),
     "export.customer_id": ("客户ID", "customer_id"),
     "export.segment": ("客户分层", "segment"),
@@ -179,10 +216,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "action.nurture_repeat": ("引导第二单：复购券与使用教程", "Guide to a second order: repeat coupon and how-tos"),
     "action.remind_low_cost": ("低成本提醒：社群/朋友圈触达", "Low-cost reminders via groups and Moments"),
     "action.low_priority": ("低优先级，仅大促时群发", "Low priority: mass messages at big sales only"),
+    "action.welcome_vip": ("专人欢迎 + 第二单专属礼遇", "Personal welcome and a second-order gift"),
+    "action.activate_new": ("欢迎语 + 第二单优惠券", "Welcome message and a second-order coupon"),
+    "action.win_back_coupon": ("召回券，批量发放", "Win-back coupon, sent in bulk"),
+    "action.last_try": (
+        "最后一次一对一问候，无回应即停止投入", "One last 1:1 message; stop spending if there is no reply"),
     "stage_action.activate_new": ("欢迎语 + 第二单优惠券", "Welcome message and a second-order coupon"),
     "stage_action.push_regular": ("朋友圈/社群常规推送", "Regular Moments and group posts"),
     "stage_action.revisit": ("企业微信一对一回访", "1:1 WeCom revisit"),
     "stage_action.win_back_campaign": ("纳入召回活动", "Add to a win-back campaign"),
+    "stage_action.low_cost_reach": ("只做群发/朋友圈，不再发券", "Mass messages and Moments only; no coupons"),
     "def.p.customers": ("截至期末至少有 1 笔有效订单的客户", "customers with a paid order up to the period end"),
     "def.p.new_customers": ("首笔有效订单落在本区间的客户", "customers whose first paid order falls in the period"),
     "def.p.orders": ("本区间已支付订单（不含退款、取消）", "paid orders in the period (refunded, cancelled excluded)"),

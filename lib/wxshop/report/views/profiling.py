@@ -19,7 +19,8 @@ from wxshop.report.i18n import Translator
 from wxshop.report.views.display import formatted
 
 __all__ = [
-    "KPIS", "LABELS", "action_plan_view", "lifecycle_rule", "migration_view", "profile_view",
+    "KPIS", "LABELS", "action_plan_view", "category_thresholds_view", "lifecycle_rule", "migration_view",
+    "profile_view", "segment_stage_view",
     "rfm_rule", "rfm_split", "segment_labels", "segments_view", "spend_tiers_note", "spend_tiers_view",
     "stages_view",
 ]
@@ -44,6 +45,8 @@ LABELS: dict[str, str] = {
     "stage": "col.stage", "avg_days_since_last": "col.avg_recency", "cadence": "col.cadence",
     "mean_p_alive": "col.mean_p_alive", "expected_value_sum": "col.expected_value_sum",
     "suggested_action": "col.action",
+    "category": "col.category", "intervals": "col.intervals", "active_days": "col.active_days",
+    "dormant_days": "col.dormant_days", "lost_days": "col.lost_days", "source": "col.threshold_source",
 }
 
 
@@ -186,18 +189,60 @@ def lifecycle_rule(thresholds: StageThresholds, active_pct: float, dormant_pct: 
     ...                        "ordered_at": pd.to_datetime(["2026-01-01"])})
     >>> th = stage_thresholds(orders, "2026-01-31")
     >>> lifecycle_rule(th, 0.8, 0.95, Translator("en")) == Translator("en")(
-    ...     "profiling.lifecycle_fallback", active=30, dormant=90)
+    ...     "profiling.lifecycle_fallback", active=30, dormant=90, lost=180)
     True
     """
     th = thresholds
     if th.fallback:
-        return tr("profiling.lifecycle_fallback", active=th.active_days, dormant=th.dormant_days)
+        return tr("profiling.lifecycle_fallback", active=th.active_days, dormant=th.dormant_days,
+                  lost=th.lost_days)
     if th.overridden:
         return tr("profiling.lifecycle_override", new=th.new_days, active=th.active_days,
-                  dormant=th.dormant_days)
+                  dormant=th.dormant_days, lost=th.lost_days)
     return tr("profiling.lifecycle_rule", n=th.n_intervals, active_pct=100 * active_pct,
               dormant_pct=100 * dormant_pct, active=th.active_days, dormant=th.dormant_days,
-              new=th.new_days)
+              new=th.new_days, lost=th.lost_days, factor=th.lost_days / th.dormant_days)
+
+
+def category_thresholds_view(categories: pd.DataFrame, tr: Translator) -> pd.DataFrame:
+    """The per-category lifecycle lines: category, intervals, customers whose main category
+    it is, active / dormant / lost days and where the lines came from.
+
+    ``categories`` is :attr:`wxshop.analysis.churn.CategoryThresholds.categories`.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"category": ["数码配件"], "intervals": [812], "customers": [460],
+    ...                   "active_days": [110], "dormant_days": [205], "lost_days": [410],
+    ...                   "source": ["category"]})
+    >>> print(category_thresholds_view(c, Translator("en")).to_string())
+      category  intervals  customers  active_days  dormant_days  lost_days         source
+    0     数码配件        812        460          110           205        410  this category
+    """
+    shown = categories.assign(source=categories["source"].map(lambda s: tr(f"source.{s}")))
+    return shown[["category", "intervals", "customers", "active_days", "dormant_days", "lost_days", "source"]]
+
+
+def segment_stage_view(cross: pd.DataFrame, tr: Translator) -> pd.DataFrame:
+    """The segment × stage table: one row per RFM segment, one column per lifecycle stage
+    (customers), headers already in the report's language (show it without labels).
+
+    ``cross`` is :func:`wxshop.analysis.actions.segment_stage_table`'s frame.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"segment": ["important_value", "important_value"],
+    ...                   "stage": ["active", "dormant"], "customers": [3, 2]})
+    >>> print(segment_stage_view(c, Translator("en")).to_string())
+               Segment  Active  Dormant
+    0  Important value       3        2
+    """
+    labels = segment_labels(tr)
+    wide = cross.pivot(index="segment", columns="stage", values="customers")
+    wide = wide.reindex(index=list(dict.fromkeys(cross["segment"])),
+                        columns=list(dict.fromkeys(cross["stage"])))
+    return (wide.rename(index=labels, columns=lambda s: tr(f"stage.{s}"))
+            .rename_axis(index=tr("col.segment"), columns=None).reset_index())
 
 
 def stages_view(stage_table: pd.DataFrame, tr: Translator) -> pd.DataFrame:

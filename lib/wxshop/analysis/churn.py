@@ -1,0 +1,196 @@
+"""Churn by category cycle: the lifecycle day thresholds of each category from its own
+repurchase intervals, and each customer's main category, so a 数码配件 buyer is not called
+dormant inside a 150-day replacement cycle because food is bought every 11 days.
+
+Definitions (printed in the report, i18n ``profiling.churn_rule``):
+
+- a category interval: days between a customer's consecutive purchase days of that category
+  (paid orders, calendar days; several orders on one day are one purchase day), as in
+  :func:`wxshop.analysis.products.cycles.purchase_events` — the same naive percentiles the
+  store-wide thresholds use (:func:`wxshop.analysis.lifecycle.stage_thresholds`);
+- a category's thresholds: ``active_days = ceil(P[active_pct])``, ``dormant_days =
+  ceil(P[dormant_pct])`` of its intervals, ``lost_days = ceil(lost_factor × dormant_days)``;
+  a category with fewer than ``min_intervals`` intervals keeps the store's thresholds;
+- a customer's main category: the category with the most item sales (quantity × unit price,
+  CNY) among the customer's paid order lines up to ``period_end``; a tie goes to the category
+  bought most recently, then to the first name. Lines of SKUs missing from ``products``
+  (category ``—``) do not count: a customer with no other lines keeps the store's thresholds.
+
+Conventions: :mod:`wxshop.analysis.paid` (paid orders, ``period_end`` day, calendar days).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from wxshop.analysis.lifecycle import DEFAULT_LOST_FACTOR, StageThresholds, lost_days_of
+from wxshop.analysis.paid import DateLike, period_end_day, require_columns
+from wxshop.analysis.products.cycles import purchase_events
+from wxshop.analysis.products.keys import UNKNOWN_CATEGORY
+from wxshop.analysis.products.lines import item_lines
+from wxshop.data.schema import CUSTOMER_ID, ORDERED_AT
+
+__all__ = ["MIN_INTERVALS", "CategoryThresholds", "category_thresholds", "main_categories",
+           "store_category_thresholds"]
+
+MIN_INTERVALS = 30  # a category needs this many intervals for thresholds of its own
+
+CATEGORY = "category"
+
+
+@dataclass(frozen=True)
+class CategoryThresholds:
+    """Per-category thresholds and the per-customer days they give.
+
+    categories : category, intervals (int), customers (int, customers whose main category it
+        is), p_active, p_dormant (days, raw percentiles; NaN without intervals),
+        active_days, dormant_days, lost_days (int days used), source (``"category"``: its
+        own intervals; ``"store"``: too few, the store's thresholds).
+    customers : customer_id, main_category, active_days, dormant_days, lost_days — the
+        ``customer_days`` argument of :func:`wxshop.analysis.lifecycle.lifecycle_stages`.
+    """
+
+    categories: pd.DataFrame
+    customers: pd.DataFrame
+
+
+def main_categories(lines: pd.DataFrame, period_end: DateLike) -> pd.DataFrame:
+    """Each buyer's main category: most item sales (CNY), ties to the latest bought, then name.
+
+    ``lines``: customer_id, ordered_at, category, gmv (as from
+    :func:`wxshop.analysis.products.lines.item_lines`). Returns customer_id, main_category,
+    sorted by customer_id.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> lines = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "a", "b", "b"],
+    ...     "ordered_at": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01", "2025-01-01",
+    ...                                   "2025-01-05"]),
+    ...     "category": ["食品", "食品", "数码", "食品", "数码"],
+    ...     "gmv": [30.0, 30.0, 200.0, 50.0, 50.0],
+    ... })
+    >>> print(main_categories(lines, "2025-03-31").to_string(index=False))
+    customer_id main_category
+              a            数码
+              b            数码
+    """
+    require_columns(lines, (CUSTOMER_ID, ORDERED_AT, CATEGORY, "gmv"), "main_categories")
+    end = np.datetime64(period_end_day(period_end) + 1, "D")
+    keep = (pd.to_datetime(lines[ORDERED_AT]) < end).to_numpy(bool)
+    keep = keep & (lines[CATEGORY].astype("str") != UNKNOWN_CATEGORY).to_numpy(bool)
+    x = lines.loc[keep, [CUSTOMER_ID, CATEGORY, ORDERED_AT, "gmv"]]
+    x = x.assign(**{CUSTOMER_ID: x[CUSTOMER_ID].astype("str"), CATEGORY: x[CATEGORY].astype("str")})
+    g = x.groupby([CUSTOMER_ID, CATEGORY], sort=False, observed=True).agg(
+        gmv=("gmv", "sum"), latest=(ORDERED_AT, "max")).reset_index()
+    g = g.sort_values([CUSTOMER_ID, "gmv", "latest", CATEGORY], ascending=[True, False, False, True])
+    best = g.drop_duplicates(CUSTOMER_ID, keep="first")
+    return pd.DataFrame({CUSTOMER_ID: best[CUSTOMER_ID].to_numpy(),
+                         "main_category": best[CATEGORY].to_numpy()}).astype("str")
+
+
+def category_thresholds(
+    lines: pd.DataFrame,
+    period_end: DateLike,
+    store: StageThresholds,
+    active_pct: float = 0.8,
+    dormant_pct: float = 0.95,
+    lost_factor: float = DEFAULT_LOST_FACTOR,
+    min_intervals: int = MIN_INTERVALS,
+) -> CategoryThresholds:
+    """Lifecycle thresholds per category (module docstring) and the days of each buyer.
+
+    ``lines``: paid order lines with customer_id, ordered_at, category, gmv
+    (:func:`wxshop.analysis.products.lines.item_lines`). ``store``: the store-wide
+    thresholds (:func:`wxshop.analysis.lifecycle.stage_thresholds`), kept for categories
+    with fewer than ``min_intervals`` intervals and for customers without order lines (they
+    are simply absent from ``customers``). A store whose dormant or active days were set by
+    hand should not call this: the hand-set values are meant for everyone.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wxshop.analysis.lifecycle import StageThresholds
+    >>> store = StageThresholds(20, 40, 20, 0.8, 0.95, 18.0, 39.0, 10, 5, (), False)
+    >>> day = pd.Timestamp("2025-01-01")
+    >>> lines = pd.DataFrame({
+    ...     "customer_id": ["a"] * 3 + ["b"] * 3,
+    ...     "ordered_at": [day, day + pd.Timedelta(days=100), day + pd.Timedelta(days=220),
+    ...                    day, day + pd.Timedelta(days=10), day + pd.Timedelta(days=30)],
+    ...     "category": ["数码"] * 3 + ["食品"] * 3,
+    ...     "gmv": [200.0] * 3 + [30.0] * 3,
+    ... })
+    >>> ct = category_thresholds(lines, "2025-09-30", store, min_intervals=2)
+    >>> print(ct.categories[["category", "intervals", "active_days", "dormant_days", "lost_days",
+    ...                      "source"]].to_string(index=False))
+    category  intervals  active_days  dormant_days  lost_days   source
+          数码          2          116           119        238 category
+          食品          2           18            20         40 category
+    """
+    for name, pct in (("active_pct", active_pct), ("dormant_pct", dormant_pct)):
+        if not 0 < pct <= 1:
+            raise ValueError(f"{name} must be in (0, 1], got {pct!r}")
+    require_columns(lines, (CUSTOMER_ID, ORDERED_AT, CATEGORY, "gmv"), "category_thresholds")
+    events = purchase_events(lines, period_end, "category")
+    gaps = events.loc[events["repurchased"].to_numpy(bool), [CATEGORY, "duration_days"]]
+    main = main_categories(lines, period_end)
+    names = sorted(set(events[CATEGORY].astype("str")) - {UNKNOWN_CATEGORY})
+    rows = []
+    for cat in names:
+        x = gaps.loc[(gaps[CATEGORY].astype("str") == cat).to_numpy(bool), "duration_days"]
+        x = x.to_numpy(np.float64)
+        p_a, p_d = (float(v) for v in np.quantile(x, [active_pct, dormant_pct])) if x.size else (
+            float("nan"), float("nan"))
+        own = x.size >= min_intervals
+        a = max(1, math.ceil(p_a - 1e-9)) if own else store.active_days
+        d = max(a, math.ceil(p_d - 1e-9)) if own else store.dormant_days
+        rows.append({
+            CATEGORY: cat, "intervals": int(x.size),
+            "customers": int((main["main_category"] == cat).sum()),
+            "p_active": p_a, "p_dormant": p_d, "active_days": a, "dormant_days": d,
+            "lost_days": lost_days_of(d, lost_factor) if own else store.lost_days,
+            "source": "category" if own else "store",
+        })
+    cols = [CATEGORY, "intervals", "customers", "p_active", "p_dormant", "active_days",
+            "dormant_days", "lost_days", "source"]
+    table = pd.DataFrame(rows, columns=cols).astype(
+        {"intervals": np.int64, "customers": np.int64, "active_days": np.int64,
+         "dormant_days": np.int64, "lost_days": np.int64, "p_active": np.float64,
+         "p_dormant": np.float64, CATEGORY: "str", "source": "str"})
+    days = table.set_index(CATEGORY)[["active_days", "dormant_days", "lost_days"]]
+    per = days.reindex(main["main_category"].to_numpy())
+    customers = pd.DataFrame({
+        CUSTOMER_ID: main[CUSTOMER_ID].to_numpy(),
+        "main_category": main["main_category"].to_numpy(),
+        **{c: per[c].to_numpy(np.int64) for c in days.columns},
+    }).astype({CUSTOMER_ID: "str", "main_category": "str"})
+    return CategoryThresholds(categories=table, customers=customers)
+
+
+def store_category_thresholds(
+    orders: pd.DataFrame,
+    order_items: pd.DataFrame | None,
+    products: pd.DataFrame | None,
+    period_end: DateLike,
+    store: StageThresholds,
+    by: str = "category",
+    active_pct: float = 0.8,
+    dormant_pct: float = 0.95,
+    lost_factor: float = DEFAULT_LOST_FACTOR,
+) -> CategoryThresholds | None:
+    """:func:`category_thresholds` of a store's paid order lines, or None when the lines
+    are one for the whole store: ``by="store"``, no order lines or products, or active /
+    dormant / lost days set by hand (``store.overridden``). ``by`` is ``"category"`` or
+    ``"store"`` (ValueError otherwise)."""
+    if by not in ("category", "store"):
+        raise ValueError(f"churn_by must be 'category' or 'store', got {by!r}")
+    hand_set = set(store.overridden) & {"active_days", "dormant_days", "lost_days"}
+    if by == "store" or order_items is None or products is None or hand_set:
+        return None
+    lines = item_lines(orders, order_items, products, period_end)
+    return category_thresholds(lines, period_end, store, active_pct, dormant_pct, lost_factor)
