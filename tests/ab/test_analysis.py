@@ -19,7 +19,7 @@ from wxshop.ab import stats as ab
 from wxshop.ab.analysis import analyse_counts, analyse_users
 from wxshop.ab.config import ABConfig
 from wxshop.ab.results import OverallDecision
-from wxshop.ab.stats import METRICS, ArmStats
+from wxshop.ab.stats import ArmStats
 
 TIGHT = 1e-9
 HALF = {"control": 0.5, "b": 0.5}
@@ -58,6 +58,9 @@ def users3() -> pd.DataFrame:
     return _table(3, 1500, {"control": 0.10, "b": 0.13, "c": 0.10})
 
 
+# the metrics a table with revenue and orders but no costs gives, in order
+TESTED = ("conversion", "revenue_per_user", "orders_per_user", "aov")
+
 # =========================================================================== hand fixtures
 
 # control: revenue 0, 0, 30, 50 (CNY); orders 0, 0, 1, 2   → 2 buyers of 4
@@ -72,10 +75,12 @@ TINY = pd.DataFrame({
 
 def test_tiny_table_arms_and_tests_by_hand() -> None:
     a = analyse_users(TINY, HALF, ABConfig(cap_percentile=None))
-    # conversion 2/4, 3/4; revenue per user 80/4, 120/4; orders 3/4, 5/4; AOV 80/3, 120/5
+    # conversion 2/4, 3/4; revenue per user 80/4, 120/4; orders 3/4, 5/4; AOV 80/3, 120/5;
+    # spend per buyer 80/2, 120/3; no costs, so no profit
     expected = pd.DataFrame({
         "arm": ["control", "b"], "users": [4, 4], "conversions": [2, 3], "conversion": [0.5, 0.75],
         "revenue_per_user": [20.0, 30.0], "orders_per_user": [0.75, 1.25], "aov": [80 / 3, 24.0],
+        "spend_per_buyer": [40.0, 40.0], "profit_per_user": [math.nan, math.nan],
         "revenue_cap": [math.nan, math.nan],
     })
     assert_frame_equal(a.arms, expected)
@@ -123,9 +128,9 @@ def test_users_analysis_equals_abstats_called_directly(users3: pd.DataFrame, seq
                                    cap_percentile=95)
     c = arms["control"]
     assert a.srm == ab.srm_check({v: arms[v] for v in ("control", "b", "c")}, THIRDS)
-    results = {(t, m): ab.compare(c, arms[t], m, cuped=m != "aov") for t in ("b", "c") for m in METRICS}
+    results = {(t, m): ab.compare(c, arms[t], m, cuped=m != "aov") for t in ("b", "c") for m in TESTED}
     assert_frame_equal(a.metrics.drop(columns=_ADDED), ab.results_frame(results.values()))
-    assert a.metrics["cuped"].tolist() == [m != "aov" for _ in "bc" for m in METRICS]
+    assert a.metrics["cuped"].tolist() == [m != "aov" for _ in "bc" for m in TESTED]
     p_adj = multipletests([r.p_value for r in results.values()], method="holm")[1]
     np.testing.assert_allclose(a.metrics["p_adjusted"], p_adj, rtol=0, atol=TIGHT)
 
@@ -217,7 +222,8 @@ def test_counts_input_equals_users_input_when_sums_match() -> None:
         r, o = g["revenue"].to_numpy(), g["orders"].to_numpy(float)
         arms[v] = ArmStats(arm=v, n=len(g), conversions=int(g["converted"].sum()), revenue_sum=r.sum(),
                            revenue_sumsq=(r * r).sum(), orders_sum=o.sum(), orders_sumsq=(o * o).sum(),
-                           revenue_orders_sum=(r * o).sum())
+                           revenue_orders_sum=(r * o).sum(),
+                           revenue_conversion_sum=(r * g["converted"].to_numpy(float)).sum())
     from_counts = analyse_counts(arms, HALF, cfg, days=7)
     for name in ("arms", "metrics", "guardrails", "bayes", "power"):
         assert_frame_equal(getattr(from_counts, name), getattr(from_users, name), rtol=1e-9, atol=1e-12)
@@ -226,16 +232,22 @@ def test_counts_input_equals_users_input_when_sums_match() -> None:
     assert from_counts.decision == from_users.decision
     assert from_counts.bootstrap is None and from_counts.balance is None and from_counts.segments is None
 
-    # dashboard counts without Σ revenue·orders: AOV (the default guardrail) is skipped, not an error
+    # dashboard counts without Σ revenue·orders: AOV (the default guardrail) cannot be computed,
+    # spend per buyer (revenue ÷ converters) stands in for it, as guardrail
     dash = {v: ab.arm_stats_from_counts(v, int(s.n), int(s.conversions), revenue_sum=s.revenue_sum,
                                         revenue_sumsq=s.revenue_sumsq, orders_sum=s.orders_sum,
                                         orders_sumsq=s.orders_sumsq) for v, s in arms.items()}
     d = analyse_counts(dash, HALF, cfg, days=7)
-    assert d.skipped_metrics == ("aov",) and d.guardrails.empty
-    assert "guardrail_not_checked" in d.warnings
+    assert d.skipped_metrics == ("aov", "profit_per_user") and d.stand_ins == {"aov": "spend_per_buyer"}
+    assert d.guardrails["metric"].tolist() == ["spend_per_buyer"]
+    assert "guardrail_not_checked" not in d.warnings
     keep = from_users.metrics["metric"] != "aov"
-    assert_frame_equal(d.metrics.drop(columns="p_adjusted"),
+    shared = d.metrics[d.metrics["metric"] != "spend_per_buyer"]
+    assert_frame_equal(shared.drop(columns="p_adjusted"),
                        from_users.metrics[keep].drop(columns="p_adjusted").reset_index(drop=True))
+    # without revenue nothing stands in: the guardrail is not checked
+    bare = {v: ab.arm_stats_from_counts(v, int(s.n), int(s.conversions)) for v, s in arms.items()}
+    assert "guardrail_not_checked" in analyse_counts(bare, HALF, cfg, days=7).warnings
 
 
 def test_counts_without_revenue_skip_revenue_metrics() -> None:
@@ -243,7 +255,7 @@ def test_counts_without_revenue_skip_revenue_metrics() -> None:
             "b": ab.arm_stats_from_counts("b", 10_050, 1_120)}
     a = analyse_counts(arms, HALF)
     assert a.metrics["metric"].tolist() == ["conversion"]
-    assert a.skipped_metrics == ("revenue_per_user", "orders_per_user", "aov")
+    assert a.skipped_metrics == ("revenue_per_user", "orders_per_user", "aov", "profit_per_user")
     assert a.bayes["metric"].tolist() == ["conversion"]
     assert a.arms["revenue_per_user"].isna().all()
     z, p = proportions_ztest([1_120, 1_000], [10_050, 10_000])

@@ -65,8 +65,10 @@ COUNTS = {
         "orders_sumsq": 208,
     },
 }
-# Counts cannot give AOV (no Σ revenue·orders), so the guardrail is orders per user.
-COUNTS_CONFIG = ABConfig(guardrails=("orders_per_user",))
+# Counts cannot give AOV (no Σ revenue·orders), so the guardrail is orders per user; the three
+# per-user metrics are named, so spend per buyer does not stand in for AOV.
+COUNTS_CONFIG = ABConfig(guardrails=("orders_per_user",),
+                         metrics=("conversion", "revenue_per_user", "orders_per_user"))
 
 
 def _counts(
@@ -775,5 +777,5 @@ def test_metric_and_guardrail_notes_name_correction_cap_and_unchecked_guardrails
     guard = v.guardrail_notes(a, en)
     assert guard == [
         "A guardrail must not be worse than control by more than 5% (one-sided test).",
-        "Guardrail AOV cannot be computed from this input and was not checked.",
+        "Guardrail AOV (per order) cannot be computed from this input and was not checked.",
     ]

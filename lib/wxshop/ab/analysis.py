@@ -40,10 +40,14 @@ Choices (see also the docstrings of the steps):
   CUPED corrects it); a tiny p-value points at the assignment itself.
 - *segments* use the global revenue cap and the primary metric's test; their p-values are
   corrected over all segment cells. Read them as hints for the next experiment, not findings.
-- metrics the input cannot support (no revenue or orders) are skipped and listed in
-  ``skipped_metrics``; a guardrail among them is *not checked* (warning
-  ``guardrail_not_checked``): a significant win is then ``inconclusive``, never a plain
-  ``ship`` (set ``guardrails: []`` to decide on the primary metric alone).
+- metrics the input cannot support (no revenue, orders or costs) are skipped and listed in
+  ``skipped_metrics``. AOV without orders is replaced by spend per buyer (revenue ÷ converting
+  users, the delta method on Σ revenue, Σ converted and Σ revenue·converted) in every role it
+  had (``stand_ins``, :mod:`wxshop.ab.metric_plan`). A guardrail still missing is *not
+  checked* (warning ``guardrail_not_checked``): a significant win is then ``inconclusive``,
+  never a plain ``ship`` (set ``guardrails: []`` to decide on the primary metric alone).
+- *profit per user* (:mod:`wxshop.ab.profit`) is tested when the input has costs; as primary
+  or guardrail it weighs the coupon a variant gives away against the sales it brings.
 
 Codes (metrics, decisions, reasons, warnings) are English snake_case; display text lives with
 the notebook's translations.
@@ -63,6 +67,7 @@ from wxshop.ab import stats as ab
 from wxshop.ab.checks import is_number, is_whole_number
 from wxshop.ab.columns import CONVERTED, ORDERS, PRE_REVENUE, REVENUE, VARIANT
 from wxshop.ab.config import ABConfig
+from wxshop.ab.metric_plan import plan_metrics
 from wxshop.ab.per_user import (
     SEGMENT_DIMENSIONS,
     assignment_days,
@@ -71,6 +76,7 @@ from wxshop.ab.per_user import (
     segment_lifts,
     stats_columns,
 )
+from wxshop.ab.profit import with_profit
 from wxshop.ab.results import (
     ARM,
     CUPED,
@@ -87,11 +93,14 @@ from wxshop.ab.results import (
 from wxshop.ab.stats.arms import ArmStats
 from wxshop.ab.stats.decision import Decision
 from wxshop.ab.stats.frequentist import MetricResult
-from wxshop.ab.stats.metrics import AOV, METRICS, REVENUE_PER_USER
+from wxshop.ab.stats.metrics import AOV, METRICS, PROFIT_PER_USER, RATIO_METRICS, REVENUE_PER_USER
 from wxshop.data.schema import CUSTOMER_ID
 
 # ABConfig is imported here too so that notebooks keep ``abreport.ABConfig``.
 __all__ = ["ABConfig", "analyse_counts", "analyse_users"]
+
+# What a metric needs beyond per-user sums, for the error when the primary cannot be computed.
+_NEEDS = {AOV: "revenue and orders", PROFIT_PER_USER: "revenue and cost of goods"}
 
 
 # ============================================================================== the steps
@@ -162,16 +171,15 @@ def _analyse(
 
     # ---- metrics: every treatment × metric the sums allow, corrected over the family
     ctrl = arms[cfg.control]
-    wanted = list(cfg.metrics) if cfg.metrics is not None else list(METRICS)
-    usable = [m for m in wanted if all(arms[a].has(m) for a in arms)]
-    skipped = tuple(m for m in wanted if m not in usable)
+    plan = plan_metrics(cfg, arms)
+    cfg, usable, skipped = plan.config, list(plan.tested), plan.skipped
     if cfg.primary_metric not in usable:
         raise ValueError(f"primary metric {cfg.primary_metric!r} cannot be computed from this input "
-                         f"(it needs {'revenue and orders' if cfg.primary_metric == AOV else 'per-user'} "
-                         "sums that are missing); choose another primary_metric or provide the data")
+                         f"(it needs {_NEEDS.get(cfg.primary_metric, 'per-user')} sums that are "
+                         "missing); choose another primary_metric or provide the data")
 
     def use_cuped(m: str, c: ArmStats, t: ArmStats) -> bool:
-        return cfg.cuped and m != AOV and c.has(m, True) and t.has(m, True)
+        return cfg.cuped and m not in RATIO_METRICS and c.has(m, True) and t.has(m, True)
 
     results: dict[tuple[str, str], MetricResult] = {}
     cuped_used: dict[tuple[str, str], bool] = {}
@@ -250,7 +258,7 @@ def _analyse(
         guardrails=guardrails, bootstrap=bootstrap, bayes=bayes, power=power_frame, sequential=sequential,
         segments=seg_frame, segments_skipped=seg_skipped, decisions=decisions,
         decision=overall_decision(decisions), excluded=excluded_out,
-        days=None if days is None else float(days),
+        days=None if days is None else float(days), stand_ins=plan.stand_ins,
     )
 
 
@@ -320,9 +328,11 @@ def analyse_users(
     ----------
     users : one row per assigned user: variant; converted (bool) and/or orders (count);
         revenue (CNY, optional); pre_revenue (CNY, optional, the CUPED covariate and a balance
-        variable); is_new (bool, optional); segment columns such as acquisition_channel and
-        city_tier (optional); customer_id (optional, must be unique); assigned_at (optional,
-        gives ``days`` when not given). Missing outcome values count as 0.
+        variable); cost and coupon_cost (CNY, optional: gross profit per user, see
+        :mod:`wxshop.ab.profit`; or a profit column); is_new (bool, optional); segment
+        columns such as acquisition_channel and city_tier (optional); customer_id (optional,
+        must be unique); assigned_at (optional, gives ``days`` when not given). Missing
+        outcome values count as 0.
     planned_split : arm → planned share of users (normalised); every arm with users needs one.
     config : :class:`ABConfig`.
     days : length of the assignment period so far (days), for the daily traffic.
@@ -372,7 +382,7 @@ def analyse_users(
     if VARIANT in segments:
         raise ValueError(f"'{VARIANT}' cannot be a segment dimension")
     cfg = config
-    users = users.assign(**{VARIANT: users[VARIANT].astype(str)})  # arm names are text everywhere
+    users = with_profit(users.assign(**{VARIANT: users[VARIANT].astype(str)}))  # arm names are text
     cov = PRE_REVENUE if cfg.cuped and PRE_REVENUE in users.columns else None
     kw = stats_columns(users, cov)
     cap = cfg.cap_percentile * 100 if cfg.cap_percentile is not None and kw["revenue_col"] else None
@@ -417,7 +427,7 @@ def analyse_counts(
        treatment      metric  diff  ci_low  ci_high  p_value
     0  treatment  conversion  0.03  0.0021   0.0579   0.0355
     >>> a.decision.decision, a.skipped_metrics
-    ('ship', ('revenue_per_user', 'orders_per_user', 'aov'))
+    ('ship', ('revenue_per_user', 'orders_per_user', 'aov', 'profit_per_user'))
     """
     for name, a in arms.items():
         if not isinstance(a, ArmStats):

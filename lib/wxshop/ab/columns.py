@@ -12,11 +12,14 @@ __all__ = [
     "ASSIGNED_AT",
     "CITY_TIER",
     "CONVERTED",
+    "COST",
+    "COUPON_COST",
     "EXPERIMENT_ID",
     "IS_NEW",
     "ORDERS",
     "PRE_ORDERS",
     "PRE_REVENUE",
+    "PROFIT",
     "REVENUE",
     "SEGMENT_COLUMNS",
     "VARIANT",
@@ -30,6 +33,9 @@ ASSIGNED_AT = "assigned_at"
 CONVERTED = "converted"  # bool (or 0/1): at least one counted order in the metric window
 ORDERS = "orders"  # counted orders in the metric window
 REVENUE = "revenue"  # CNY in the metric window
+COST = "cost"  # cost of goods of those orders, CNY
+COUPON_COST = "coupon_cost"  # coupon / discount cost not already taken off revenue, CNY
+PROFIT = "profit"  # revenue − cost − coupon_cost, CNY (wxshop.ab.profit)
 PRE_ORDERS = "pre_orders"  # counted orders in the pre-period
 PRE_REVENUE = "pre_revenue"  # CNY in the pre-period (the CUPED covariate)
 IS_NEW = "is_new"  # bool: no paid order before assigned_at

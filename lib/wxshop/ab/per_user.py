@@ -17,13 +17,14 @@ from wxshop.ab.columns import (
     IS_NEW,
     ORDERS,
     PRE_REVENUE,
+    PROFIT,
     REVENUE,
     VARIANT,
 )
 from wxshop.ab.config import ABConfig
 from wxshop.ab.outcomes import UNKNOWN
 from wxshop.ab.results import CUPED, P_ADJUSTED, SIGNIFICANT, TREATMENT
-from wxshop.ab.stats.metrics import AOV, REVENUE_PER_USER
+from wxshop.ab.stats.metrics import RATIO_METRICS, REVENUE_PER_USER
 
 __all__ = [
     "NEW",
@@ -118,7 +119,8 @@ def segment_lifts(users: pd.DataFrame, cfg: ABConfig, treatments: Sequence[str],
                 if seg_arms is None:
                     seg_arms = ab.arm_stats_from_users(part, **kw)
                 c, x = seg_arms[cfg.control], seg_arms[t]
-                cuped = cfg.cuped and cfg.primary_metric != AOV and c.has(cfg.primary_metric, True)
+                cuped = (cfg.cuped and cfg.primary_metric not in RATIO_METRICS
+                         and c.has(cfg.primary_metric, True))
                 r = ab.compare(c, x, cfg.primary_metric,  # type: ignore[arg-type]
                                alpha=cfg.alpha, cuped=cuped)
                 rows.append({"dimension": dim, "value": value, TREATMENT: t, "users_control": n_c,
@@ -144,6 +146,7 @@ def stats_columns(users: pd.DataFrame, covariate: str | None) -> dict[str, Any]:
     return {"revenue_col": REVENUE if REVENUE in users.columns else None,
             "orders_col": ORDERS if ORDERS in users.columns else None,
             "converted_col": CONVERTED if CONVERTED in users.columns else None,
+            "profit_col": PROFIT if PROFIT in users.columns else None,
             "covariate_col": covariate}
 
 

@@ -129,7 +129,9 @@ class ABAnalysis:
     segments_skipped: cells skipped for fewer than ``min_segment_users`` users in an arm.
     decisions: treatment → Decision; decision: the overall decision. excluded: counts of users
     left out upstream (e.g. ``multi_variant``), passed through. days: the assignment period
-    used for traffic (days), None if unknown.
+    used for traffic (days), None if unknown. stand_ins: metric the input cannot give → the
+    metric tested in its place and roles (``{"aov": "spend_per_buyer"}`` without orders);
+    ``config`` holds the roles after the swap.
     """
 
     input: str
@@ -152,6 +154,7 @@ class ABAnalysis:
     decision: OverallDecision
     excluded: dict[str, int] = field(default_factory=dict)
     days: float | None = None
+    stand_ins: dict[str, str] = field(default_factory=dict)
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -188,6 +191,7 @@ class ABAnalysis:
             "balance": records(self.balance),
             "metrics": records(self.metrics),
             "skipped_metrics": list(self.skipped_metrics),
+            "stand_ins": dict(self.stand_ins),
             "guardrails": records(self.guardrails),
             "bootstrap": records(self.bootstrap),
             "bayes": records(self.bayes),

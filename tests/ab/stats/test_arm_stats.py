@@ -31,8 +31,11 @@ def test_arm_stats_from_users_hand_computed():
         "covariate_sum": [15.0, 2.0], "covariate_sumsq": [125.0, 4.0],
         "covariate_revenue_sum": [300.0, 40.0], "covariate_orders_sum": [20.0, 2.0],
         "covariate_conversion_sum": [10.0, 2.0],
+        "revenue_conversion_sum": [40.0, 20.0],  # Σ revenue × converted
+        "profit_sum": [np.nan] * 2, "profit_sumsq": [np.nan] * 2, "covariate_profit_sum": [np.nan] * 2,
         "mean_conversion": [2 / 3, 0.5], "mean_revenue_per_user": [40 / 3, 10.0],
         "mean_orders_per_user": [1.0, 0.5], "mean_aov": [40 / 3, 20.0],
+        "mean_spend_per_buyer": [20.0, 20.0], "mean_profit_per_user": [np.nan] * 2,
     })
     assert_frame_equal(got, expected)
     assert arms["c"].variance("revenue_per_user") == pytest.approx(np.var([0, 10, 30], ddof=1), rel=1e-12)

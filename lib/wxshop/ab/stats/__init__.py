@@ -18,8 +18,11 @@ Conventions:
 - a *user* is one assigned customer; per-user outcomes are measured over the metric window
   after assignment. Metrics: ``conversion`` (share 0–1 of users with at least one paid order),
   ``revenue_per_user`` (CNY per assigned user, zeros included), ``orders_per_user`` (paid
-  orders per assigned user) and ``aov`` (average order value, CNY per order = total revenue /
-  total orders, a ratio metric).
+  orders per assigned user), ``aov`` (笔单价, average order value, CNY per order = total
+  revenue / total orders, a ratio metric), ``spend_per_buyer`` (客单价, CNY per converting user
+  = total revenue / converters, a ratio metric needing no orders) and ``profit_per_user``
+  (gross profit, CNY per assigned user: revenue − cost of goods − coupon cost not already
+  taken off revenue, :mod:`wxshop.ab.profit`).
 - *lift* is treatment − control (``diff``, in the metric's unit) and the relative lift is
   treatment / control − 1 (share, 0.05 = +5 %). Intervals are two-sided at level 1 − alpha.
 - sample variances of per-user outcomes use ddof = 1, except the conversion z-test, which uses
@@ -30,8 +33,8 @@ Conventions:
   ``confint_proportions_2indep(method="wald")``. So ``se`` is the unpooled one.
 - revenue and orders per user: Welch t-test, identical to ``scipy.stats.ttest_ind(...,
   equal_var=False)``; intervals use the Welch–Satterthwaite degrees of freedom.
-- AOV: delta method on the ratio of means per arm (per-user revenue and orders and their
-  covariance), normal reference distribution.
+- AOV and spend per buyer: delta method on the ratio of means per arm (per-user revenue and
+  orders, or the 0/1 conversion flag, and their covariance), normal reference distribution.
 - relative lift: delta method, Var(m_t/m_c) ≈ v_t/m_c² + m_t² v_c/m_c⁴ (v = variance of each
   arm's mean), with the same critical value as the absolute interval. It is reported as NaN
   with ``relative_undefined = True`` when the control mean is not clearly above zero
@@ -62,8 +65,17 @@ from wxshop.ab.stats.frequentist import (
     conversion_test,
     cuped_test,
     mean_test,
+    spend_per_buyer_test,
 )
-from wxshop.ab.stats.metrics import AOV, CONVERSION, METRICS, ORDERS_PER_USER, REVENUE_PER_USER
+from wxshop.ab.stats.metrics import (
+    AOV,
+    CONVERSION,
+    METRICS,
+    ORDERS_PER_USER,
+    PROFIT_PER_USER,
+    REVENUE_PER_USER,
+    SPEND_PER_BUYER,
+)
 from wxshop.ab.stats.multiple_testing import MultipleTestingResult, adjust_pvalues
 from wxshop.ab.stats.non_inferiority import NonInferiorityResult, non_inferiority
 from wxshop.ab.stats.power import (
@@ -84,8 +96,10 @@ __all__ = [
     "DECISIONS",
     "METRICS",
     "ORDERS_PER_USER",
+    "PROFIT_PER_USER",
     "REASONS",
     "REVENUE_PER_USER",
+    "SPEND_PER_BUYER",
     "ArmStats",
     "BayesResult",
     "BootstrapResult",
@@ -118,6 +132,7 @@ __all__ = [
     "results_frame",
     "sample_size_per_arm",
     "sequential_test",
+    "spend_per_buyer_test",
     "srm_check",
     "tuned_mixing_variance",
 ]

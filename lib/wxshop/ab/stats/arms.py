@@ -19,7 +19,9 @@ from wxshop.ab.stats.metrics import (
     CONVERSION,
     METRICS,
     ORDERS_PER_USER,
+    PROFIT_PER_USER,
     REVENUE_PER_USER,
+    SPEND_PER_BUYER,
     Metric,
     UserMetric,
 )
@@ -38,7 +40,10 @@ class ArmStats(Result):
     flag). revenue_*: sums over users of revenue r (CNY) and r²; orders_*: of orders o and o²;
     revenue_orders_sum: Σ r·o (for the AOV delta method). covariate_*: Σ x, Σ x², Σ x·r,
     Σ x·o, Σ x·c for the CUPED covariate x (e.g. pre-period revenue, CNY). revenue_cap: the
-    cap applied to per-user revenue (CNY), NaN when uncapped. Unknown sums are NaN.
+    cap applied to per-user revenue (CNY), NaN when uncapped. revenue_conversion_sum: Σ r·c
+    with c the 0/1 conversion flag (for spend per buyer, Σ r / Σ c, by the delta method).
+    profit_*: Σ p and Σ p² of per-user gross profit p (CNY, revenue − cost of goods − coupon
+    cost, see :mod:`wxshop.ab.profit`); covariate_profit_sum: Σ x·p. Unknown sums are NaN.
 
     Examples
     --------
@@ -63,6 +68,10 @@ class ArmStats(Result):
     covariate_orders_sum: FloatLike = math.nan
     covariate_conversion_sum: FloatLike = math.nan
     revenue_cap: float = math.nan
+    revenue_conversion_sum: FloatLike = math.nan
+    profit_sum: FloatLike = math.nan
+    profit_sumsq: FloatLike = math.nan
+    covariate_profit_sum: FloatLike = math.nan
 
     def sums(self, metric: UserMetric) -> tuple[FloatLike, FloatLike, FloatLike]:
         """(Σ y, Σ y², Σ x·y) of a per-user metric y."""
@@ -72,24 +81,31 @@ class ArmStats(Result):
             return self.revenue_sum, self.revenue_sumsq, self.covariate_revenue_sum
         if metric == ORDERS_PER_USER:
             return self.orders_sum, self.orders_sumsq, self.covariate_orders_sum
-        raise ValueError(f"metric must be one of {CONVERSION}, {REVENUE_PER_USER}, {ORDERS_PER_USER}; "
-                         f"got {metric!r}")
+        if metric == PROFIT_PER_USER:
+            return self.profit_sum, self.profit_sumsq, self.covariate_profit_sum
+        raise ValueError(f"metric must be one of {CONVERSION}, {REVENUE_PER_USER}, {ORDERS_PER_USER}, "
+                         f"{PROFIT_PER_USER}; got {metric!r}")
 
     def has(self, metric: str, cuped: bool = False) -> bool:
         """True when the sums needed for ``metric`` (and CUPED) are all known."""
         if metric == AOV:
             needed = [self.revenue_sum, self.revenue_sumsq, self.orders_sum, self.orders_sumsq,
                       self.revenue_orders_sum]
+        elif metric == SPEND_PER_BUYER:
+            needed = [self.revenue_sum, self.revenue_sumsq, self.conversions, self.revenue_conversion_sum]
         else:
             s, ss, sxy = self.sums(metric)  # type: ignore[arg-type]
             needed = [s, ss] + ([sxy, self.covariate_sum, self.covariate_sumsq] if cuped else [])
         return all(bool(np.all(np.isfinite(v))) for v in needed)
 
     def mean(self, metric: Metric) -> FloatLike:
-        """Per-user mean (share 0–1, CNY, orders) or, for ``aov``, CNY per order."""
+        """Per-user mean (share 0–1, CNY, orders) or, for ``aov``, CNY per order and, for
+        ``spend_per_buyer``, CNY per converting user."""
         with np.errstate(divide="ignore", invalid="ignore"):
             if metric == AOV:
                 return floats(np.asarray(self.revenue_sum, float) / np.asarray(self.orders_sum, float))
+            if metric == SPEND_PER_BUYER:
+                return floats(np.asarray(self.revenue_sum, float) / np.asarray(self.conversions, float))
             return floats(np.asarray(self.sums(metric)[0], float) / np.asarray(self.n, float))
 
     def variance(self, metric: UserMetric) -> FloatLike:
@@ -128,6 +144,7 @@ def arm_stats_from_users(
     orders_col: str | None = ORDERS,
     converted_col: str | None = None,
     covariate_col: str | None = None,
+    profit_col: str | None = None,
     cap_percentile: float | None = None,
     cap_ignore_zeros: bool = True,
 ) -> dict[str, ArmStats]:
@@ -142,6 +159,8 @@ def arm_stats_from_users(
     orders_col : paid orders in the metric window; None if unknown.
     converted_col : 0/1 conversion flag; by default orders > 0 (or revenue > 0 without orders).
     covariate_col : CUPED covariate, e.g. pre-period revenue in CNY; None for no CUPED.
+    profit_col : per-user gross profit, CNY (:func:`wxshop.ab.profit.with_profit`); None if
+        unknown. It is not capped (its tails are those of revenue less costs).
     cap_percentile : cap per-user revenue at this percentile (0–100, e.g. 99) of the pooled
         data of all arms, so the cap is the same in every arm; None for no cap.
     cap_ignore_zeros : take the percentile over users with positive revenue only (most users
@@ -161,7 +180,7 @@ def arm_stats_from_users(
     (3, 2, 40.0, 20.0)
     """
     what = "arm_stats_from_users"
-    cols = [c for c in (arm_col, revenue_col, orders_col, converted_col, covariate_col) if c]
+    cols = [c for c in (arm_col, revenue_col, orders_col, converted_col, covariate_col, profit_col) if c]
     require_columns(users, cols, what)
     arm = users[arm_col]
     if arm.isna().any():
@@ -174,7 +193,7 @@ def arm_stats_from_users(
             return None
         return pd.to_numeric(users[name], errors="raise").astype(float).fillna(0.0).to_numpy()
 
-    r, o, x = col(revenue_col), col(orders_col), col(covariate_col)
+    r, o, x, p = col(revenue_col), col(orders_col), col(covariate_col), col(profit_col)
     cap = math.nan
     if cap_percentile is not None:
         if r is None:
@@ -195,7 +214,9 @@ def arm_stats_from_users(
 
     parts: dict[str, np.ndarray] = {"n": np.ones(len(users)), "conversions": c}
     if r is not None:
-        parts |= {"revenue_sum": r, "revenue_sumsq": r * r}
+        parts |= {"revenue_sum": r, "revenue_sumsq": r * r, "revenue_conversion_sum": r * c}
+    if p is not None:
+        parts |= {"profit_sum": p, "profit_sumsq": p * p}
     if o is not None:
         parts |= {"orders_sum": o, "orders_sumsq": o * o}
     if r is not None and o is not None:
@@ -206,6 +227,8 @@ def arm_stats_from_users(
             parts["covariate_revenue_sum"] = x * r
         if o is not None:
             parts["covariate_orders_sum"] = x * o
+        if p is not None:
+            parts["covariate_profit_sum"] = x * p
     sums = pd.DataFrame(parts).groupby(arm.to_numpy(), sort=True).sum()
     out: dict[str, ArmStats] = {}
     for name, row in sums.iterrows():  # one iteration per arm, not per user
@@ -231,7 +254,8 @@ def arm_stats_from_counts(
     ----------
     users, conversions : assigned users and converters (users with an order).
     revenue_sum, revenue_sumsq : Σ revenue (CNY) and Σ revenue² (CNY²) over users, if known;
-        revenue per user needs both.
+        revenue per user needs both. Revenue comes from orders, so only converters have any:
+        Σ revenue·converted = Σ revenue, which gives spend per buyer too.
     orders_sum, orders_sumsq : Σ orders and Σ orders² over users, if known.
 
     Examples
@@ -253,4 +277,5 @@ def arm_stats_from_counts(
 
     return ArmStats(arm=arm, n=int(users), conversions=int(conversions),
                     revenue_sum=f(revenue_sum), revenue_sumsq=f(revenue_sumsq),
-                    orders_sum=f(orders_sum), orders_sumsq=f(orders_sumsq))
+                    orders_sum=f(orders_sum), orders_sumsq=f(orders_sumsq),
+                    revenue_conversion_sum=f(revenue_sum))

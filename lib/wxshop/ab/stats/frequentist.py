@@ -1,8 +1,8 @@
 """Frequentist tests of one metric, treatment vs control, on :class:`ArmStats` sums.
 
-Conversion: two-proportion z-test; revenue and orders per user: Welch t-test; AOV: delta
-method on the ratio of means; CUPED: Welch on covariate-adjusted means (conventions in
-:mod:`wxshop.ab.stats`).
+Conversion: two-proportion z-test; revenue, orders and profit per user: Welch t-test; AOV and
+spend per buyer: delta method on the ratio of means; CUPED: Welch on covariate-adjusted means
+(conventions in :mod:`wxshop.ab.stats`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,13 @@ from wxshop.ab.stats.distributions import critical_value, p_two_sided
 from wxshop.ab.stats.metrics import (
     AOV,
     CONVERSION,
+    DEFAULT_METRICS,
     METRICS,
     ORDERS_PER_USER,
+    PROFIT_PER_USER,
+    RATIO_METRICS,
     REVENUE_PER_USER,
+    SPEND_PER_BUYER,
     Metric,
     UserMetric,
 )
@@ -38,6 +42,7 @@ __all__ = [
     "conversion_test",
     "cuped_test",
     "mean_test",
+    "spend_per_buyer_test",
 ]
 
 
@@ -164,18 +169,19 @@ def _welch(metric: str, test: str, control: ArmStats, treatment: ArmStats, m_c: 
 def mean_test(
     control: ArmStats,
     treatment: ArmStats,
-    metric: Literal["revenue_per_user", "orders_per_user"] = "revenue_per_user",
+    metric: Literal["revenue_per_user", "orders_per_user", "profit_per_user"] = "revenue_per_user",
     *,
     alpha: float = 0.05,
 ) -> MetricResult:
-    """Welch t-test on a per-user mean (revenue in CNY per user, or orders per user).
+    """Welch t-test on a per-user mean (revenue or gross profit in CNY per user, or orders per
+    user).
 
     Same as ``scipy.stats.ttest_ind(treatment, control, equal_var=False)`` on the raw values;
     the interval uses the Welch–Satterthwaite degrees of freedom. Relative lift by the delta
     method with the same t critical value.
     """
-    if metric not in (REVENUE_PER_USER, ORDERS_PER_USER):
-        raise ValueError(f"mean_test metric must be revenue_per_user or orders_per_user, got {metric!r}")
+    if metric not in _MEANS:
+        raise ValueError(f"mean_test metric must be one of {', '.join(_MEANS)}, got {metric!r}")
     for arm in (control, treatment):
         _check_has(arm, metric)
     return _welch(metric, "welch_t", control, treatment, np.asarray(control.mean(metric)),
@@ -183,17 +189,47 @@ def mean_test(
                   np.asarray(treatment.variance(metric)), alpha)
 
 
+_MEANS = (REVENUE_PER_USER, ORDERS_PER_USER, PROFIT_PER_USER)
+
+
+def _ratio_arm(n: Any, ys: Any, yss: Any, xs: Any, xss: Any, xys: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Ratio Σy / Σx of one arm and its delta-method variance.
+
+    Var(ȳ/x̄) ≈ [Var(y) − 2·R·Cov(y, x) + R²·Var(x)] / (n·x̄²), R = Σy/Σx, per-user sample
+    variances and covariance (ddof 1): users are the randomisation unit.
+    """
+    n, ys, xs = (np.asarray(v, float) for v in (n, ys, xs))
+    var_y, var_x = sample_variance(n, ys, yss), sample_variance(n, xs, xss)
+    cov = sample_covariance(n, ys, xs, xys)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = ys / xs
+        v = (var_y - 2 * ratio * cov + ratio**2 * var_x) / (n * (xs / n) ** 2)
+    return ratio, np.maximum(v, 0.0)
+
+
 def _aov_arm(a: ArmStats) -> tuple[np.ndarray, np.ndarray]:
     """AOV (CNY per order) of one arm and the delta-method variance of that ratio."""
-    n = np.asarray(a.n, float)
-    rs, os_ = np.asarray(a.revenue_sum, float), np.asarray(a.orders_sum, float)
-    var_r, var_o = sample_variance(n, rs, a.revenue_sumsq), sample_variance(n, os_, a.orders_sumsq)
-    cov = sample_covariance(n, rs, os_, a.revenue_orders_sum)
+    return _ratio_arm(a.n, a.revenue_sum, a.revenue_sumsq, a.orders_sum, a.orders_sumsq, a.revenue_orders_sum)
+
+
+def _spend_per_buyer_arm(a: ArmStats) -> tuple[np.ndarray, np.ndarray]:
+    """Spend per buyer (CNY per converting user) of one arm and its delta-method variance
+    (the conversion flag c is 0/1, so Σc² = Σc)."""
+    return _ratio_arm(a.n, a.revenue_sum, a.revenue_sumsq, a.conversions, a.conversions,
+                      a.revenue_conversion_sum)
+
+
+def _ratio_test(metric: str, arm_ratio: Any, control: ArmStats, treatment: ArmStats,
+                alpha: float) -> MetricResult:
+    for arm in (control, treatment):
+        _check_has(arm, metric)
+    m_c, v_c = arm_ratio(control)
+    m_t, v_t = arm_ratio(treatment)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = rs / os_
-        mean_o = os_ / n
-        v = (var_r - 2 * ratio * cov + ratio**2 * var_o) / (n * mean_o**2)
-    return ratio, np.maximum(v, 0.0)
+        z = (m_t - m_c) / np.sqrt(v_c + v_t)
+    return _assemble(metric, "delta_ratio_z", control, treatment, n_c=control.n, n_t=treatment.n,
+                     m_c=m_c, m_t=m_t, v_c=v_c, v_t=v_t, statistic=z,
+                     p_value=2 * stats.norm.sf(np.abs(z)), df=np.inf, alpha=alpha)
 
 
 def aov_test(control: ArmStats, treatment: ArmStats, *, alpha: float = 0.05) -> MetricResult:
@@ -203,15 +239,27 @@ def aov_test(control: ArmStats, treatment: ArmStats, *, alpha: float = 0.05) -> 
     method; users are the randomisation unit, so orders of one user are not independent).
     Normal z-test and interval; relative lift by the delta method.
     """
-    for arm in (control, treatment):
-        _check_has(arm, AOV)
-    m_c, v_c = _aov_arm(control)
-    m_t, v_t = _aov_arm(treatment)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = (m_t - m_c) / np.sqrt(v_c + v_t)
-    return _assemble(AOV, "delta_ratio_z", control, treatment, n_c=control.n, n_t=treatment.n,
-                     m_c=m_c, m_t=m_t, v_c=v_c, v_t=v_t, statistic=z,
-                     p_value=2 * stats.norm.sf(np.abs(z)), df=np.inf, alpha=alpha)
+    return _ratio_test(AOV, _aov_arm, control, treatment, alpha)
+
+
+def spend_per_buyer_test(control: ArmStats, treatment: ArmStats, *, alpha: float = 0.05) -> MetricResult:
+    """Spend per buyer (客单价, CNY per converting user = Σ revenue / Σ converted) as a ratio metric.
+
+    The AOV test with the 0/1 conversion flag c in place of orders: per arm
+    Var(R̄/c̄) ≈ [Var(r) − 2·S·Cov(r, c) + S²·Var(c)] / (n·c̄²), S = Σr/Σc, from Σr, Σr², Σc and
+    Σr·c over all assigned users (the denominator, the number of buyers, is itself random).
+    It needs no orders column, so a per-user file with revenue and conversion has it.
+
+    Examples
+    --------
+    >>> from wxshop.ab.stats.arms import arm_stats_from_counts
+    >>> c = arm_stats_from_counts("c", 1000, 100, revenue_sum=10000.0, revenue_sumsq=2000000.0)
+    >>> t = arm_stats_from_counts("t", 1000, 130, revenue_sum=11700.0, revenue_sumsq=2106000.0)
+    >>> r = spend_per_buyer_test(c, t)
+    >>> float(r.mean_control), float(r.mean_treatment), round(r.se, 3), round(r.p_value, 4)
+    (100.0, 90.0, 12.746, 0.4327)
+    """
+    return _ratio_test(SPEND_PER_BUYER, _spend_per_buyer_arm, control, treatment, alpha)
 
 
 def cuped_test(
@@ -257,7 +305,8 @@ def cuped_test(
 def compare(
     control: ArmStats, treatment: ArmStats, metric: Metric, *, alpha: float = 0.05, cuped: bool = False
 ) -> MetricResult:
-    """The standard test of ``metric``; with ``cuped`` the CUPED test (not for ``aov``).
+    """The standard test of ``metric``; with ``cuped`` the CUPED test (not for the ratio metrics
+    ``aov`` and ``spend_per_buyer``).
 
     Examples
     --------
@@ -272,9 +321,11 @@ def compare(
         return conversion_test(control, treatment, alpha=alpha)
     if metric == AOV:
         return aov_test(control, treatment, alpha=alpha)
+    if metric == SPEND_PER_BUYER:
+        return spend_per_buyer_test(control, treatment, alpha=alpha)
     if cuped:
         return cuped_test(control, treatment, metric, alpha=alpha)
-    if metric in (REVENUE_PER_USER, ORDERS_PER_USER):
+    if metric in _MEANS:
         return mean_test(control, treatment, metric, alpha=alpha)  # type: ignore[arg-type]
     raise ValueError(f"metric must be one of {', '.join(METRICS)}, got {metric!r}")
 
@@ -304,12 +355,12 @@ def compare_arms(
     if control not in arms:
         raise KeyError(f"control arm {control!r} not among {', '.join(arms)}")
     c = arms[control]
-    chosen = list(metrics) if metrics is not None else [m for m in METRICS if c.has(m)]
+    chosen = list(metrics) if metrics is not None else [m for m in DEFAULT_METRICS if c.has(m)]
     out = []
     for name, t in arms.items():
         if name == control:
             continue
         for m in chosen:
-            use_cuped = cuped and m != AOV and c.has(m, True) and t.has(m, True)
+            use_cuped = cuped and m not in RATIO_METRICS and c.has(m, True) and t.has(m, True)
             out.append(compare(c, t, m, alpha=alpha, cuped=use_cuped))
     return results_frame(out)

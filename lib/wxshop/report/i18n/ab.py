@@ -119,7 +119,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "metric.conversion": ("转化率", "Conversion"),
     "metric.revenue_per_user": ("人均收入", "Revenue per user"),
     "metric.orders_per_user": ("人均订单数", "Orders per user"),
-    "metric.aov": ("客单价", "AOV"),
+    "metric.aov": ("笔单价（每单）", "AOV (per order)"),
+    "metric.spend_per_buyer": ("客单价（每位下单用户）", "Spend per converting user"),
+    "metric.profit_per_user": ("人均毛利", "Gross profit per user"),
     "correction.holm": ("Holm", "Holm"),
     "correction.bh": ("Benjamini–Hochberg", "Benjamini–Hochberg"),
     "segment_dim.is_new": ("新客 / 老客", "New vs returning"),
@@ -133,6 +135,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.conversion": ("转化率", "Conversion"),
     "col.revenue_per_user": ("人均收入（元）", "Revenue per user (CNY)"),
     "col.orders_per_user": ("人均订单数", "Orders per user"),
+    "col.spend_per_buyer": ("客单价（元/下单用户）", "Spend per converting user (CNY)"),
+    "col.profit_per_user": ("人均毛利（元）", "Gross profit per user (CNY)"),
     "col.planned_share": ("计划占比", "Planned share"),
     "col.observed_share": ("实际占比", "Observed share"),
     "col.metric_name": ("指标", "Metric"),
@@ -209,6 +213,35 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ab.skipped_metrics": (
         "输入数据不足以计算：{metrics}。",
         "The input does not allow: {metrics}.",
+    ),
+    "ab.other_metrics": ("其他指标：{items}。", "Other metrics: {items}."),
+    "ab.metric_item": (
+        "{metric}{role} {change}（{level} 区间 {low} 到 {high}），{verdict}",
+        "{metric}{role} {change} ({level} interval {low} to {high}), {verdict}",
+    ),
+    "ab.item_sep": ("；", "; "),
+    "ab.guardrail_tag": ("（护栏）", " (guardrail)"),
+    "ab.significantly_up": ("显著上升", "significantly up"),
+    "ab.significantly_down": ("显著下降", "significantly down"),
+    "ab.not_significant": ("不显著", "not significant"),
+    "ab.stand_in": (
+        "没有订单数，无法计算{replaced}：改用{metric} = 收入 ÷ 下单用户数（比率指标，delta 方法），"
+        "并沿用它的角色。",
+        "No orders, so {replaced} cannot be computed: {metric} = revenue ÷ converting users (a ratio "
+        "metric, delta method) is used instead, in the same role.",
+    ),
+    "ab.profit_text": (
+        "人均毛利 = Σ（收入 − 商品成本 − 券与折扣成本）÷ 分组用户数（元/人，不封顶）。券与折扣只扣一次："
+        "按订单计算时收入是实付金额，已扣除订单优惠，不再重复扣；结果表的 coupon_cost 只填收入中尚未扣除的券成本。",
+        "Gross profit per user = Σ (revenue − cost of goods − coupon and discount cost) ÷ assigned "
+        "users (CNY per user, not capped). Coupons and discounts count once: from orders, revenue is "
+        "the amount paid, already net of the order discount, so nothing more is taken off; an "
+        "outcome file's coupon_cost holds only coupon cost its revenue does not already net out.",
+    ),
+    "ab.profit_missing": (
+        "没有商品成本（products.unit_cost，或结果表的 cost 列），无法计算人均毛利：优惠券等让利的成本未计入结论。",
+        "No cost of goods (products.unit_cost, or a cost column in the outcome file): gross profit per "
+        "user cannot be computed, so the cost of a coupon or discount is not weighed in the decision.",
     ),
     "ab.guardrail_not_checked": (
         "护栏指标 {metrics} 无法用此输入计算，未检查。",

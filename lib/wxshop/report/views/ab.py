@@ -29,7 +29,13 @@ from wxshop.report.views.ab_tables import (
     segments_view,
     sequential_view,
 )
-from wxshop.report.views.ab_words import decision_lines, guardrail_notes, headline, metric_notes
+from wxshop.report.views.ab_words import (
+    decision_lines,
+    guardrail_notes,
+    headline,
+    metric_notes,
+    other_metrics_line,
+)
 
 __all__ = [
     "LABELS",
@@ -47,6 +53,7 @@ __all__ = [
     "headline",
     "metric_notes",
     "metrics_view",
+    "other_metrics_line",
     "power_view",
     "segments_view",
     "sequential_view",

@@ -8,7 +8,7 @@ import math
 from typing import Any
 
 from wxshop.ab.checks import is_finite
-from wxshop.ab.stats.metrics import AOV, CONVERSION, REVENUE_PER_USER
+from wxshop.ab.stats.metrics import AOV, CONVERSION, PROFIT_PER_USER, REVENUE_PER_USER, SPEND_PER_BUYER
 from wxshop.report.i18n import Translator
 
 __all__ = [
@@ -27,7 +27,7 @@ __all__ = [
 
 Tr = Translator  # tr(key, **values) -> text, with .lang
 
-_MONEY = (REVENUE_PER_USER, AOV)
+_MONEY = (REVENUE_PER_USER, AOV, SPEND_PER_BUYER, PROFIT_PER_USER)
 
 
 def _fmt(value: Any, metric: str, lang: str, signed: bool) -> str:

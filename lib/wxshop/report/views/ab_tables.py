@@ -176,8 +176,8 @@ def guardrails_view(a: ABAnalysis, tr: Tr) -> pd.DataFrame:
     >>> a = analyse_users(users, {"control": 0.5, "treatment": 0.5}, config, days=7)
     >>> view = guardrails_view(a, Translator("en"))
     >>> print(view[["variant", "metric", "rel_lift", "bound", "non_inferior"]].to_string())
-         variant metric rel_lift  bound        non_inferior
-    0  treatment    AOV   +27.9%  +5.7%  not worse (passed)
+         variant           metric rel_lift  bound        non_inferior
+    0  treatment  AOV (per order)   +27.9%  +5.7%  not worse (passed)
     """
     rows = []
     for r in a.guardrails.to_dict(orient="records"):

@@ -7,6 +7,7 @@ from typing import Any
 
 from wxshop.ab.checks import is_finite
 from wxshop.ab.results import ABAnalysis
+from wxshop.ab.stats.metrics import PROFIT_PER_USER
 from wxshop.report.views.ab_format import (
     Tr,
     fmt_count,
@@ -17,7 +18,7 @@ from wxshop.report.views.ab_format import (
     metric_name,
 )
 
-__all__ = ["decision_lines", "guardrail_notes", "headline", "metric_notes"]
+__all__ = ["decision_lines", "guardrail_notes", "headline", "metric_notes", "other_metrics_line"]
 
 
 def metric_notes(a: ABAnalysis, tr: Tr) -> list[str]:
@@ -36,7 +37,7 @@ def metric_notes(a: ABAnalysis, tr: Tr) -> list[str]:
     >>> notes[0].split(";")[0]
     'Significance level α = 0.05'
     >>> notes[1]
-    'The input does not allow: Revenue per user, Orders per user, AOV.'
+    'The input does not allow: Revenue per user, Orders per user, AOV (per order), Gross profit per user.'
     """
     cfg = a.config
     cap = (tr("ab.no_cap") if not cfg.cap_percentile  # None or 0: no cap
@@ -61,7 +62,18 @@ def metric_notes(a: ABAnalysis, tr: Tr) -> list[str]:
         out.append(
             tr("ab.skipped_metrics", metrics=", ".join(metric_name(m, tr) for m in a.skipped_metrics))
         )
+    out += _stand_in_notes(a, tr)
+    tested = set(a.metrics["metric"])
+    if PROFIT_PER_USER in tested:
+        out.append(tr("ab.profit_text"))
+    elif PROFIT_PER_USER in a.skipped_metrics:
+        out.append(tr("ab.profit_missing"))
     return out
+
+
+def _stand_in_notes(a: ABAnalysis, tr: Tr) -> list[str]:
+    return [tr("ab.stand_in", replaced=metric_name(m, tr), metric=metric_name(s, tr))
+            for m, s in a.stand_ins.items()]
 
 
 def guardrail_notes(a: ABAnalysis, tr: Tr) -> list[str]:
@@ -78,18 +90,62 @@ def guardrail_notes(a: ABAnalysis, tr: Tr) -> list[str]:
     >>> for line in guardrail_notes(a, Translator("en")):
     ...     print(line)
     A guardrail must not be worse than control by more than 5% (one-sided test).
-    Guardrail AOV cannot be computed from this input and was not checked.
+    Guardrail AOV (per order) cannot be computed from this input and was not checked.
     """
     out = [tr("ab.guardrails_text", margin=a.config.guardrail_margin)]
+    if any(s in a.config.guardrails for s in a.stand_ins.values()):
+        out += _stand_in_notes(a, tr)
     unchecked = [m for m in a.config.guardrails if m in a.skipped_metrics]
     if unchecked:
         out.append(tr("ab.guardrail_not_checked", metrics=", ".join(metric_name(m, tr) for m in unchecked)))
     return out
 
 
+def other_metrics_line(a: ABAnalysis, treatment: str, tr: Tr) -> str | None:
+    """Every metric but the primary of one variant, adverse ones included, in one sentence: its
+    relative change (the absolute one when the relative is undefined), its interval and whether
+    it moved significantly (adjusted p < alpha); None when the primary is the only metric.
+
+    Examples
+    --------
+    >>> from wxshop.ab.analysis import ABConfig, analyse_counts
+    >>> from wxshop.ab.inputs import arms_from_summary
+    >>> from wxshop.report.i18n import Translator
+    >>> arms = arms_from_summary({
+    ...     "control": {"users": 1000, "conversions": 100, "revenue_sum": 10000, "revenue_sumsq": 2e6},
+    ...     "treatment": {"users": 1000, "conversions": 130, "revenue_sum": 9600, "revenue_sumsq": 8e5}})
+    >>> a = analyse_counts(arms, {"control": 0.5, "treatment": 0.5}, days=14)
+    >>> for part in other_metrics_line(a, "treatment", Translator("en")).split("; "):
+    ...     print(part)
+    Other metrics: Revenue per user −4.0% (95% interval −34.8% to +26.8%), not significant
+    Spend per converting user (guardrail) −26.2% (95% interval −41.3% to −11.0%), significantly down.
+    """
+    rows = a.metrics[(a.metrics["treatment"] == treatment) & (a.metrics["role"] != "primary")]
+    if rows.empty:
+        return None
+    lang = tr.lang
+    level = f"{100 * (1 - a.config.alpha):g}%"
+    items = []
+    for r in rows.to_dict(orient="records"):
+        m = str(r["metric"])
+        if bool(r["relative_undefined"]):
+            change, low, high = (fmt_diff(r["diff"], m, lang), fmt_diff(r["ci_low"], m, lang),
+                                 fmt_diff(r["ci_high"], m, lang))
+        else:
+            change, low, high = fmt_rel(r["rel_lift"]), fmt_rel(r["rel_ci_low"]), fmt_rel(r["rel_ci_high"])
+        verdict = ("ab.not_significant" if not bool(r["significant"])
+                   else "ab.significantly_up" if float(r["diff"]) > 0 else "ab.significantly_down")
+        items.append(tr("ab.metric_item", metric=metric_name(m, tr),
+                        role=tr("ab.guardrail_tag") if r["role"] == "guardrail" else "",
+                        change=change, level=level, low=low, high=high, verdict=tr(verdict)))
+    return tr("ab.other_metrics", items=tr("ab.item_sep").join(items))
+
+
 def decision_lines(a: ABAnalysis, tr: Tr) -> list[str]:
     """The decision in plain language: the overall verdict and its action, then per variant the
-    verdict, the primary metric's numbers and the reasons.
+    verdict (when there are several variants; with one the overall verdict is its verdict), the
+    primary metric's numbers, every other metric's direction and significance (adverse ones
+    included, :func:`other_metrics_line`) and the reasons.
 
     Examples
     --------
@@ -103,7 +159,6 @@ def decision_lines(a: ABAnalysis, tr: Tr) -> list[str]:
     ...     print(line)
     Overall decision: Ship
     Action: roll treatment out to everyone, and keep watching the guardrails after launch.
-    Decision: Ship (treatment)
     Conversion: treatment vs control +3.0 pp (+30.0%), 95% interval [+0.2 pp, +5.8 pp], adjusted p = 0.0355.
     Why: the primary metric improved significantly
     """
@@ -117,7 +172,8 @@ def decision_lines(a: ABAnalysis, tr: Tr) -> list[str]:
     power = a.power.set_index("treatment") if len(a.power) else None
     sep = "；" if lang == "zh" else "; "
     for t, d in a.decisions.items():
-        lines.append(tr("ab.decision_line", decision=tr(f"decision.{d.decision}"), variant=t))
+        if len(a.decisions) > 1:
+            lines.append(tr("ab.decision_line", decision=tr(f"decision.{d.decision}"), variant=t))
         if t in primary.index:
             r = primary.loc[t]
             m = str(r["metric"])
@@ -133,6 +189,9 @@ def decision_lines(a: ABAnalysis, tr: Tr) -> list[str]:
                     p=fmt_p_sentence(d.p_value),
                 )
             )
+        others = other_metrics_line(a, t, tr)
+        if others:
+            lines.append(others)
         reasons = [tr(f"reason.{code}") for code in d.reasons]
         lines.append(tr("ab.reasoning", reasons=sep.join(reasons)))
         if "underpowered_keep_collecting" in d.reasons and power is not None and t in power.index:
