@@ -8,6 +8,7 @@ playbook gives are in :data:`PLAYBOOK`; the text is in :mod:`wxshop.report.i18n`
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from wxshop.report.document import format_value
 from wxshop.report.i18n import Translator
 from wxshop.report.thresholds import THRESHOLDS
+from wxshop.report.views.overview import change_text
 
 __all__ = ["PLAYBOOK", "ab_test", "for_notebook", "product_selection", "store_overview", "user_profiling"]
 
@@ -42,9 +44,34 @@ def _pct(v: float) -> str:
     return format_value(v, "share")
 
 
+def _period_change(rows: Records, tr: Translator) -> str | None:
+    """Net GMV of the last period and its change on the period before (环比), split into buyers
+    and 客单价 (GMV = buyers × spend per buyer), and on the same dates last year (同比); None
+    without a previous period (``period_over_period``, :func:`wxshop.analysis.periods.compare`)."""
+    by = {r.get("kpi"): r for r in rows}
+    gmv = by.get("gmv")
+    if not gmv or not _ok(gmv.get("change_prev")):
+        return None
+    buyers, spend = by.get("customers", {}), by.get("spend_per_buyer", {})
+    start, end = gmv["current_start"], gmv["current_end"]
+    days = (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days + 1
+    if _ok(gmv.get("change_yoy")):
+        yoy = tr("finding.period_yoy", change=change_text(gmv["change_yoy"], "relative", tr))
+    else:
+        yoy = tr("finding.period_no_yoy") if gmv.get("last_year_reason") else ""
+    return tr(
+        "finding.period_change", days=days, start=start, end=end, gmv=_cny(gmv["current"]),
+        gmv_change=change_text(gmv["change_prev"], "relative", tr),
+        buyers_change=change_text(buyers.get("change_prev"), "relative", tr),
+        spend=_cny(spend["current"]) if _ok(spend.get("current")) else "—",
+        spend_change=change_text(spend.get("change_prev"), "relative", tr), yoy=yoy,
+    )
+
+
 def store_overview(headline: Mapping[str, Any], tables: Mapping[str, Records], tr: Translator) -> list[str]:
-    """Size of the business, 客单价 (spend per buyer) against the playbook's 150 CNY,
-    repurchase, refunds."""
+    """Size of the business, the last period against the one before and last year, 客单价
+    (spend per buyer) against the playbook's 150 CNY, repurchase, refunds; the top category
+    gives way when that makes six."""
     h = headline
     out = [
         tr(
@@ -54,17 +81,24 @@ def store_overview(headline: Mapping[str, Any], tables: Mapping[str, Records], t
             customers=f"{int(h['customers']):,}",
         )
     ]
+    change = _period_change(tables.get("period_over_period", []), tr)
+    if change:
+        out.append(change)
     if _ok(h.get("spend_per_buyer")):
         key = "finding.aov_good" if h["spend_per_buyer"] >= PLAYBOOK["aov_good"] else "finding.aov_low"
         out.append(tr(key, aov=_cny(h["spend_per_buyer"]), threshold=_cny(PLAYBOOK["aov_good"])))
     if _ok(h.get("repurchase_rate")):
         out.append(tr("finding.repurchase", rate=_pct(h["repurchase_rate"])))
     cats = [c for c in tables.get("categories", []) if _ok(c.get("sales_share"))]
+    category = None
     if cats:
         top = max(cats, key=lambda c: c["sales_share"])
-        out.append(tr("finding.top_category", category=top["category"], share=_pct(top["sales_share"])))
+        category = tr("finding.top_category", category=top["category"], share=_pct(top["sales_share"]))
+        out.append(category)
     if _ok(h.get("refund_rate")):
         out.append(tr("finding.refunds", rate=_pct(h["refund_rate"])))
+    if len(out) > 5 and category:  # the category table is in the report; refunds are an alarm
+        out.remove(category)
     return out[:5]
 
 

@@ -77,4 +77,53 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart.gmv_cny": ("GMV（元）", "GMV (CNY)"),
     "chart.customers": ("下单客户数", "Buying customers"),
     "chart.share": ("占比", "Share"),
+    # period over period (wxshop.analysis.periods)
+    "overview.periods": ("环比与同比", "Period over period"),
+    "overview.periods_windows": (
+        "本期 {start} 至 {end}（{days} 天），对比上期 {previous_start} 至 {previous_end}（环比）"
+        "和去年同期 {last_year_start} 至 {last_year_end}（同比）。",
+        "This period is {start} to {end} ({days} days), against the previous {days} days, "
+        "{previous_start} to {previous_end}, and the same dates last year, {last_year_start} to "
+        "{last_year_end}.",
+    ),
+    "overview.periods_how": (
+        "订单按下单日归入期间，每个期间的指标口径与核心指标相同（复购率为期间内下过 2 单及以上的客户占比）。"
+        "金额、人数、单数的变化是相对变化（%）；复购率和退款率的变化是百分点（个百分点）。",
+        "Orders count in the period they were placed in, and each period's figures have the "
+        "headline definitions (the repurchase rate is the share of the period's buyers with 2+ "
+        "paid orders in it). Amounts and counts change in % of the earlier figure; the rates "
+        "change in percentage points (pp).",
+    ),
+    "overview.periods_no_previous": (
+        "数据从 {data_start} 开始，晚于上期的起点 {previous_start}：不计算环比（不完整的期间不做比较）。",
+        "The data starts on {data_start}, after the previous period's first day "
+        "({previous_start}): no change on the previous period, as a partial period is never compared.",
+    ),
+    "overview.periods_no_last_year": (
+        "数据从 {data_start} 开始，晚于去年同期的起点 {last_year_start}：不计算同比（不完整的期间不做比较）。",
+        "The data starts on {data_start}, after the first day of the same period last year "
+        "({last_year_start}): no year-over-year change, as a partial period is never compared.",
+    ),
+    "overview.periods_leap": (
+        "去年同期按日历日对齐，2 月 29 日对到 2 月 28 日，所以去年同期是 {n} 天。",
+        "Last year's dates are the same calendar dates, 29 February matched to 28 February, so "
+        "that period has {n} days.",
+    ),
+    "col.period_current": ("本期", "This period"),
+    "col.period_previous": ("上期", "Previous period"),
+    "col.change_prev": ("环比", "Change on previous"),
+    "col.period_last_year": ("去年同期", "Same dates last year"),
+    "col.change_yoy": ("同比", "Change on last year"),
+    "change.pp": ("{value} 个百分点", "{value} pp"),
+    "finding.period_change": (
+        "近 {days} 天（{start} 至 {end}）净 GMV {gmv}，环比 {gmv_change}：下单客户 {buyers_change}，"
+        "客单价 {spend} 环比 {spend_change}{yoy}。",
+        "Last {days} days ({start} to {end}): net GMV {gmv}, {gmv_change} on the previous {days} "
+        "days: buyers {buyers_change}, spend per buyer {spend} {spend_change}{yoy}.",
+    ),
+    "finding.period_yoy": ("；净 GMV 同比 {change}", "; net GMV {change} on the same dates last year"),
+    "finding.period_no_yoy": (
+        "；数据未覆盖去年同期，无同比",
+        "; the data does not reach back to last year, so no year-over-year change",
+    ),
 }

@@ -7,12 +7,19 @@ report shows, formatted (money in CNY, shares as %), under canonical column name
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import pandas as pd
 
+from wxshop.report.document import format_value
 from wxshop.report.i18n import Translator
 from wxshop.report.views.display import formatted
 
-__all__ = ["KPIS", "LABELS", "categories_view", "channels_view", "trend_view"]
+__all__ = [
+    "KPIS", "LABELS", "categories_view", "change_text", "channels_view", "period_notes", "period_view",
+    "trend_view",
+]
 
 # The headline table: (figure of StoreKpis.to_dict(), format kind), in the order shown.
 KPIS: list[tuple[str, str]] = [
@@ -28,6 +35,8 @@ LABELS: dict[str, str] = {
     "channel": "col.channel", "gmv_share": "col.gmv_share",
     "category": "col.category", "units": "col.units", "item_sales": "col.item_sales",
     "sales_share": "col.sales_share",
+    "metric": "col.metric", "current": "col.period_current", "previous": "col.period_previous",
+    "change_prev": "col.change_prev", "last_year": "col.period_last_year", "change_yoy": "col.change_yoy",
 }
 
 
@@ -78,3 +87,94 @@ def categories_view(categories: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     0        茶     5     ¥99.50      100.0%
     """
     return formatted(categories, {"units": "int", "item_sales": "cny", "sales_share": "share"}, tr.lang)
+
+
+def change_text(value: Any, change_kind: str, tr: Translator) -> str:
+    """A change with its arrow and sign: ``"relative"`` as % of the earlier figure, ``"pp"``
+    (a difference of two shares 0-1) in percentage points; ``—`` when there is none.
+
+    Examples
+    --------
+    >>> en = Translator("en")
+    >>> change_text(0.1234, "relative", en), change_text(-0.021, "pp", en), change_text(0.0001, "pp", en)
+    ('↑ +12.3%', '↓ -2.1 pp', '→ 0.0 pp')
+    >>> change_text(float("nan"), "relative", en), change_text(-0.5, "pp", Translator("zh"))
+    ('—', '↓ -50.0 个百分点')
+    """
+    if value is None or not math.isfinite(float(value)):
+        return "—"
+    shown = round(100 * float(value), 1)
+    number = f"↑ {shown:+.1f}" if shown > 0 else f"↓ {shown:+.1f}" if shown < 0 else "→ 0.0"
+    return tr("change.pp", value=number) if change_kind == "pp" else f"{number}%"
+
+
+def period_view(periods: pd.DataFrame, tr: Translator) -> pd.DataFrame:
+    """The period-over-period table: metric, current, previous, change_prev (环比), last_year,
+    change_yoy (同比), each figure in its headline format and each change by :func:`change_text`.
+    A comparison the data does not reach back to is left out (:func:`period_notes` says why).
+
+    ``periods`` is :func:`wxshop.analysis.periods.compare`'s frame.
+
+    Examples
+    --------
+    >>> periods = pd.DataFrame({"kpi": ["gmv", "repurchase_rate"], "change_kind": ["relative", "pp"],
+    ...                         "current": [1200.0, 0.25], "previous": [1000.0, 0.3],
+    ...                         "change_prev": [0.2, -0.05], "last_year": [float("nan")] * 2,
+    ...                         "change_yoy": [float("nan")] * 2, "previous_reason": ["", ""],
+    ...                         "last_year_reason": ["before_data"] * 2})
+    >>> print(period_view(periods, Translator("en")).to_string())
+                        metric    current   previous change_prev
+    0  Net GMV (after refunds)  ¥1,200.00  ¥1,000.00    ↑ +20.0%
+    1          Repurchase rate      25.0%      30.0%   ↓ -5.0 pp
+    """
+    kinds = dict(KPIS)
+    rows = []
+    for row in periods.to_dict("records"):
+        kind = kinds.get(row["kpi"], "float")
+        rows.append({
+            "metric": tr(f"kpi.{row['kpi']}"),
+            "current": format_value(row["current"], kind, tr.lang),
+            "previous": format_value(row["previous"], kind, tr.lang),
+            "change_prev": change_text(row["change_prev"], row["change_kind"], tr),
+            "last_year": format_value(row["last_year"], kind, tr.lang),
+            "change_yoy": change_text(row["change_yoy"], row["change_kind"], tr),
+        })
+    out = pd.DataFrame(rows, columns=["metric", "current", "previous", "change_prev", "last_year",
+                                      "change_yoy"])
+    for window, change in (("previous", "change_prev"), ("last_year", "change_yoy")):
+        if len(periods) and periods[f"{window}_reason"].astype(bool).all():
+            out = out.drop(columns=[window, change])
+    return out
+
+
+def period_notes(periods: pd.DataFrame) -> list[tuple[str, dict[str, Any]]]:
+    """(i18n key, values) of the sentences above the period table: the three windows' dates,
+    why a comparison is missing, a year-ago window one day longer or shorter (29 Feb), and how
+    the changes read. Show each with ``report.text(key, **values)``.
+
+    Examples
+    --------
+    >>> periods = pd.DataFrame({"current_start": ["2026-10-02"], "current_end": ["2026-10-31"],
+    ...     "previous_start": ["2026-09-02"], "previous_end": ["2026-10-01"],
+    ...     "last_year_start": ["2025-10-02"], "last_year_end": ["2025-10-31"], "last_year_days": [30],
+    ...     "previous_reason": [""], "last_year_reason": ["before_data"], "data_start": ["2025-11-03"]})
+    >>> [key for key, _ in period_notes(periods)]
+    ['overview.periods_windows', 'overview.periods_no_last_year', 'overview.periods_how']
+    """
+    if not len(periods):
+        return []
+    w = periods.iloc[0]
+    dates = {c: w[c] for c in ("previous_start", "previous_end", "last_year_start", "last_year_end")}
+    days = (pd.Timestamp(w["current_end"]) - pd.Timestamp(w["current_start"])).days + 1
+    notes = [("overview.periods_windows",
+              {"start": w["current_start"], "end": w["current_end"], "days": days, **dates})]
+    if w["previous_reason"]:
+        notes.append(("overview.periods_no_previous",
+                      {"data_start": w["data_start"] or "—", "previous_start": w["previous_start"]}))
+    if w["last_year_reason"]:
+        notes.append(("overview.periods_no_last_year",
+                      {"data_start": w["data_start"] or "—", "last_year_start": w["last_year_start"]}))
+    elif int(w["last_year_days"]) != days:
+        notes.append(("overview.periods_leap", {"n": int(w["last_year_days"])}))
+    notes.append(("overview.periods_how", {}))
+    return notes
