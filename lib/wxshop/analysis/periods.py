@@ -6,7 +6,7 @@ Windows are whole calendar days (the conventions of :mod:`wxshop.analysis.paid`)
 - current: the ``days`` days ending on ``period_end``, inclusive;
 - previous (环比): the ``days`` days just before the current window;
 - last year (同比): the current window's first and last day each moved back one calendar
-  year (``pd.DateOffset(years=1)``, the same calendar dates as 生意参谋's 同比); 29 Feb moves to
+  year (``pd.DateOffset(years=1)``: the same calendar dates, not the same weekdays); 29 Feb moves to
   28 Feb, so this window holds ``days`` days except when it or the current window spans a
   29 Feb (one day more or less; column ``last_year_days``).
 
