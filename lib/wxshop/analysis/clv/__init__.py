@@ -63,6 +63,7 @@ from wxshop.analysis.clv.summary import (
     TENURE,
     purchase_summary,
 )
+from wxshop.analysis.clv.value import STEP_DAYS, discounted_margin, margin_rates, with_margin
 
 __all__ = [
     "BGNBDFit",
@@ -77,15 +78,19 @@ __all__ = [
     "PurchaseModel",
     "RECENCY",
     "STORE_MODEL",
+    "STEP_DAYS",
     "SUMMARY_COLUMNS",
     "TENURE",
+    "discounted_margin",
     "expected_purchases",
     "expected_purchases_new",
     "expected_spend",
     "fit_bgnbd",
     "fit_gamma_gamma",
     "holdout_check",
+    "margin_rates",
     "p_alive",
     "predict_customers",
     "purchase_summary",
+    "with_margin",
 ]

@@ -123,6 +123,31 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Fitted on data up to {cal_end}, predicting the next {days} days: {predicted:,.0f} repeat "
         "purchases predicted, {actual:,.0f} actual (relative error {error:+.1%}).",
     ),
+    "profiling.value_text": (
+        "预计未来 {days} 天：收入 {revenue}（预计购买次数 × 预计每次消费，未折现）；毛利 {margin}（每位客户的"
+        "毛利率 × 预计收入，毛利率 = 1 − 商品成本 ÷ 实付金额，已扣优惠券和满减；按年折现率 {rate:.0%}、每 30 天"
+        "一期折现到今天；全店毛利率 {store_rate:.1%}）。",
+        "Expected over the next {days} days: revenue {revenue} (expected purchases × expected spend, "
+        "undiscounted); gross margin {margin} (each customer's margin rate × expected revenue, the "
+        "rate being 1 − cost of goods ÷ amount paid, after coupons and 满减; discounted to today at "
+        "{rate:.0%} a year in 30-day steps; store margin rate {store_rate:.1%}).",
+    ),
+    "profiling.value_no_cost": (
+        "预计未来 {days} 天收入 {revenue}（未折现）。商品表没有成本（unit_cost），算不出毛利。",
+        "Expected revenue over the next {days} days: {revenue} (undiscounted). The products table "
+        "has no unit_cost, so there is no margin figure.",
+    ),
+    "profiling.value_holdout": (
+        "对照留出期检验：模型对购买次数的相对误差为 {error:+.1%}；若未来同样偏差，{what}约为 {adjusted}。",
+        "Against the holdout check: the model's relative error on purchases was {error:+.1%}; with "
+        "the same error ahead, the {what} would be about {adjusted}.",
+    ),
+    "word.margin": ("毛利", "margin"),
+    "word.revenue": ("收入", "revenue"),
+    "profiling.value_no_holdout": (
+        "历史不够长，没有留出期误差可对照，以上预计仅供参考。",
+        "Too little history for a holdout error to set beside these figures: treat them as indicative.",
+    ),
     "profiling.holdout_skipped": (
         "历史不足 {days} 天，跳过留出期校验。",
         "Less than {days} days of history: holdout check skipped.",
@@ -170,7 +195,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.actual_mean": ("实际（人均）", "Actual (per customer)"),
     "col.predicted_mean": ("预测（人均）", "Predicted (per customer)"),
     "col.p_alive": ("存活概率", "P(alive)"),
-    "col.expected_value_90": ("90 天预期价值（元）", "Expected value, 90 days (CNY)"),
+    "col.expected_value_90": ("90 天预计收入（元）", "Expected revenue, 90 days (CNY)"),
     "chart.months_since": ("距首购月数", "Months since first purchase"),
     "chart.cohort": ("首购月份", "First-purchase month"),
     "chart.repeat_share": ("累计复购占比", "Share with a repeat purchase"),
@@ -200,6 +225,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cadence.dormant": ("纳入召回活动", "Include in a win-back campaign"),
     "cadence.lost": ("仅低成本触达", "Low-cost reach only"),
     "sep.semicolon": ("；", "; "),
+    "sep.sentence": ("", " "),
     "export.customer_id": ("客户ID", "customer_id"),
     "export.segment": ("客户分层", "segment"),
     "export.stage": ("生命周期阶段", "stage"),
@@ -239,7 +265,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "profiling.period": ("分析区间：{start} 至 {end}（上一区间 {prev_start} 至 {prev_end}）",
                          "Period: {start} to {end} (previous period {prev_start} to {prev_end})"),
     "col.cadence_days": ("触达时限（天）", "Contact within (days)"),
-    "col.expected_value_sum": ("90 天预期价值合计（元）", "Expected value, next 90 days (CNY)"),
+    "col.expected_value_sum": ("90 天预计收入合计（元，未折现）", "Expected revenue, next 90 days (CNY, undiscounted)"),
     "col.mean_p_alive": ("平均存活概率", "Mean P(alive)"),
     "col.kind": ("类型", "Kind"),
     "kind.segment": ("分层", "segment"),

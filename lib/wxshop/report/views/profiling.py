@@ -9,6 +9,8 @@ CNY, shares as %, days as 1.23), under canonical column names; show it with
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from wxshop.analysis.lifecycle import StageThresholds
@@ -20,7 +22,7 @@ from wxshop.report.views.display import formatted
 
 __all__ = [
     "KPIS", "LABELS", "action_plan_view", "category_thresholds_view", "lifecycle_rule", "migration_view",
-    "profile_view", "segment_stage_view",
+    "profile_view", "segment_stage_view", "value_text",
     "rfm_rule", "rfm_split", "segment_labels", "segments_view", "spend_tiers_note", "spend_tiers_view",
     "stages_view",
 ]
@@ -308,3 +310,32 @@ def action_plan_view(week: pd.DataFrame, tr: Translator) -> pd.DataFrame:
                         segment=week["segment_code"].map(labels))
     shown = shown[["stage", "segment", "customers", "mean_p_alive", "expected_value_sum", "suggested_action"]]
     return formatted(shown, {"mean_p_alive": "share", "expected_value_sum": "cny"}, tr.lang)
+
+
+def value_text(value: dict, holdout_error: float, tr: Translator) -> str:
+    """The 90-day value sentence: revenue, discounted gross margin (or why there is none) and,
+    beside it, the purchase model's holdout error with the margin corrected by it.
+
+    ``value``: the totals of :func:`wxshop.analysis.clv.with_margin`; ``holdout_error``:
+    relative error (predicted − actual) / actual of the holdout check, NaN when it was skipped.
+
+    Examples
+    --------
+    >>> v = {"horizon": 90, "annual_rate": 0.1, "store_rate": 0.35, "revenue": 1000.0, "margin": 340.0}
+    >>> print(value_text(v, 0.25, Translator("en")))  # doctest: +ELLIPSIS
+    Expected over the next 90 days: revenue ¥1,000.00 ... margin would be about ¥272.00.
+    """
+    def money(x: float) -> str:
+        return format_value(x, "cny", tr.lang)
+
+    days, margin = value["horizon"], value["margin"]
+    if math.isfinite(margin):
+        first = tr("profiling.value_text", days=days, revenue=money(value["revenue"]), margin=money(margin),
+                   rate=value["annual_rate"], store_rate=value["store_rate"])
+    else:
+        first = tr("profiling.value_no_cost", days=days, revenue=money(value["revenue"]))
+    if not math.isfinite(holdout_error) or holdout_error <= -1:
+        return first + tr("sep.sentence") + tr("profiling.value_no_holdout")
+    base, what = (margin, "word.margin") if math.isfinite(margin) else (value["revenue"], "word.revenue")
+    return first + tr("sep.sentence") + tr("profiling.value_holdout", error=holdout_error, what=tr(what),
+                                           adjusted=money(base / (1 + holdout_error)))
