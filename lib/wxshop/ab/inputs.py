@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from wxshop.ab.checks import is_finite
-from wxshop.ab.columns import CONVERTED, ORDERS, PRE_REVENUE, REVENUE, VARIANT
+from wxshop.ab.columns import CONVERTED, COST, COUPON_COST, ORDERS, PRE_REVENUE, PROFIT, REVENUE, VARIANT
 from wxshop.ab.stats.arms import ArmStats, arm_stats_from_counts
 from wxshop.data.read import read_source
 from wxshop.errors import DataError, ParamsError
@@ -28,7 +28,9 @@ def read_user_outcomes(path: str | Path) -> pd.DataFrame:
 
     Columns: variant (required); converted (0/1 or true/false) and/or orders (count) —
     converted defaults to orders ≥ 1; revenue (CNY, optional); pre_revenue (CNY, optional,
-    the CUPED covariate); other columns are kept. Raises :class:`DataError` naming the file
+    the CUPED covariate); cost (cost of goods, CNY) and coupon_cost (coupon cost not already
+    taken off revenue, CNY), or profit, for gross profit per user (:mod:`wxshop.ab.profit`);
+    other columns are kept. Raises :class:`DataError` naming the file
     and column when a required column is missing or a value is not a number.
 
     Examples
@@ -58,7 +60,7 @@ def read_user_outcomes(path: str | Path) -> pd.DataFrame:
                         column=CONVERTED, fix="add converted (0/1) or orders (count) per user.")
     out = frame.copy()
     out[VARIANT] = out[VARIANT].astype("str").str.strip()
-    for col in (ORDERS, REVENUE, PRE_REVENUE, CONVERTED):
+    for col in (ORDERS, REVENUE, PRE_REVENUE, COST, COUPON_COST, PROFIT, CONVERTED):
         if col not in out.columns:
             continue
         raw = out[col]

@@ -19,6 +19,10 @@ Definitions:
 - *pre_orders*, *pre_revenue*: the same over ``[assigned_at − pre_days, assigned_at)``; the
   CUPED covariate, measured before assignment so the treatment cannot move it.
 - *is_new*: no paid order (whatever ``paid_only``) before ``assigned_at``.
+- *cost*, *profit* (with ``order_items`` and ``products`` carrying ``unit_cost``): cost of goods
+  of the counted orders in the metric window (Σ quantity × unit_cost) and revenue − cost. The
+  amount paid is already net of ``orders.discount``, so the coupon is not taken off again
+  (:mod:`wxshop.ab.profit`). When any such order has an unknown cost, neither column is given.
 - *incomplete window*: the metric window ends after the last order in the data
   (``assigned_at + window_days > data_end``), so part of it was not observed. Such users are
   kept and counted, not dropped.
@@ -39,6 +43,7 @@ import pandas as pd
 from wxshop.ab.columns import (
     ASSIGNED_AT,
     CONVERTED,
+    COST,
     EXPERIMENT_ID,
     IS_NEW,
     ORDERS,
@@ -48,6 +53,8 @@ from wxshop.ab.columns import (
     SEGMENT_COLUMNS,
     VARIANT,
 )
+from wxshop.ab.order_costs import order_costs
+from wxshop.ab.profit import with_profit
 from wxshop.ab.table_checks import require_table
 from wxshop.analysis.paid import check_days, paid_mask, timestamps
 from wxshop.data.codes import positions
@@ -131,6 +138,9 @@ class ExperimentUsers:
         Metric window and pre-period, days.
     paid_only : bool
         Whether only paid orders were counted.
+    cost_missing_orders : int or None
+        Counted orders in the users' metric windows whose cost of goods is unknown (then
+        ``users`` has no cost or profit); None when no item costs were given.
     """
 
     experiment_id: str
@@ -143,6 +153,7 @@ class ExperimentUsers:
     window_days: int
     pre_days: int
     paid_only: bool
+    cost_missing_orders: int | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """One row per variant (in ``variants`` order).
@@ -195,6 +206,8 @@ def user_outcomes(
     pre_days: int = 28,
     customers: pd.DataFrame | None = None,
     paid_only: bool = True,
+    order_items: pd.DataFrame | None = None,
+    products: pd.DataFrame | None = None,
 ) -> ExperimentUsers:
     """Per-user outcomes of ``experiment_id`` over a metric window after assignment.
 
@@ -208,6 +221,8 @@ def user_outcomes(
     customers : optional customer_id[, city_tier, acquisition_channel] for segments.
     paid_only : count only paid orders in the outcomes and the pre-period (``is_new`` always
         looks at paid orders).
+    order_items, products : optional order_id, sku_id, quantity and sku_id, unit_cost (CNY):
+        with both (and an order_id column in orders), cost and profit per user.
 
     Returns
     -------
@@ -327,6 +342,13 @@ def user_outcomes(
     users[PRE_ORDERS] = np.bincount(code[in_pre], minlength=n).astype(np.int64)
     users[PRE_REVENUE] = np.bincount(code[in_pre], weights=amount[in_pre], minlength=n)
     users[IS_NEW] = np.bincount(code[paid & (t < a)], minlength=n) == 0
+    missing = None
+    if order_items is not None and products is not None:
+        cost = order_costs(orders, order_items, products)[mine][in_window]
+        missing = int(np.isnan(cost).sum())
+        if not missing:
+            users[COST] = np.bincount(code[in_window], weights=cost, minlength=n)
+            users = with_profit(users)
     if customers is not None:
         users = _with_segments(users, customers)
 
@@ -344,6 +366,7 @@ def user_outcomes(
         window_days=window_days,
         pre_days=pre_days,
         paid_only=bool(paid_only),
+        cost_missing_orders=missing,
     )
 
 

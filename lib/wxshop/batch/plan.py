@@ -184,6 +184,9 @@ def experiment_entries(
         entries = []
         for e in experiments:
             if isinstance(e, dict) and FAN_OUT_PARAMETER in e:
+                if e[FAN_OUT_PARAMETER] is None or str(e[FAN_OUT_PARAMETER]).strip() == "":
+                    raise ParamsError(f"{where}: an experiment id is empty (~ or null in YAML); "
+                                      "write its id.")
                 rest = {k: v for k, v in e.items() if k != FAN_OUT_PARAMETER}
                 entries.append((str(e[FAN_OUT_PARAMETER]), rest))
             elif isinstance(e, str | int):

@@ -220,6 +220,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{metric}{role} {change} ({level} interval {low} to {high}), {verdict}",
     ),
     "ab.item_sep": ("；", "; "),
+    "ab.metric_item_na": ("{metric}{role} 无法计算", "{metric}{role} cannot be computed"),
     "ab.guardrail_tag": ("（护栏）", " (guardrail)"),
     "ab.significantly_up": ("显著上升", "significantly up"),
     "ab.significantly_down": ("显著下降", "significantly down"),
@@ -237,6 +238,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "users (CNY per user, not capped). Coupons and discounts count once: from orders, revenue is "
         "the amount paid, already net of the order discount, so nothing more is taken off; an "
         "outcome file's coupon_cost holds only coupon cost its revenue does not already net out.",
+    ),
+    "ab.cost_missing": (
+        "{n} 笔订单缺少商品成本（无明细行或商品无成本价），无法计算人均毛利。",
+        "{n} orders have no cost of goods (no item lines, or a product without a unit cost): gross "
+        "profit per user is not computed.",
     ),
     "ab.profit_missing": (
         "没有商品成本（products.unit_cost，或结果表的 cost 列），无法计算人均毛利：优惠券等让利的成本未计入结论。",

@@ -128,6 +128,10 @@ def other_metrics_line(a: ABAnalysis, treatment: str, tr: Tr) -> str | None:
     items = []
     for r in rows.to_dict(orient="records"):
         m = str(r["metric"])
+        role = tr("ab.guardrail_tag") if r["role"] == "guardrail" else ""
+        if not is_finite(r["diff"]):  # e.g. AOV when an arm has no orders
+            items.append(tr("ab.metric_item_na", metric=metric_name(m, tr), role=role))
+            continue
         if bool(r["relative_undefined"]):
             change, low, high = (fmt_diff(r["diff"], m, lang), fmt_diff(r["ci_low"], m, lang),
                                  fmt_diff(r["ci_high"], m, lang))
@@ -135,9 +139,8 @@ def other_metrics_line(a: ABAnalysis, treatment: str, tr: Tr) -> str | None:
             change, low, high = fmt_rel(r["rel_lift"]), fmt_rel(r["rel_ci_low"]), fmt_rel(r["rel_ci_high"])
         verdict = ("ab.not_significant" if not bool(r["significant"])
                    else "ab.significantly_up" if float(r["diff"]) > 0 else "ab.significantly_down")
-        items.append(tr("ab.metric_item", metric=metric_name(m, tr),
-                        role=tr("ab.guardrail_tag") if r["role"] == "guardrail" else "",
-                        change=change, level=level, low=low, high=high, verdict=tr(verdict)))
+        items.append(tr("ab.metric_item", metric=metric_name(m, tr), role=role, change=change,
+                        level=level, low=low, high=high, verdict=tr(verdict)))
     return tr("ab.other_metrics", items=tr("ab.item_sep").join(items))
 
 
