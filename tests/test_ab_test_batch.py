@@ -122,7 +122,8 @@ def test_report_figures_equal_a_direct_analysis(project):
     from wxshop.data.load import load_store
 
     data = load_store(project / "data" / "demo" / "demo_01", name="demo_01")
-    outcome = ex.user_outcomes(data.experiments, data.orders, "exp_coupon", customers=data.customers)
+    outcome = ex.user_outcomes(data.experiments, data.orders, "exp_coupon", customers=data.customers,
+                               order_items=data.order_items, products=data.products)
     config = abreport.ABConfig(target_relative_mde=0.2)
     analysis = abreport.analyse_users(outcome.users, ex.planned_split(outcome.variants), config,
                                       excluded={"multi_variant": outcome.multi_variant})
@@ -144,6 +145,9 @@ def test_english_report_reads_in_english(project):
     assert "Overall decision" in html and "Action:" in html
     zh = (project / "reports" / "demo_01" / f"{NB}-exp_coupon.html").read_text(encoding="utf-8")
     assert "总体结论" in zh and "行动：" in zh
+    # the demo stores carry item costs: the coupon test's gross profit per user is tested and defined
+    assert "Other metrics:" in html and "Gross profit per user" in html
+    assert "其他指标：" in zh and "人均毛利 = Σ（收入 − 商品成本 − 券与折扣成本）" in zh
 
 
 def test_a_bad_setting_is_bad_input_exit_2_without_traceback(project_of_its_own):

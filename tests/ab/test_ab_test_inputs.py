@@ -73,7 +73,8 @@ def test_from_a_per_user_outcome_file(tmp_path, warm_pool):
 
 def test_from_summary_counts_typed_into_the_parameters(tmp_path, warm_pool):
     """Dashboard counts: the conversion test equals statsmodels' two-proportion z-test; revenue per
-    user comes from the sums; AOV cannot, so the AOV guardrail is reported as not checked."""
+    user comes from the sums; AOV cannot, so spend per buyer (revenue ÷ converters) stands in for
+    the AOV guardrail and is checked: ¥152.50 vs ¥150.00."""
     summary = {
         "control": {"users": 5000, "conversions": 400, "revenue_sum": 61000.0, "revenue_sumsq": 9.5e6},
         "treatment": {"users": 5000, "conversions": 470, "revenue_sum": 70500.0, "revenue_sumsq": 1.1e7},
@@ -91,7 +92,11 @@ def test_from_summary_counts_typed_into_the_parameters(tmp_path, warm_pool):
     rpu = metrics["revenue_per_user"]
     assert rpu["mean_control"] == pytest.approx(61000 / 5000) and rpu["mean_treatment"] == pytest.approx(14.1)
     analysis = data["headline"]["analysis"]
-    assert "aov" in analysis["skipped_metrics"] and "guardrail_not_checked" in analysis["warnings"]
+    assert "aov" in analysis["skipped_metrics"] and "guardrail_not_checked" not in analysis["warnings"]
+    assert analysis["stand_ins"] == {"aov": "spend_per_buyer"}
+    spb = metrics["spend_per_buyer"]
+    assert spb["role"] == "guardrail" and spb["mean_control"] == pytest.approx(61000 / 400, rel=1e-12)
+    assert spb["mean_treatment"] == pytest.approx(70500 / 470, rel=1e-12)
     assert data["data_quality"] == {} and data["period"] == {"start": "", "end": ""}
 
 

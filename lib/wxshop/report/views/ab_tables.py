@@ -11,7 +11,14 @@ import pandas as pd
 from wxshop.ab.checks import is_finite
 from wxshop.ab.per_user import NEW, RETURNING
 from wxshop.ab.results import ABAnalysis
-from wxshop.ab.stats.metrics import AOV, CONVERSION, ORDERS_PER_USER, REVENUE_PER_USER
+from wxshop.ab.stats.metrics import (
+    AOV,
+    CONVERSION,
+    ORDERS_PER_USER,
+    PROFIT_PER_USER,
+    REVENUE_PER_USER,
+    SPEND_PER_BUYER,
+)
 from wxshop.report.views.ab_format import (
     Tr,
     fmt_count,
@@ -47,6 +54,8 @@ LABELS = {
     "revenue_per_user": "col.revenue_per_user",
     "orders_per_user": "col.orders_per_user",
     "aov": "col.aov",
+    "spend_per_buyer": "col.spend_per_buyer",
+    "profit_per_user": "col.profit_per_user",
     "planned_share": "col.planned_share",
     "observed_share": "col.observed_share",
     "metric": "col.metric_name",
@@ -81,7 +90,8 @@ LABELS = {
 
 
 def arms_view(a: ABAnalysis) -> pd.DataFrame:
-    """One row per arm: users, planned and observed share, and each metric's level.
+    """One row per arm: users, planned and observed share, and each metric's level (spend per
+    converting user and gross profit per user when the input gives them).
 
     Examples
     --------
@@ -97,6 +107,8 @@ def arms_view(a: ABAnalysis) -> pd.DataFrame:
     1  treatment  1,000         50.0%          50.0%      13.0%                —               —   —
     """
     srm = dict(zip(a.srm.arms, zip(a.srm.planned_share, a.srm.observed_share, strict=True), strict=True))
+    # spend per buyer and gross profit per user only when the input gives them
+    extra = [m for m in (SPEND_PER_BUYER, PROFIT_PER_USER) if m in a.arms and a.arms[m].notna().any()]
     rows = []
     for r in a.arms.to_dict(orient="records"):
         planned, observed = srm.get(r["arm"], (math.nan, math.nan))
@@ -111,6 +123,7 @@ def arms_view(a: ABAnalysis) -> pd.DataFrame:
                 "orders_per_user": fmt_metric(r["orders_per_user"], ORDERS_PER_USER),
                 "aov": fmt_metric(r["aov"], AOV),
             }
+            | {m: fmt_metric(r[m], m) for m in extra}
         )
     return pd.DataFrame(rows)
 
