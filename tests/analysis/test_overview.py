@@ -189,3 +189,18 @@ def test_category_mix_matches_a_pandas_groupby_on_a_generated_store():
     np.testing.assert_allclose(got["units"], want["units"])
     np.testing.assert_allclose(got["item_sales"], want["item_sales"], atol=0.006)
     assert got["sales_share"].sum() == pytest.approx(1.0)
+
+
+def test_a_basket_split_into_two_orders_on_one_day_is_not_a_repurchase():
+    # Platforms split one checkout into several orders (by warehouse or shop): two orders on
+    # one day are one purchase, as the product and lifecycle figures count them.
+    orders = pd.DataFrame({
+        "order_id": ["o1", "o2", "o3", "o4"],
+        "customer_id": ["split", "split", "back", "back"],
+        "ordered_at": pd.to_datetime(["2025-03-01 10:00", "2025-03-01 10:01", "2025-03-01 12:00",
+                                      "2025-03-09 12:00"]),
+        "amount": [50.0, 30.0, 20.0, 20.0],
+    })
+    kpis = overview.store_kpis(orders)
+    assert kpis.repurchase_rate == 0.5  # "back" only (before: 1.0)
+    assert kpis.orders == 4 and kpis.frequency == 2.0  # orders still count as orders

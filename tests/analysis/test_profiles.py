@@ -236,3 +236,14 @@ def test_a_repeated_customer_row_counts_once_with_its_first_values(orders, custo
                          ignore_index=True)
     pdt.assert_frame_equal(profiles.profile_table(orders, repeated, "city_tier", END),
                            profiles.profile_table(orders, customers, "city_tier", END))
+
+
+def test_profile_repurchase_counts_purchase_days_not_orders():
+    orders = pd.DataFrame({
+        "order_id": ["o1", "o2", "o3"], "customer_id": ["a", "a", "b"],
+        "ordered_at": pd.to_datetime(["2025-03-01 10:00", "2025-03-01 18:00", "2025-03-02 09:00"]),
+        "amount": [10.0, 10.0, 10.0],
+    })
+    customers = pd.DataFrame({"customer_id": ["a", "b"], "gender": ["女", "女"]})
+    table = profiles.profile_tables(orders, customers, "2025-03-31", ["gender"])["gender"]
+    assert table["repurchase_rate"].tolist() == [0.0]  # a's two orders are on one day

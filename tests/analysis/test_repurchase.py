@@ -22,7 +22,7 @@ def repurchase_orders() -> pd.DataFrame:
             ("r3", "2025-05-31 23:59:59", 30.0, "paid"),  # previous period only: not returned
             ("r4", "2025-05-01 12:00", 40.0, "paid"),  # before the previous period
             ("r4", "2025-06-10 09:00", 5.0, "paid"),
-            ("r4", "2025-06-10 10:00", 5.0, "paid"),  # two orders on one day count as 2
+            ("r4", "2025-06-10 10:00", 5.0, "paid"),  # a basket split in two orders: one purchase
             ("r5", "2025-05-20 12:00", 15.0, "paid"),
             ("r5", "2025-06-05 12:00", 99.0, "refunded"),
             ("r5", "2025-06-06 12:00", 25.0, "paid"),
@@ -39,8 +39,8 @@ def test_repurchase_rates_both_definitions(repurchase_orders):
         "prev_start": "2025-05-02",
         "prev_end": "2025-05-31",
         "buyers": 4,  # r1, r2, r4, r5
-        "repeat_buyers": 2,  # r1, r4
-        "repurchase_rate": 0.5,
+        "repeat_buyers": 1,  # r1 (r4's two orders are on one day: one purchase)
+        "repurchase_rate": 0.25,
         "prev_buyers": 3,  # r2, r3, r5
         "returned": 2,  # r2, r5
         "return_rate": 2 / 3,
@@ -58,7 +58,7 @@ def test_headline(repurchase_orders):
     assert got["gmv"] == 205.0  # 100 + 50 + 20 + 5 + 5 + 25
     assert got["aov"] == pytest.approx(205 / 6)
     assert got["frequency"] == 1.5
-    assert got["return_rate"] == pytest.approx(2 / 3) and got["repeat_buyers"] == 2
+    assert got["return_rate"] == pytest.approx(2 / 3) and got["repeat_buyers"] == 1
 
 
 def test_repurchase_rates_empty_period_is_nan(repurchase_orders):

@@ -33,6 +33,20 @@ def test_table_escapes_data(monkeypatch):
     assert "<th>Category</th>" in shown[0] and "50.0%" in shown[0]
 
 
+def test_every_kpi_row_names_its_window(monkeypatch):
+    # Before, 复购率 over 24 months and over 90 days carried one label and no window.
+    shown = []
+    monkeypatch.setattr(rp, "_html", shown.append)
+    r = rp.Report("s", "nb", "zh", report_dir="/tmp/x")
+    values = {"customers": 10, "repurchase_rate": 0.25}
+    spec = [("customers", "int"), ("repurchase_rate", "share")]
+    r.kpis(values, spec, window="近 90 天 2026-08-03 至 2026-10-31")
+    assert shown[-1].count("【近 90 天 2026-08-03 至 2026-10-31】") == 2
+    r.kpis(values, spec, window={"customers": "截至 2026-10-31 的全部历史"})
+    assert "【截至 2026-10-31 的全部历史】" in shown[-1] and shown[-1].count("【") == 1
+    assert "不同的 2 天及以上" in shown[-1]  # 复购率's definition counts purchase days
+
+
 def test_headings_escape_store_names(monkeypatch):
     shown = []
     monkeypatch.setattr(rp, "_html", shown.append)

@@ -37,23 +37,35 @@ def test_overview_findings_quote_the_figures_and_the_playbook_line():
     assert not any(CJK.search(line) for line in lines)
 
 
+def test_the_refund_finding_says_which_rate_it_quotes():
+    # Before, "(by amount)" was filled with the rate by orders.
+    by_amount = findings.store_overview({**OVERVIEW, "refund_rate_amount": 0.031}, {}, Translator("en"))
+    assert any("Refund rate 3.1% (by amount: refunds ÷ gross GMV)" in line for line in by_amount)
+    by_orders = findings.store_overview(OVERVIEW, {}, Translator("zh"))
+    assert any("退款率 4.8%（按订单）" in line for line in by_orders)
+
+
 def test_profiling_findings_count_who_to_win_back_and_the_vips():
     stages = [
         {"stage": "new", "customers": 19},
         {"stage": "active", "customers": 24},
         {"stage": "silent", "customers": 30},
         {"stage": "dormant", "customers": 165},
+        {"stage": "lost", "customers": 400},
     ]
     segments = [{"segment": "important_value", "customers": 42, "customer_share": 0.176, "gmv_share": 0.385}]
     head = {
-        "customers": 238,
+        "customers": 638,
         "active_customers": 75,
+        "period_days": 90,
         "new_customers": 42,
         "expected_purchases_90_total": 117.3,
         "expected_value_90_total": 19705.7,
     }
     lines = findings.user_profiling(head, {"stages": stages, "segments": segments}, Translator("en"))
+    assert lines[0].startswith("75 of 638 customers bought in the last 90 days, 42 of them for the first")
     assert lines[1].startswith("195 customers need winning back (30 silent, 165 dormant)")
+    assert lines[1].endswith("400 more are lost: low-cost reach only.")
     assert lines[2].startswith("42 important-value customers (17.6%) bring 38.5% of GMV")
     assert "117 more times" in lines[3] and "¥19,706" in lines[3]
 

@@ -12,7 +12,9 @@ Definitions (printed beside the figures in the report, see i18n ``def.*``):
 - 客单价 (spend per buyer, as 生意参谋 and most Chinese back offices mean it): GMV ÷ buying
   customers (CNY per buyer); the playbook's 150 CNY line applies to it;
 - 笔单价 (AOV, value per order): GMV ÷ paid orders (CNY per order);
-- repurchase rate (复购率): share of buying customers with ≥ 2 paid orders;
+- repurchase rate (复购率): share of buying customers who bought on ≥ 2 different days
+  (several paid orders on one day, e.g. a split basket, are one purchase, as in the product
+  and lifecycle figures);
 - refund rate by orders: refunded / (paid + refunded) orders; by amount: refunds ÷ gross GMV.
 """
 
@@ -89,7 +91,11 @@ def store_kpis(orders: pd.DataFrame) -> StoreKpis:
     require_columns(orders, (ORDER_ID, CUSTOMER_ID, ORDERED_AT, AMOUNT), "store_kpis")
     paid, code, n_customers = _paid_codes(orders)
     n_orders = int(paid.sum())
-    per_customer = np.bincount(code[code >= 0], minlength=n_customers)
+    day = orders[ORDERED_AT].to_numpy("datetime64[ns]")[paid].astype("datetime64[D]").astype(np.int64)
+    known = code >= 0
+    span = int(day[known].max() - day[known].min()) + 1 if known.any() else 1
+    pairs = np.unique(code[known] * span + (day[known] - (day[known].min() if known.any() else 0)))
+    per_customer = np.bincount(pairs // span, minlength=n_customers)  # purchase days per buyer
     amount = orders[AMOUNT].to_numpy(np.float64, na_value=np.nan)
     paid_amount = float(np.nansum(amount[paid]))
     refunded = (orders[STATUS] == "refunded").to_numpy(bool) if STATUS in orders.columns else None

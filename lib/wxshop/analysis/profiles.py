@@ -116,7 +116,8 @@ def profile_table(
     value (the attribute, ``unknown`` for missing or blank values and for buyers absent
     from ``customers``), customers (int, buyers), customer_share (0–1 of buyers), gmv
     (CNY, paid, in the window), gmv_share (0–1), aov (CNY per paid order),
-    repurchase_rate (share 0–1 of the group's buyers with ≥ 2 paid orders in the window).
+    repurchase_rate (share 0–1 of the group's buyers who bought on ≥ 2 different days in the
+    window).
     Only values with buyers appear: first the dimension's natural order
     (:data:`PROFILE_DIMENSIONS`), then other values by buyers (most first, ties by value),
     ``unknown`` last.
@@ -170,8 +171,10 @@ def profile_tables(
         code, amount = code[keep], amount[keep]
     n_orders = np.bincount(code, minlength=p.n)
     gmv = np.bincount(code, weights=amount, minlength=p.n).astype(np.float64)
+    day_code, day = p.purchase_days()
+    n_days = np.bincount(day_code[day >= start] if start is not None else day_code, minlength=p.n)
     buyer = n_orders > 0
-    n_orders, gmv = n_orders[buyer], gmv[buyer]
+    n_orders, gmv, n_days = n_orders[buyer], gmv[buyer], n_days[buyer]
 
     table = customers[[CUSTOMER_ID, *sources]]
     # a buyer's row: the first with its id (a repeated id keeps its first row); −1: none
@@ -185,12 +188,13 @@ def profile_tables(
         else:
             attr = source.astype("str").str.strip()
             attr = attr.where(source.notna() & (attr != ""), UNKNOWN)
-        out[dimension] = _profile(dimension, attr, pos, n_orders, gmv)
+        out[dimension] = _profile(dimension, attr, pos, n_orders, gmv, n_days)
     return out
 
 
 def _profile(
-    dimension: str, attr: pd.Series, pos: np.ndarray, n_orders: np.ndarray, gmv: np.ndarray
+    dimension: str, attr: pd.Series, pos: np.ndarray, n_orders: np.ndarray, gmv: np.ndarray,
+    n_days: np.ndarray,
 ) -> pd.DataFrame:
     """One profile table from each customer row's value and the buyers' rows and sums."""
     row_code, labels = pd.factorize(attr)
@@ -203,7 +207,7 @@ def _profile(
     buyers = np.bincount(group, minlength=k)
     orders_g = np.bincount(group, weights=n_orders, minlength=k)
     gmv_g = np.round(np.bincount(group, weights=gmv, minlength=k), 2)
-    repeat = np.bincount(group, weights=(n_orders >= 2), minlength=k)
+    repeat = np.bincount(group, weights=(n_days >= 2), minlength=k)
     out = pd.DataFrame(
         {
             "value": pd.array(np.asarray(labels, dtype=object), dtype="str"),

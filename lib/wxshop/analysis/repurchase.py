@@ -69,7 +69,8 @@ def repurchase_rates(
     Returns
     -------
     dict with period_start, period_end, prev_start, prev_end (ISO days); buyers (customers
-    with ≥ 1 paid order in the period), repeat_buyers (≥ 2 paid orders in the period),
+    with ≥ 1 paid order in the period), repeat_buyers (paid orders on ≥ 2 different days in
+    the period: a basket split into two orders on one day is one purchase),
     repurchase_rate (复购率 = repeat_buyers / buyers, 0–1); prev_buyers (buyers in the
     previous period), returned (of those, buyers in this period), return_rate (回购率 =
     returned / prev_buyers, 0–1). Rates are NaN with an empty denominator.
@@ -95,7 +96,8 @@ def _repurchase(p: PaidOrders, days: int) -> dict[str, Any]:
     prev_start = start - days
     now = p.day >= start
     prev = (p.day >= prev_start) & ~now
-    per = np.bincount(p.code[now], minlength=p.n)
+    code, day = p.purchase_days()
+    per = np.bincount(code[day >= start], minlength=p.n)  # purchase days in the period
     before = np.bincount(p.code[prev], minlength=p.n) > 0
     buyers = int((per > 0).sum())
     repeat = int((per >= 2).sum())

@@ -23,6 +23,7 @@ import datetime as dt
 import html
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -191,21 +192,25 @@ class Report:
         shown = self.tr.columns(shown, columns) if columns else shown
         _html(shown.to_html(index=False, escape=True, na_rep="—", border=0, classes="wx-table"))
 
-    def kpis(self, values: dict[str, Any], spec: list[tuple[str, ...]]) -> None:
+    def kpis(self, values: dict[str, Any], spec: list[tuple[str, ...]],
+             window: str | Mapping[str, str] = "") -> None:
         """Show a Metric | Value | Definition table and record each figure as headline.
 
         ``spec`` lists (name, kind) or (name, kind, definition key): the name picks i18n
         keys ``kpi.<name>`` and (by default) ``def.<name>``; kind is a
-        :func:`format_value` kind.
+        :func:`format_value` kind. ``window`` (e.g. "近 90 天：2026-08-03 至 2026-10-31"), or
+        one per name, opens the definitions, so no figure is read without the days it covers.
         """
         rows = []
         for name, kind, *definition in spec:
             self.record(name, values[name])
+            text = self.tr(definition[0] if definition else f"def.{name}")
+            days = window.get(name, "") if isinstance(window, Mapping) else window
             rows.append(
                 {
                     "metric": self.tr(f"kpi.{name}"),
                     "value": format_value(values[name], kind, self.lang),
-                    "definition": self.tr(definition[0] if definition else f"def.{name}"),
+                    "definition": self.tr("kpi.in_window", window=days, definition=text) if days else text,
                 }
             )
         self.table(

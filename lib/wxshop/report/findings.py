@@ -95,8 +95,10 @@ def store_overview(headline: Mapping[str, Any], tables: Mapping[str, Records], t
         top = max(cats, key=lambda c: c["sales_share"])
         category = tr("finding.top_category", category=top["category"], share=_pct(top["sales_share"]))
         out.append(category)
-    if _ok(h.get("refund_rate")):
-        out.append(tr("finding.refunds", rate=_pct(h["refund_rate"])))
+    if _ok(h.get("refund_rate_amount")):
+        out.append(tr("finding.refunds", rate=_pct(h["refund_rate_amount"])))
+    elif _ok(h.get("refund_rate")):
+        out.append(tr("finding.refunds_orders", rate=_pct(h["refund_rate"])))
     if len(out) > 5 and category:  # the category table is in the report; refunds are an alarm
         out.remove(category)
     return out[:5]
@@ -108,6 +110,7 @@ def user_profiling(headline: Mapping[str, Any], tables: Mapping[str, Records], t
     out = [
         tr(
             "finding.active_customers",
+            days=int(h.get("period_days", 90)),
             active=f"{int(h['active_customers']):,}",
             customers=f"{int(h['customers']):,}",
             new=f"{int(h['new_customers']):,}",
@@ -117,9 +120,9 @@ def user_profiling(headline: Mapping[str, Any], tables: Mapping[str, Records], t
     at_risk = sum(int(stages[s]["customers"]) for s in ("silent", "dormant") if s in stages)
     if at_risk:
         silent = int(stages.get("silent", {}).get("customers", 0))
-        out.append(
-            tr("finding.win_back", n=f"{at_risk:,}", silent=f"{silent:,}", dormant=f"{at_risk - silent:,}")
-        )
+        lost = int(stages.get("lost", {}).get("customers", 0))
+        out.append(tr("finding.win_back", n=f"{at_risk:,}", silent=f"{silent:,}",
+                      dormant=f"{at_risk - silent:,}", lost=f"{lost:,}"))
     segs = [s for s in tables.get("segments", []) if s.get("segment") == "important_value"]
     if segs and int(segs[0]["customers"]) > 0:
         s = segs[0]

@@ -68,6 +68,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.metric": ("指标", "Metric"),
     "col.value": ("数值", "Value"),
     "col.definition": ("口径", "Definition"),
+    "kpi.in_window": ("【{window}】{definition}", "[{window}] {definition}"),
+    "window.all": ("全部数据 {start} 至 {end}", "all data, {start} to {end}"),
+    "window.last_days": ("近 {days} 天 {start} 至 {end}", "last {days} days, {start} to {end}"),
+    "window.up_to": ("截至 {end} 的全部历史", "all history up to {end}"),
     "col.month": ("月份", "Month"),
     "col.parameter": ("参数", "Parameter"),
     # tables (names shown in skip notes)

@@ -22,8 +22,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "thresholds.",
     ),
     "finding.repurchase": (
-        "复购率 {rate}：按品类提醒日在企业微信/社群提醒复购（见选品报告）。",
-        "Repurchase rate {rate}: remind buyers on each category's reminder day via WeCom and groups "
+        "复购率 {rate}（全部数据期间在不同日期下单 2 次及以上的客户占比）：按品类提醒日在企业微信/社群提醒复购（见选品报告）。",
+        "Repurchase rate {rate} (buyers who bought on 2 or more days over all the data): remind buyers on each category's reminder day via WeCom and groups "
         "(see the product report).",
     ),
     "finding.top_category": (
@@ -31,18 +31,24 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The top category is {category} with {share} of sales: give it priority in stock and pushes.",
     ),
     "finding.refunds": (
-        "退款率 {rate}（按金额）：高于往常时先查质量与发货。",
-        "Refund rate {rate} (by amount): if it is above usual, check quality and shipping first.",
+        "退款率 {rate}（按金额，退款 ÷ 支付 GMV）：高于往常时先查质量与发货。",
+        "Refund rate {rate} (by amount: refunds ÷ gross GMV): if it is above usual, check quality and "
+        "shipping first.",
+    ),
+    "finding.refunds_orders": (
+        "退款率 {rate}（按订单）：高于往常时先查质量与发货。",
+        "Refund rate {rate} (by orders): if it is above usual, check quality and shipping first.",
     ),
     "finding.active_customers": (
-        "{customers} 位客户中本期活跃 {active} 位，新客 {new} 位：新客发第二单券。",
-        "{active} of {customers} customers were active this period, {new} of them new: send new "
-        "customers a second-order coupon.",
+        "近 {days} 天有 {active} 位客户下单（累计客户 {customers} 位），其中 {new} 位是首次购买：给他们发第二单券。",
+        "{active} of {customers} customers bought in the last {days} days, {new} of them for the first "
+        "time: send those a second-order coupon.",
     ),
     "finding.win_back": (
-        "{n} 位客户需要召回（沉默 {silent}，沉睡 {dormant}）：导出标签名单，在企业微信分批触达。",
+        "{n} 位客户需要召回（沉默 {silent}，沉睡 {dormant}）：导出标签名单，在企业微信分批触达；"
+        "另有 {lost} 位已流失，只做低成本触达。",
         "{n} customers need winning back ({silent} silent, {dormant} dormant): export the tag "
-        "lists and reach them in WeCom in batches.",
+        "lists and reach them in WeCom in batches; {lost} more are lost: low-cost reach only.",
     ),
     "finding.vip": (
         "重要价值客户 {n} 位（占 {share}），贡献 {gmv_share} 的 GMV：专属客服与新品优先。",

@@ -25,7 +25,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi.repurchase_rate": ("复购率", "Repurchase rate"),
     "kpi.refund_rate": ("退款率（按订单）", "Refund rate (orders)"),
     "kpi.refund_rate_amount": ("退款率（按金额）", "Refund rate (amount)"),
-    "kpi.new_customers": ("新客数", "New customers"),
+    "kpi.new_customers": ("首购客户数", "First-time buyers"),
     "def.customers": (
         "区间内至少有 1 笔有效订单的客户",
         "customers with at least one paid order in the period",
@@ -46,8 +46,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "def.aov": ("净 GMV ÷ 有效订单数（元/单）", "net GMV ÷ paid orders (CNY per order)"),
     "def.frequency": ("有效订单数 ÷ 下单客户数", "paid orders ÷ buying customers"),
     "def.repurchase_rate": (
-        "区间内有 ≥ 2 笔有效订单的客户占下单客户的比例",
-        "share of buying customers with ≥ 2 paid orders in the period",
+        "下单客户中，在不同的 2 天及以上下过有效订单的比例（%；同一天拆成多笔的订单算一次购买）",
+        "share of buying customers who bought on 2 or more different days (%; orders split on one "
+        "day are one purchase)",
     ),
     "def.refund_rate": (
         "已退款订单 ÷（已支付 + 已退款订单）",
@@ -71,7 +72,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.item_sales": ("商品销售额（元，优惠前）", "Item sales (CNY, before discounts)"),
     "col.sales_share": ("销售额占比", "Sales share"),
     "col.customers": ("下单客户数", "Buying customers"),
-    "col.new_customers": ("新客数", "New customers"),
+    "col.new_customers": ("首购客户数", "First-time buyers"),
     "col.aov": ("笔单价（元/单）", "AOV (CNY per order)"),
     "chart.month": ("月份", "Month"),
     "chart.gmv_cny": ("GMV（元）", "GMV (CNY)"),

@@ -9,7 +9,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "profiling.title": ("用户画像与分层运营：{store}", "User profiling and segments: {store}"),
     "profiling.headline": ("核心指标（近 {days} 天）", "Key figures (last {days} days)"),
     "profiling.profiles": ("用户画像", "Customer profiles"),
-    "profiling.profile_by": ("按{dimension}", "By {dimension}"),
+    "profiling.profile_by": ("按{dimension}（{window}下单的客户）", "By {dimension} (customers who bought in the {window})"),
     "profiling.spend_tiers": ("消费层级（按月均消费）", "Spend tiers (by monthly spend)"),
     "profiling.spend_note_store": (
         "分界线是本店买家月均消费的中位数（{lo}/月）和 90 分位（{hi}/月）。手册里的 500 / 2000 元/月是"
@@ -129,7 +129,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "一期折现到今天；全店毛利率 {store_rate:.1%}）。",
         "Expected over the next {days} days: revenue {revenue} (expected purchases × expected spend, "
         "undiscounted); gross margin {margin} (each customer's margin rate × expected revenue, the "
-        "rate being 1 − cost of goods ÷ amount paid, after coupons and 满减; discounted to today at "
+        "rate being 1 − cost of goods ÷ amount paid, after coupons and spend-threshold discounts; discounted to today at "
         "{rate:.0%} a year in 30-day steps; store margin rate {store_rate:.1%}).",
     ),
     "profiling.value_no_cost": (
@@ -160,9 +160,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "stage, with customer id, segment, stage, P(alive), expected value and suggested action.",
     ),
     "profiling.top_actions": ("本周行动清单", "This week's actions"),
-    "kpi.active_customers": ("活跃客户数", "Active customers"),
+    "kpi.active_customers": ("期内下单客户数", "Buyers in the period"),
     "kpi.return_rate": ("回购率", "Buy-back rate"),  # not "return rate": that reads as product returns
-    "def.active_customers": ("区间内有有效订单的客户", "customers with a paid order in the period"),
+    "def.active_customers": (
+        "本区间有有效订单的客户（不是生命周期里的“活跃”阶段）",
+        "customers with a paid order in the period (not the lifecycle stage 'active')",
+    ),
     "def.return_rate": (
         "上一区间的下单客户中，本区间再次下单的比例",
         "share of the previous period's buyers who bought again in this period",
@@ -225,7 +228,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cadence.dormant": ("纳入召回活动", "Include in a win-back campaign"),
     "cadence.lost": ("仅低成本触达", "Low-cost reach only"),
     "sep.semicolon": ("；", "; "),
-    "sep.sentence": ("", " "),
     "export.customer_id": ("客户ID", "customer_id"),
     "export.segment": ("客户分层", "segment"),
     "export.stage": ("生命周期阶段", "stage"),
@@ -257,10 +259,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "def.p.orders": ("本区间已支付订单（不含退款、取消）", "paid orders in the period (refunded, cancelled excluded)"),
     "def.p.gmv": ("本区间有效订单实付金额之和（元）", "amount paid on the period's paid orders (CNY)"),
     "def.p.aov": ("本区间 GMV ÷ 有效订单数（元）", "the period's GMV ÷ paid orders (CNY)"),
-    "def.p.frequency": ("本区间有效订单数 ÷ 活跃客户数", "the period's paid orders ÷ active customers"),
+    "def.p.frequency": ("本区间有效订单数 ÷ 期内下单客户数", "the period's paid orders ÷ buyers in the period"),
     "def.p.repurchase_rate": (
-        "复购率：本区间下单客户中，本区间内有 ≥ 2 笔有效订单的比例",
-        "share of the period's buyers with ≥ 2 paid orders in the period",
+        "本区间下单客户中，在本区间内不同的 2 天及以上下单的比例（%；同一天拆成多笔算一次购买）",
+        "share of the period's buyers who bought on 2 or more different days in it (%; orders split "
+        "on one day are one purchase)",
     ),
     "profiling.period": ("分析区间：{start} 至 {end}（上一区间 {prev_start} 至 {prev_end}）",
                          "Period: {start} to {end} (previous period {prev_start} to {prev_end})"),

@@ -22,7 +22,7 @@ from wxshop.report.views.display import formatted
 
 __all__ = [
     "KPIS", "LABELS", "action_plan_view", "category_thresholds_view", "lifecycle_rule", "migration_view",
-    "profile_view", "segment_stage_view", "value_text",
+    "kpi_windows", "profile_view", "segment_stage_view", "value_text",
     "rfm_rule", "rfm_split", "segment_labels", "segments_view", "spend_tiers_note", "spend_tiers_view",
     "stages_view",
 ]
@@ -50,6 +50,22 @@ LABELS: dict[str, str] = {
     "category": "col.category", "intervals": "col.intervals", "active_days": "col.active_days",
     "dormant_days": "col.dormant_days", "lost_days": "col.lost_days", "source": "col.threshold_source",
 }
+
+
+def kpi_windows(head: dict, days: int, tr: Translator) -> dict[str, str]:
+    """The window each headline figure covers, for ``report.kpis(..., window=...)``: all
+    history up to the period end for ``customers``, the last ``days`` days for the rest.
+
+    ``head`` is :func:`wxshop.analysis.repurchase.headline`'s dict.
+
+    Examples
+    --------
+    >>> w = kpi_windows({"period_start": "2026-08-03", "period_end": "2026-10-31"}, 90, Translator("en"))
+    >>> w["customers"], w["gmv"]
+    ('all history up to 2026-10-31', 'last 90 days, 2026-08-03 to 2026-10-31')
+    """
+    recent = tr("window.last_days", days=days, start=head["period_start"], end=head["period_end"])
+    return {**{name: recent for name, *_ in KPIS}, "customers": tr("window.up_to", end=head["period_end"])}
 
 
 def profile_view(table: pd.DataFrame, tr: Translator) -> pd.DataFrame:
@@ -329,13 +345,14 @@ def value_text(value: dict, holdout_error: float, tr: Translator) -> str:
         return format_value(x, "cny", tr.lang)
 
     days, margin = value["horizon"], value["margin"]
+    sep = "" if tr.lang == "zh" else " "  # Chinese sentences end in 。
     if math.isfinite(margin):
         first = tr("profiling.value_text", days=days, revenue=money(value["revenue"]), margin=money(margin),
                    rate=value["annual_rate"], store_rate=value["store_rate"])
     else:
         first = tr("profiling.value_no_cost", days=days, revenue=money(value["revenue"]))
     if not math.isfinite(holdout_error) or holdout_error <= -1:
-        return first + tr("sep.sentence") + tr("profiling.value_no_holdout")
+        return first + sep + tr("profiling.value_no_holdout")
     base, what = (margin, "word.margin") if math.isfinite(margin) else (value["revenue"], "word.revenue")
-    return first + tr("sep.sentence") + tr("profiling.value_holdout", error=holdout_error, what=tr(what),
+    return first + sep + tr("profiling.value_holdout", error=holdout_error, what=tr(what),
                                            adjusted=money(base / (1 + holdout_error)))
