@@ -63,6 +63,12 @@ bench: $(STAMP)
 clean:
 	rm -rf reports/*/ reports/index.html data/demo
 
+# docs/definitions.md: every report figure's formula, window and unit, zh and en, generated from the
+# report strings (tests/report/test_definitions.py fails while it is stale).
+.PHONY: definitions
+definitions: $(STAMP)
+	$(BIN)/python -m wxshop.report.definitions docs/definitions.md
+
 # Regenerate the nbval references (tests/notebooks/*.ipynb, executed on data/sample) on purpose,
 # after a change meant to move a notebook's output; review the diff before committing.
 .PHONY: nbval-refs

@@ -64,3 +64,16 @@ def test_headline(repurchase_orders):
 def test_repurchase_rates_empty_period_is_nan(repurchase_orders):
     got = repurchase.repurchase_rates(repurchase_orders, "2024-01-31", period_days=30)
     assert got["buyers"] == 0 and math.isnan(got["repurchase_rate"]) and math.isnan(got["return_rate"])
+
+
+def test_headline_gmv_is_net_of_partial_refunds_like_the_store_kpis():
+    # One word, one definition: the profiling headline's 净 GMV took no partial refund off,
+    # the overview's did.
+    from wxshop.analysis import overview
+
+    orders = make_orders([("a", "2025-06-10 10:00", 100.0, "paid"), ("b", "2025-06-12 10:00", 60.0, "paid"),
+                          ("c", "2025-06-13 10:00", 40.0, "refunded")])
+    orders["refund_amount"] = [20.0, float("nan"), 40.0]
+    head = repurchase.headline(orders, END, period_days=30)
+    assert head["gmv"] == 140.0
+    assert head["gmv"] == overview.store_kpis(orders).gmv

@@ -13,8 +13,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wxshop.analysis.paid import DateLike, PaidOrders, check_days, iso_day, paid_orders
-from wxshop.data.schema import CUSTOMER_ID
+from wxshop.analysis.paid import (
+    DateLike,
+    PaidOrders,
+    check_days,
+    day_numbers,
+    iso_day,
+    paid_mask,
+    paid_orders,
+)
+from wxshop.data.schema import CUSTOMER_ID, ORDERED_AT, REFUND_AMOUNT
 
 __all__ = ["headline", "interpurchase_intervals", "repurchase_rates"]
 
@@ -117,6 +125,17 @@ def _repurchase(p: PaidOrders, days: int) -> dict[str, Any]:
     }
 
 
+def _partial_refunds(orders: pd.DataFrame, first_day: int, last_day: int) -> float:
+    """CNY refunded on paid orders (a partial refund keeps its order paid) placed on days
+    ``first_day``..``last_day``, by buyers with an id; 0 when the data has no refund column."""
+    if REFUND_AMOUNT not in orders.columns:
+        return 0.0
+    day = day_numbers(orders[ORDERED_AT])
+    keep = paid_mask(orders).to_numpy(bool) & orders[CUSTOMER_ID].notna().to_numpy(bool)
+    keep = keep & (day >= first_day) & (day <= last_day)
+    return float(np.nansum(orders[REFUND_AMOUNT].to_numpy(np.float64, na_value=np.nan)[keep]))
+
+
 def headline(orders: pd.DataFrame, period_end: DateLike, period_days: int = 90) -> dict[str, Any]:
     """Key figures of the ``period_days`` days ending at ``period_end``.
 
@@ -124,7 +143,8 @@ def headline(orders: pd.DataFrame, period_end: DateLike, period_days: int = 90) 
     -------
     dict with customers (all buyers up to period_end), active_customers (buyers in the
     period), new_customers (first paid order ever falls in the period), orders (paid, in
-    the period), gmv (CNY), aov (CNY per paid order), frequency (paid orders per active
+    the period), gmv (CNY, net: paid amounts less partial refunds, as store_kpis), aov (CNY per
+    paid order), frequency (paid orders per active
     customer), plus every field of :func:`repurchase_rates`. Ratios are NaN when empty.
 
     Examples
@@ -146,7 +166,7 @@ def headline(orders: pd.DataFrame, period_end: DateLike, period_days: int = 90) 
     first, _ = p.first_last_day()
     active = int((np.bincount(p.code[now], minlength=p.n) > 0).sum())
     n_orders = int(now.sum())
-    gmv = round(float(p.amount[now].sum()), 2)
+    gmv = round(float(p.amount[now].sum()) - _partial_refunds(orders, start, p.end_day), 2)
     return {
         "customers": p.n,
         "active_customers": active,

@@ -257,7 +257,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "def.p.customers": ("截至期末至少有 1 笔有效订单的客户", "customers with a paid order up to the period end"),
     "def.p.new_customers": ("首笔有效订单落在本区间的客户", "customers whose first paid order falls in the period"),
     "def.p.orders": ("本区间已支付订单（不含退款、取消）", "paid orders in the period (refunded, cancelled excluded)"),
-    "def.p.gmv": ("本区间有效订单实付金额之和（元）", "amount paid on the period's paid orders (CNY)"),
+    "def.p.gmv": ("本区间有效订单实付金额之和，减去其中的部分退款（元）",
+                  "amount paid on the period's paid orders, less their partial refunds (CNY)"),
     "def.p.aov": ("本区间 GMV ÷ 有效订单数（元）", "the period's GMV ÷ paid orders (CNY)"),
     "def.p.frequency": ("本区间有效订单数 ÷ 期内下单客户数", "the period's paid orders ÷ buyers in the period"),
     "def.p.repurchase_rate": (
