@@ -77,3 +77,18 @@ def test_headline_gmv_is_net_of_partial_refunds_like_the_store_kpis():
     head = repurchase.headline(orders, END, period_days=30)
     assert head["gmv"] == 140.0
     assert head["gmv"] == overview.store_kpis(orders).gmv
+
+
+def test_headline_matches_the_period_comparison_of_the_same_window():
+    # The profiling report shows both; the same words must carry the same numbers.
+    from order_frames import demo_store
+
+    from wxshop.analysis import periods
+
+    tables, truth = demo_store()
+    orders, end = tables["orders"], truth["window"]["end"]
+    head = repurchase.headline(orders, end, period_days=90)
+    cmp = periods.compare(orders, end, days=90).set_index("kpi")["current"]
+    assert cmp["customers"] == head["active_customers"] and cmp["orders"] == head["orders"]
+    assert cmp["gmv"] == pytest.approx(head["gmv"], abs=0.005)
+    assert cmp["repurchase_rate"] == pytest.approx(head["repurchase_rate"], abs=1e-12)

@@ -28,6 +28,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "doc.window.history": ("截至 period_end 的全部历史", "all history up to period_end"),
     "doc.window.compare": ("近 period_days 天（默认 30）、之前同样长的一段、去年同日期",
                            "last period_days days (default 30), the same length before, the same dates a year earlier"),
+    "doc.window.compare_p": ("近 period_days 天（默认 90）、之前同样长的一段、去年同日期",
+                             "last period_days days (default 90), the same length before, the same dates a year earlier"),
     "doc.window.products": ("近 window_days 天（默认 365），截至 period_end",
                             "last window_days days (default 365) up to period_end"),
     "doc.window.ab": ("每位用户分组后的 window 天（默认 14 天）", "each user's window days after assignment (default 14)"),

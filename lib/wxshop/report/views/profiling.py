@@ -21,7 +21,8 @@ from wxshop.report.i18n import Translator
 from wxshop.report.views.display import formatted
 
 __all__ = [
-    "KPIS", "LABELS", "action_plan_view", "category_thresholds_view", "lifecycle_rule", "migration_view",
+    "KPIS", "LABELS", "PERIOD_KPIS", "action_plan_view", "category_thresholds_view", "lifecycle_rule",
+    "migration_view",
     "kpi_windows", "profile_view", "segment_stage_view", "value_text",
     "rfm_rule", "rfm_split", "segment_labels", "segments_view", "spend_tiers_note", "spend_tiers_view",
     "stages_view",
@@ -35,6 +36,9 @@ KPIS: list[tuple[str, ...]] = [
     ("frequency", "float", "def.p.frequency"), ("repurchase_rate", "share", "def.p.repurchase_rate"),
     ("return_rate", "share"),
 ]
+
+# The headline figures compared with the previous period and last year (wxshop.analysis.periods).
+PERIOD_KPIS: list[str] = ["customers", "orders", "gmv", "spend_per_buyer", "aov", "repurchase_rate"]
 
 # Column → i18n key of its header, for every view below.
 LABELS: dict[str, str] = {
