@@ -88,11 +88,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{last_year_end}.",
     ),
     "overview.periods_how": (
-        "订单按下单日归入期间，每个期间的指标口径与核心指标相同（复购率为期间内下过 2 单及以上的客户占比）。"
+        "订单按下单日归入期间，每个期间的指标口径与核心指标相同（复购率为期间内在不同的 2 天及以上下单的客户占比）。"
         "金额、人数、单数的变化是相对变化（%）；复购率和退款率的变化是百分点（个百分点）。",
         "Orders count in the period they were placed in, and each period's figures have the "
-        "headline definitions (the repurchase rate is the share of the period's buyers with 2+ "
-        "paid orders in it). Amounts and counts change in % of the earlier figure; the rates "
+        "headline definitions (the repurchase rate is the share of the period's buyers who bought "
+        "on 2 or more different days in it). Amounts and counts change in % of the earlier figure; the rates "
         "change in percentage points (pp).",
     ),
     "overview.periods_no_previous": (

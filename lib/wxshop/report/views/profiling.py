@@ -51,7 +51,8 @@ LABELS: dict[str, str] = {
     "stage": "col.stage", "avg_days_since_last": "col.avg_recency", "cadence": "col.cadence",
     "mean_p_alive": "col.mean_p_alive", "expected_value_sum": "col.expected_value_sum",
     "suggested_action": "col.action",
-    "category": "col.category", "intervals": "col.intervals", "active_days": "col.active_days",
+    "category": "col.category", "intervals": "col.intervals", "main_customers": "col.main_customers",
+    "active_days": "col.active_days",
     "dormant_days": "col.dormant_days", "lost_days": "col.lost_days", "source": "col.threshold_source",
 }
 
@@ -238,11 +239,13 @@ def category_thresholds_view(categories: pd.DataFrame, tr: Translator) -> pd.Dat
     ...                   "active_days": [110], "dormant_days": [205], "lost_days": [410],
     ...                   "source": ["category"]})
     >>> print(category_thresholds_view(c, Translator("en")).to_string())
-      category  intervals  customers  active_days  dormant_days  lost_days         source
-    0     数码配件        812        460          110           205        410  this category
+      category  intervals  main_customers  active_days  dormant_days  lost_days         source
+    0     数码配件        812             460          110           205        410  this category
     """
-    shown = categories.assign(source=categories["source"].map(lambda s: tr(f"source.{s}")))
-    return shown[["category", "intervals", "customers", "active_days", "dormant_days", "lost_days", "source"]]
+    shown = categories.assign(source=categories["source"].map(lambda s: tr(f"source.{s}")),
+                              main_customers=categories["customers"])
+    return shown[["category", "intervals", "main_customers", "active_days", "dormant_days", "lost_days",
+                  "source"]]
 
 
 def segment_stage_view(cross: pd.DataFrame, tr: Translator) -> pd.DataFrame:
