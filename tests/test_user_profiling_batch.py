@@ -26,7 +26,8 @@ def project(demo_project):
 def test_report_json_and_exports_for_every_store(project, store):
     out = project / "reports" / store
     html = (out / "user_profiling.html").read_text(encoding="utf-8")
-    assert "重要价值客户" in html and "沉睡（流失）" in html
+    assert "重要价值客户" in html and "沉睡" in html and "流失" in html and "沉睡（流失）" not in html
+    assert "按品类周期判定" in html and "分层 × 阶段" in html and "毛利" in html
     data = json.loads((out / "user_profiling.json").read_text(encoding="utf-8"))
     head = data["headline"]
     for key in ("customers", "active_customers", "new_customers", "orders", "gmv", "aov",
@@ -36,7 +37,10 @@ def test_report_json_and_exports_for_every_store(project, store):
     assert {s["segment"] for s in data["tables"]["segments"]} >= {"important_value", "general_retain"}
     assert sum(s["customers"] for s in data["tables"]["stages"]) == head["customers"]
     files = {p.name for p in (out / "exports").iterdir()}
-    assert {"all_customers.csv", "stage-dormant.csv", "segment-important_value.csv"} <= files
+    assert {"all_customers.csv", "stage-dormant.csv", "stage-lost.csv", "segment-important_value.csv"} <= files
+    assert {c["source"] for c in data["tables"]["category_thresholds"]} == {"category"}
+    assert sum(c["customers"] for c in data["tables"]["segment_stage"]) == head["customers"]
+    assert head["value_90"]["margin"] < head["value_90"]["revenue"]
     every = pd.read_csv(out / "exports" / "all_customers.csv", encoding="utf-8-sig", dtype=str)
     assert len(every) == head["customers"] and every["客户ID"].is_unique
 
