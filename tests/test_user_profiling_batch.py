@@ -37,7 +37,8 @@ def test_report_json_and_exports_for_every_store(project, store):
     assert {s["segment"] for s in data["tables"]["segments"]} >= {"important_value", "general_retain"}
     assert sum(s["customers"] for s in data["tables"]["stages"]) == head["customers"]
     files = {p.name for p in (out / "exports").iterdir()}
-    assert {"all_customers.csv", "stage-dormant.csv", "stage-lost.csv", "segment-important_value.csv"} <= files
+    assert {"all_customers.csv", "stage-dormant.csv", "stage-lost.csv",
+            "segment-important_value.csv"} <= files
     assert {c["source"] for c in data["tables"]["category_thresholds"]} == {"category"}
     assert sum(c["customers"] for c in data["tables"]["segment_stage"]) == head["customers"]
     assert head["value_90"]["margin"] < head["value_90"]["revenue"]
