@@ -91,10 +91,12 @@ def store_kpis(orders: pd.DataFrame) -> StoreKpis:
     require_columns(orders, (ORDER_ID, CUSTOMER_ID, ORDERED_AT, AMOUNT), "store_kpis")
     paid, code, n_customers = _paid_codes(orders)
     n_orders = int(paid.sum())
-    day = orders[ORDERED_AT].to_numpy("datetime64[ns]")[paid].astype("datetime64[D]").astype(np.int64)
-    known = code >= 0
-    span = int(day[known].max() - day[known].min()) + 1 if known.any() else 1
-    pairs = np.unique(code[known] * span + (day[known] - (day[known].min() if known.any() else 0)))
+    stamp = orders[ORDERED_AT].to_numpy("datetime64[ns]")[paid]
+    known = (code >= 0) & ~np.isnat(stamp)
+    day = stamp[known].astype("datetime64[D]").astype(np.int64)
+    first = int(day.min()) if day.size else 0
+    span = int(day.max()) - first + 1 if day.size else 1
+    pairs = np.unique(code[known] * span + (day - first))  # distinct (buyer, day)
     per_customer = np.bincount(pairs // span, minlength=n_customers)  # purchase days per buyer
     amount = orders[AMOUNT].to_numpy(np.float64, na_value=np.nan)
     paid_amount = float(np.nansum(amount[paid]))
