@@ -102,3 +102,32 @@ def test_demo_truth_long_cycle_buyers_are_not_called_gone():
         shares[name] = float(t.loc[gone, "alive"].astype(bool).mean())
     assert shares["store"] >= 0.22
     assert shares["category"] <= 0.20
+
+
+def test_category_lines_match_a_pandas_reference_on_a_demo_store():
+    # The DuckDB queries against the definition written out in pandas.
+    tables, truth = cached_demo_store()
+    orders, end = tables["orders"], truth["window"]["end"]
+    lines = item_lines(orders, tables["order_items"], tables["products"], end)
+    store = lifecycle.stage_thresholds(orders, end)
+    got = churn.category_thresholds(lines, end, store)
+    x = pd.DataFrame({"customer_id": lines["customer_id"].astype(str),
+                      "category": lines["category"].astype(str),
+                      "day": lines["ordered_at"].dt.floor("D"), "gmv": lines["gmv"]})
+    key = ["customer_id", "category", "day"]
+    days = x[key].drop_duplicates().sort_values(key)
+    gap = days.groupby(["customer_id", "category"])["day"].diff().dt.days.dropna()
+    per = gap.groupby(days.loc[gap.index, "category"])
+    want = pd.DataFrame({"intervals": per.size(), "p_active": per.quantile(0.8),
+                         "p_dormant": per.quantile(0.95)})
+    have = got.categories.set_index("category")
+    pdt.assert_series_equal(have["intervals"], want["intervals"].astype(np.int64), check_names=False,
+                            check_index_type=False)
+    np.testing.assert_allclose(have["p_active"], want["p_active"], atol=1e-12)
+    np.testing.assert_allclose(have["p_dormant"], want["p_dormant"], atol=1e-12)
+    sums = x.groupby(["customer_id", "category"]).agg(gmv=("gmv", "sum"), latest=("day", "max"))
+    sums = sums.reset_index().sort_values(["customer_id", "gmv", "latest", "category"],
+                                          ascending=[True, False, False, True])
+    main = sums.drop_duplicates("customer_id")
+    assert got.customers["main_category"].tolist() == main["category"].tolist()
+    assert got.customers["customer_id"].tolist() == main["customer_id"].tolist()

@@ -6,8 +6,9 @@ Definitions (printed in the report, i18n ``profiling.churn_rule``):
 
 - a category interval: days between a customer's consecutive purchase days of that category
   (paid orders, calendar days; several orders on one day are one purchase day), as in
-  :func:`wxshop.analysis.products.cycles.purchase_events` — the same naive percentiles the
-  store-wide thresholds use (:func:`wxshop.analysis.lifecycle.stage_thresholds`);
+  :func:`wxshop.analysis.products.cycles.purchase_events` — the same naive percentiles
+  (linear interpolation) the store-wide thresholds use
+  (:func:`wxshop.analysis.lifecycle.stage_thresholds`);
 - a category's thresholds: ``active_days = ceil(P[active_pct])``, ``dormant_days =
   ceil(P[dormant_pct])`` of its intervals, ``lost_days = ceil(lost_factor × dormant_days)``;
   a category with fewer than ``min_intervals`` intervals keeps the store's thresholds;
@@ -24,12 +25,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from wxshop.analysis.lifecycle import DEFAULT_LOST_FACTOR, StageThresholds, lost_days_of
-from wxshop.analysis.paid import DateLike, period_end_day, require_columns
-from wxshop.analysis.products.cycles import purchase_events
+from wxshop.analysis.paid import NO_DAY, DateLike, day_numbers, period_end_day, require_columns
 from wxshop.analysis.products.keys import UNKNOWN_CATEGORY
 from wxshop.analysis.products.lines import item_lines
 from wxshop.data.schema import CUSTOMER_ID, ORDERED_AT
@@ -58,6 +59,56 @@ class CategoryThresholds:
     customers: pd.DataFrame
 
 
+def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes that sort like the texts (−1 when missing) and the text of each code;
+    a categorical column (as :func:`~wxshop.analysis.products.lines.item_lines` gives) keeps
+    its codes, so millions of lines are never turned into strings."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        names = values.cat.categories.astype("str").to_numpy(object)
+        order = np.argsort(names, kind="stable")
+        rank = np.empty(order.size, np.int64)
+        rank[order] = np.arange(order.size)
+        codes = values.cat.codes.to_numpy(np.int64)
+        return np.where(codes >= 0, rank[np.maximum(codes, 0)] if order.size else -1, -1), names[order]
+    codes, uniques = pd.factorize(values.astype("str"), sort=True)
+    return codes.astype(np.int64), np.asarray(uniques, object)
+
+
+def _category_lines(lines: pd.DataFrame, period_end: DateLike) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The lines both queries below read — customer and category as codes that sort like
+    their text, day number, gmv — for lines up to ``period_end`` with a known category and
+    buyer; and the customer and category text of each code."""
+    require_columns(lines, (CUSTOMER_ID, ORDERED_AT, CATEGORY, "gmv"), "category lines")
+    customer, customers = _text_codes(lines[CUSTOMER_ID])
+    category, categories = _text_codes(lines[CATEGORY])
+    day = day_numbers(lines[ORDERED_AT])
+    known = np.flatnonzero(categories != UNKNOWN_CATEGORY)
+    keep = (day <= period_end_day(period_end)) & (day != NO_DAY) & (customer >= 0)
+    keep = keep & np.isin(category, known)
+    frame = pd.DataFrame({CUSTOMER_ID: customer[keep], CATEGORY: category[keep], "day": day[keep],
+                          "gmv": pd.to_numeric(lines["gmv"]).to_numpy(np.float64)[keep]})
+    return frame, customers, categories
+
+
+# A buyer's main category: most item sales, then the latest bought, then the first name.
+_MAIN_SQL = f"""
+    SELECT {CUSTOMER_ID}, {CATEGORY} AS main_category FROM (
+        SELECT {CUSTOMER_ID}, {CATEGORY}, sum(gmv) AS gmv, max(day) AS latest
+        FROM lines GROUP BY ALL)
+    QUALIFY row_number() OVER (PARTITION BY {CUSTOMER_ID}
+                               ORDER BY gmv DESC, latest DESC, {CATEGORY}) = 1
+    ORDER BY {CUSTOMER_ID}"""
+
+# A category's intervals: days between a buyer's consecutive distinct purchase days of it.
+_GAPS_SQL = f"""
+    SELECT {CATEGORY}, count(gap) AS intervals,
+           quantile_cont(gap, $active) AS p_active, quantile_cont(gap, $dormant) AS p_dormant
+    FROM (SELECT {CATEGORY},
+                 day - lag(day) OVER (PARTITION BY {CUSTOMER_ID}, {CATEGORY} ORDER BY day) AS gap
+          FROM (SELECT DISTINCT {CUSTOMER_ID}, {CATEGORY}, day FROM lines))
+    GROUP BY ALL ORDER BY {CATEGORY}"""
+
+
 def main_categories(lines: pd.DataFrame, period_end: DateLike) -> pd.DataFrame:
     """Each buyer's main category: most item sales (CNY), ties to the latest bought, then name.
 
@@ -80,18 +131,16 @@ def main_categories(lines: pd.DataFrame, period_end: DateLike) -> pd.DataFrame:
               a            数码
               b            数码
     """
-    require_columns(lines, (CUSTOMER_ID, ORDERED_AT, CATEGORY, "gmv"), "main_categories")
-    end = np.datetime64(period_end_day(period_end) + 1, "D")
-    keep = (pd.to_datetime(lines[ORDERED_AT]) < end).to_numpy(bool)
-    keep = keep & (lines[CATEGORY].astype("str") != UNKNOWN_CATEGORY).to_numpy(bool)
-    x = lines.loc[keep, [CUSTOMER_ID, CATEGORY, ORDERED_AT, "gmv"]]
-    x = x.assign(**{CUSTOMER_ID: x[CUSTOMER_ID].astype("str"), CATEGORY: x[CATEGORY].astype("str")})
-    g = x.groupby([CUSTOMER_ID, CATEGORY], sort=False, observed=True).agg(
-        gmv=("gmv", "sum"), latest=(ORDERED_AT, "max")).reset_index()
-    g = g.sort_values([CUSTOMER_ID, "gmv", "latest", CATEGORY], ascending=[True, False, False, True])
-    best = g.drop_duplicates(CUSTOMER_ID, keep="first")
-    return pd.DataFrame({CUSTOMER_ID: best[CUSTOMER_ID].to_numpy(),
-                         "main_category": best[CATEGORY].to_numpy()}).astype("str")
+    frame, customers, categories = _category_lines(lines, period_end)
+    with duckdb.connect() as con:
+        con.register("lines", frame)
+        return _main_text(con.execute(_MAIN_SQL).df(), customers, categories)
+
+
+def _main_text(main: pd.DataFrame, customers: np.ndarray, categories: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({CUSTOMER_ID: pd.array(customers[main[CUSTOMER_ID].to_numpy(np.int64)], dtype="str"),
+                         "main_category": pd.array(categories[main["main_category"].to_numpy(np.int64)],
+                                                   dtype="str")})
 
 
 def category_thresholds(
@@ -110,7 +159,9 @@ def category_thresholds(
     thresholds (:func:`wxshop.analysis.lifecycle.stage_thresholds`), kept for categories
     with fewer than ``min_intervals`` intervals and for customers without order lines (they
     are simply absent from ``customers``). A store whose dormant or active days were set by
-    hand should not call this: the hand-set values are meant for everyone.
+    hand should not call this: the hand-set values are meant for everyone. The intervals and
+    main categories are two DuckDB queries (``_GAPS_SQL``, ``_MAIN_SQL``): their text is the
+    definition.
 
     Examples
     --------
@@ -135,23 +186,21 @@ def category_thresholds(
     for name, pct in (("active_pct", active_pct), ("dormant_pct", dormant_pct)):
         if not 0 < pct <= 1:
             raise ValueError(f"{name} must be in (0, 1], got {pct!r}")
-    require_columns(lines, (CUSTOMER_ID, ORDERED_AT, CATEGORY, "gmv"), "category_thresholds")
-    events = purchase_events(lines, period_end, "category")
-    gaps = events.loc[events["repurchased"].to_numpy(bool), [CATEGORY, "duration_days"]]
-    main = main_categories(lines, period_end)
-    names = sorted(set(events[CATEGORY].astype("str")) - {UNKNOWN_CATEGORY})
+    frame, customers, categories = _category_lines(lines, period_end)
+    with duckdb.connect() as con:
+        con.register("lines", frame)
+        gaps = con.execute(_GAPS_SQL, {"active": active_pct, "dormant": dormant_pct}).df()
+        main = _main_text(con.execute(_MAIN_SQL).df(), customers, categories)
+    gaps[CATEGORY] = categories[gaps[CATEGORY].to_numpy(np.int64)]
+    counts = main["main_category"].value_counts()
     rows = []
-    for cat in names:
-        x = gaps.loc[(gaps[CATEGORY].astype("str") == cat).to_numpy(bool), "duration_days"]
-        x = x.to_numpy(np.float64)
-        p_a, p_d = (float(v) for v in np.quantile(x, [active_pct, dormant_pct])) if x.size else (
-            float("nan"), float("nan"))
-        own = x.size >= min_intervals
+    for cat, n, p_a, p_d in gaps[[CATEGORY, "intervals", "p_active", "p_dormant"]].itertuples(index=False):
+        p_a, p_d = (float(v) if n else float("nan") for v in (p_a, p_d))
+        own = n >= min_intervals
         a = max(1, math.ceil(p_a - 1e-9)) if own else store.active_days
         d = max(a, math.ceil(p_d - 1e-9)) if own else store.dormant_days
         rows.append({
-            CATEGORY: cat, "intervals": int(x.size),
-            "customers": int((main["main_category"] == cat).sum()),
+            CATEGORY: str(cat), "intervals": int(n), "customers": int(counts.get(str(cat), 0)),
             "p_active": p_a, "p_dormant": p_d, "active_days": a, "dormant_days": d,
             "lost_days": lost_days_of(d, lost_factor) if own else store.lost_days,
             "source": "category" if own else "store",

@@ -77,3 +77,34 @@ def test_with_margin_totals_and_no_costs():
     assert totals["margin"] == pytest.approx(float((flat * [0.4, 0.25, 0.3]).sum()))
     _, none = clv.with_margin(pred, FIT, None)
     assert np.isnan(none["margin"]) and none["revenue"] == 20.0
+
+
+def _reference_margin_rates(orders, items, products, end):
+    """The definition in plain pandas, to hold the DuckDB query to."""
+    upto = orders["ordered_at"] < pd.Timestamp(end) + pd.Timedelta(days=1)
+    paid = orders[(orders["status"] == "paid") & upto]
+    cost = products.drop_duplicates("sku_id").set_index("sku_id")["unit_cost"]
+    lines = items.assign(cost=items["quantity"] * items["sku_id"].map(cost))
+    per_order = lines.assign(missing=lines["cost"].isna()).groupby("order_id").agg(
+        cost=("cost", "sum"), missing=("missing", "sum"))
+    costed = paid.join(per_order, on="order_id")
+    costed = costed[costed["missing"] == 0]
+    store = 1 - costed["cost"].sum() / costed["amount"].sum()
+    g = costed.groupby("customer_id").agg(amount=("amount", "sum"), cost=("cost", "sum"))
+    rate = (1 - g["cost"] / g["amount"]).clip(-1, 1)
+    ids = sorted(set(paid["customer_id"]))
+    return rate.reindex(ids).fillna(store).to_numpy(), store
+
+
+def test_margin_rates_match_a_pandas_reference_on_a_demo_store():
+    from wxshop import demo
+
+    tables, truth = demo.generate_store(1500, seed=5)
+    orders, items, products = tables["orders"], tables["order_items"], tables["products"]
+    products = products.assign(unit_cost=products["unit_cost"].where(products.index % 7 != 0))  # gaps
+    end = truth["window"]["end"]
+    got = clv.margin_rates(orders, items, products, end)
+    want, store = _reference_margin_rates(orders, items, products, end)
+    np.testing.assert_allclose(got["margin_rate"].to_numpy(), want, rtol=0, atol=1e-12)
+    assert got.attrs["store_rate"] == pytest.approx(store, abs=1e-12)
+    assert 0 < (got["orders_costed"] == 0).sum() < len(got)  # some buyers take the store's rate

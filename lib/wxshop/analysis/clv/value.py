@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import math
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from wxshop.analysis.clv.bgnbd import BGNBDFit, expected_purchases
 from wxshop.analysis.clv.summary import EXPECTED_SPEND, FREQUENCY, RECENCY, TENURE
 from wxshop.analysis.paid import DateLike, day_numbers, paid_mask, period_end_day, require_columns
+from wxshop.data import codes
 from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDER_ID, ORDERED_AT, QUANTITY, SKU_ID
 
 UNIT_COST = "unit_cost"
@@ -64,31 +66,57 @@ def margin_rates(
     require_columns(products, (SKU_ID,), "margin_rates")
     keep = paid_mask(orders).to_numpy(bool) & orders[CUSTOMER_ID].notna().to_numpy(bool)
     keep = keep & (day_numbers(orders[ORDERED_AT]) <= period_end_day(period_end))
-    paid = orders.loc[keep, [ORDER_ID, CUSTOMER_ID, AMOUNT]].astype({ORDER_ID: "str", CUSTOMER_ID: "str"})
-    unique = products.drop_duplicates(SKU_ID)
-    unit_cost = pd.Series(
-        pd.to_numeric(unique["unit_cost"], errors="coerce").to_numpy(np.float64) if UNIT_COST in unique
-        else np.full(len(unique), np.nan), index=unique[SKU_ID].astype("str"))
-    lines = order_items[[ORDER_ID, SKU_ID, QUANTITY]].astype({ORDER_ID: "str", SKU_ID: "str"})
-    line_cost = pd.to_numeric(lines[QUANTITY], errors="coerce") * lines[SKU_ID].map(unit_cost)
-    per_order = pd.DataFrame({ORDER_ID: lines[ORDER_ID], "cost": line_cost,
-                              "missing": line_cost.isna()}).groupby(ORDER_ID).sum()
-    paid = paid.join(per_order, on=ORDER_ID)
-    costed = paid.loc[(paid["missing"] == 0).to_numpy(bool)]  # every line costed (no lines: NaN)
-    amount = pd.to_numeric(costed[AMOUNT], errors="coerce")
-    total = float(amount.sum())
-    store_rate = 1 - float(costed["cost"].sum()) / total if total > 0 else float("nan")
-    g = costed.assign(amount=amount).groupby(CUSTOMER_ID).agg(
-        amount=("amount", "sum"), cost=("cost", "sum"), orders_costed=(ORDER_ID, "size"))
-    rate = (1 - g["cost"] / g["amount"].where(g["amount"] > 0)).clip(-1, 1)
-    ids = pd.Index(sorted(set(paid[CUSTOMER_ID])), dtype="str", name=CUSTOMER_ID)
+    # integer keys: each line's order row (remembered by the loader, else joined once), each
+    # buyer's code in text order, each line's cost from its SKU's first products row
+    row = codes.known_rows(order_items[ORDER_ID], orders[ORDER_ID])
+    if row is None:
+        row = codes.positions(order_items[ORDER_ID], orders[ORDER_ID])
+    buyer, buyers = codes.sorted_codes(orders[CUSTOMER_ID])
+    unique = products.drop_duplicates(SKU_ID)  # a repeated SKU keeps its first row, as elsewhere
+    unit_cost = (pd.to_numeric(unique[UNIT_COST], errors="coerce").to_numpy(np.float64, na_value=np.nan)
+                 if UNIT_COST in unique else np.full(len(unique), np.nan))
+    sku = codes.positions(order_items[SKU_ID], unique[SKU_ID])
+    cost = np.where(sku >= 0, unit_cost[np.maximum(sku, 0)] if len(unique) else np.nan, np.nan)
+    cost = pd.to_numeric(order_items[QUANTITY], errors="coerce").to_numpy(np.float64, na_value=np.nan) * cost
+    with duckdb.connect() as con:
+        con.register("paid", pd.DataFrame({"oid": np.flatnonzero(keep), "buyer": buyer[keep],
+                                           AMOUNT: _nullable(orders[AMOUNT])[keep]}))
+        con.register("lines", pd.DataFrame({"oid": row, "cost": _nullable(pd.Series(cost))}))
+        con.execute(f"CREATE TEMP TABLE costed AS {_COSTED_SQL}")
+        out = con.execute(_MARGIN_SQL).df()
+        store = con.execute(f"SELECT sum({AMOUNT}), sum(cost) FROM costed").fetchone()
+    store_rate = 1 - store[1] / store[0] if store[0] and store[0] > 0 else float("nan")
+    rate = out["margin_rate"].to_numpy(np.float64)
     out = pd.DataFrame({
-        CUSTOMER_ID: ids,
-        "margin_rate": rate.reindex(ids).fillna(store_rate).to_numpy(np.float64),
-        "orders_costed": g["orders_costed"].reindex(ids).fillna(0).to_numpy(np.int64),
+        CUSTOMER_ID: pd.array(np.asarray(buyers, object)[out["buyer"].to_numpy(np.int64)], dtype="str"),
+        "margin_rate": np.where(np.isnan(rate), store_rate, rate),
+        "orders_costed": out["orders_costed"].to_numpy(np.int64),
     })
     out.attrs["store_rate"] = store_rate
     return out
+
+
+def _nullable(values: pd.Series) -> pd.arrays.FloatingArray:
+    """Numbers with NaN as missing (NULL in DuckDB, where a NaN would be a value)."""
+    x = pd.to_numeric(values, errors="coerce").to_numpy(np.float64, na_value=np.nan)
+    return pd.arrays.FloatingArray(x, np.isnan(x))
+
+
+# Orders whose every line has a cost (an order without lines has none), their amount and cost.
+_COSTED_SQL = f"""
+    SELECT p.oid, p.buyer, p.{AMOUNT}, c.cost
+    FROM paid p JOIN (SELECT oid, sum(cost) AS cost FROM lines GROUP BY oid
+                      HAVING count(*) = count(cost)) c USING (oid)"""
+# Each buyer's rate over its costed orders (NULL without any: the store's rate applies).
+_MARGIN_SQL = f"""
+    SELECT b.buyer,
+           -- greatest/least skip NULLs in DuckDB: clip only a rate that exists
+           CASE WHEN r.amount > 0 THEN greatest(-1, least(1, 1 - r.cost / r.amount)) END AS margin_rate,
+           coalesce(r.n, 0) AS orders_costed
+    FROM (SELECT DISTINCT buyer FROM paid) b
+    LEFT JOIN (SELECT buyer, sum({AMOUNT}) AS amount, sum(cost) AS cost, count(*) AS n
+               FROM costed GROUP BY ALL) r USING (buyer)
+    ORDER BY b.buyer"""
 
 
 def discounted_margin(
