@@ -131,3 +131,16 @@ def test_category_lines_match_a_pandas_reference_on_a_demo_store():
     main = sums.drop_duplicates("customer_id")
     assert got.customers["main_category"].tolist() == main["category"].tolist()
     assert got.customers["customer_id"].tolist() == main["customer_id"].tolist()
+
+
+def test_the_store_path_joins_on_integer_keys_to_the_same_lines():
+    # store_category_thresholds skips item_lines (a frame of millions of text lines) and must
+    # give what category_thresholds gives on item_lines.
+    tables, truth = cached_demo_store()
+    orders, end = tables["orders"], truth["window"]["end"]
+    store = lifecycle.stage_thresholds(orders, end)
+    lines = item_lines(orders, tables["order_items"], tables["products"], end)
+    want = churn.category_thresholds(lines, end, store)
+    got = churn.store_category_thresholds(orders, tables["order_items"], tables["products"], end, store)
+    pdt.assert_frame_equal(got.categories, want.categories)
+    pdt.assert_frame_equal(got.customers, want.customers)

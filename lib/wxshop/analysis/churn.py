@@ -30,10 +30,10 @@ import numpy as np
 import pandas as pd
 
 from wxshop.analysis.lifecycle import DEFAULT_LOST_FACTOR, StageThresholds, lost_days_of
-from wxshop.analysis.paid import NO_DAY, DateLike, day_numbers, period_end_day, require_columns
+from wxshop.analysis.paid import NO_DAY, DateLike, day_numbers, paid_mask, period_end_day, require_columns
 from wxshop.analysis.products.keys import UNKNOWN_CATEGORY
-from wxshop.analysis.products.lines import item_lines
-from wxshop.data.schema import CUSTOMER_ID, ORDERED_AT
+from wxshop.data import codes
+from wxshop.data.schema import CUSTOMER_ID, ORDER_ID, ORDERED_AT, QUANTITY, SKU_ID, UNIT_PRICE
 
 __all__ = ["MIN_INTERVALS", "CategoryThresholds", "category_thresholds", "main_categories",
            "store_category_thresholds"]
@@ -86,7 +86,7 @@ def _category_lines(lines: pd.DataFrame, period_end: DateLike) -> tuple[pd.DataF
     keep = (day <= period_end_day(period_end)) & (day != NO_DAY) & (customer >= 0)
     keep = keep & np.isin(category, known)
     frame = pd.DataFrame({CUSTOMER_ID: customer[keep], CATEGORY: category[keep], "day": day[keep],
-                          "gmv": pd.to_numeric(lines["gmv"]).to_numpy(np.float64)[keep]})
+                          "gmv": np.nan_to_num(pd.to_numeric(lines["gmv"]).to_numpy(np.float64)[keep])})
     return frame, customers, categories
 
 
@@ -183,10 +183,19 @@ def category_thresholds(
           数码          2          116           119        238 category
           食品          2           18            20         40 category
     """
+    frame, customers, categories = _category_lines(lines, period_end)
+    return _thresholds(frame, customers, categories, store, active_pct, dormant_pct, lost_factor,
+                       min_intervals)
+
+
+def _thresholds(
+    frame: pd.DataFrame, customers: np.ndarray, categories: np.ndarray, store: StageThresholds,
+    active_pct: float, dormant_pct: float, lost_factor: float, min_intervals: int,
+) -> CategoryThresholds:
+    """:func:`category_thresholds` from the coded lines of :func:`_category_lines`."""
     for name, pct in (("active_pct", active_pct), ("dormant_pct", dormant_pct)):
         if not 0 < pct <= 1:
             raise ValueError(f"{name} must be in (0, 1], got {pct!r}")
-    frame, customers, categories = _category_lines(lines, period_end)
     with duckdb.connect() as con:
         con.register("lines", frame)
         gaps = con.execute(_GAPS_SQL, {"active": active_pct, "dormant": dormant_pct}).df()
@@ -241,5 +250,38 @@ def store_category_thresholds(
     hand_set = set(store.overridden) & {"active_days", "dormant_days", "lost_days"}
     if by == "store" or order_items is None or products is None or hand_set:
         return None
-    lines = item_lines(orders, order_items, products, period_end)
-    return category_thresholds(lines, period_end, store, active_pct, dormant_pct, lost_factor)
+    frame, customers, categories = _store_lines(orders, order_items, products, period_end)
+    return _thresholds(frame, customers, categories, store, active_pct, dormant_pct, lost_factor,
+                       MIN_INTERVALS)
+
+
+def _store_lines(
+    orders: pd.DataFrame, order_items: pd.DataFrame, products: pd.DataFrame, period_end: DateLike
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """:func:`_category_lines` straight from a store's tables, joined on integer keys (each
+    line's order row as the loader remembered it, each SKU's first products row), so a store's
+    millions of lines are never built into a frame of text (:func:`item_lines` is for reports
+    that show the lines). Paid orders with a buyer, up to ``period_end``; lines of SKUs not in
+    ``products`` or without a category are left out."""
+    require_columns(orders, (ORDER_ID, CUSTOMER_ID, ORDERED_AT), "category lines")
+    require_columns(order_items, (ORDER_ID, SKU_ID, QUANTITY, UNIT_PRICE), "category lines")
+    require_columns(products, (SKU_ID, CATEGORY), "category lines")
+    row = codes.known_rows(order_items[ORDER_ID], orders[ORDER_ID])
+    if row is None:
+        row = codes.positions(order_items[ORDER_ID], orders[ORDER_ID])
+    buyer, buyers = codes.sorted_codes(orders[CUSTOMER_ID])
+    day = day_numbers(orders[ORDERED_AT])
+    paid = paid_mask(orders).to_numpy(bool) & (buyer >= 0) & (day <= period_end_day(period_end))
+    paid &= day != NO_DAY
+    unique = products.drop_duplicates(SKU_ID)
+    category, categories = _text_codes(unique[CATEGORY].astype("category"))
+    sku = codes.positions(order_items[SKU_ID], unique[SKU_ID])
+    line_category = np.where(sku >= 0, category[np.maximum(sku, 0)] if len(unique) else -1, -1)
+    known = np.flatnonzero(categories != UNKNOWN_CATEGORY)
+    at = np.maximum(row, 0)
+    keep = (row >= 0) & (paid[at] if len(paid) else False) & np.isin(line_category, known)
+    gmv = (pd.to_numeric(order_items[QUANTITY], errors="coerce").to_numpy(np.float64, na_value=np.nan)
+           * pd.to_numeric(order_items[UNIT_PRICE], errors="coerce").to_numpy(np.float64, na_value=np.nan))
+    frame = pd.DataFrame({CUSTOMER_ID: buyer[at][keep], CATEGORY: line_category[keep], "day": day[at][keep],
+                          "gmv": np.nan_to_num(gmv[keep])})
+    return frame, np.asarray(buyers, object), categories

@@ -96,7 +96,7 @@ def store_kpis(orders: pd.DataFrame) -> StoreKpis:
     day = stamp[known].astype("datetime64[D]").astype(np.int64)
     first = int(day.min()) if day.size else 0
     span = int(day.max()) - first + 1 if day.size else 1
-    pairs = np.unique(code[known] * span + (day - first))  # distinct (buyer, day)
+    pairs = distinct(code[known] * span + (day - first))  # distinct (buyer, day)
     per_customer = np.bincount(pairs // span, minlength=n_customers)  # purchase days per buyer
     amount = orders[AMOUNT].to_numpy(np.float64, na_value=np.nan)
     paid_amount = float(np.nansum(amount[paid]))
