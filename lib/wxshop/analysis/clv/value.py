@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 
-import duckdb
 import numpy as np
 import pandas as pd
 
@@ -78,45 +77,30 @@ def margin_rates(
     sku = codes.positions(order_items[SKU_ID], unique[SKU_ID])
     cost = np.where(sku >= 0, unit_cost[np.maximum(sku, 0)] if len(unique) else np.nan, np.nan)
     cost = pd.to_numeric(order_items[QUANTITY], errors="coerce").to_numpy(np.float64, na_value=np.nan) * cost
-    with duckdb.connect() as con:
-        con.register("paid", pd.DataFrame({"oid": np.flatnonzero(keep), "buyer": buyer[keep],
-                                           AMOUNT: _nullable(orders[AMOUNT])[keep]}))
-        con.register("lines", pd.DataFrame({"oid": row, "cost": _nullable(pd.Series(cost))}))
-        con.execute(f"CREATE TEMP TABLE costed AS {_COSTED_SQL}")
-        out = con.execute(_MARGIN_SQL).df()
-        store = con.execute(f"SELECT sum({AMOUNT}), sum(cost) FROM costed").fetchone()
-    store_rate = 1 - store[1] / store[0] if store[0] and store[0] > 0 else float("nan")
-    rate = out["margin_rate"].to_numpy(np.float64)
+    # per order: its lines, how many lack a cost, the cost of goods; costed = every line costed
+    n, ok = len(orders), row >= 0
+    lines = np.bincount(row[ok], minlength=n)
+    missing = np.bincount(row[ok], weights=np.isnan(cost[ok]), minlength=n)
+    goods = np.bincount(row[ok], weights=np.nan_to_num(cost[ok]), minlength=n)
+    amount = pd.to_numeric(orders[AMOUNT], errors="coerce").to_numpy(np.float64, na_value=np.nan)
+    costed = keep & (lines > 0) & (missing == 0) & ~np.isnan(amount)
+    total = float(amount[costed].sum())
+    store_rate = 1 - float(goods[costed].sum()) / total if total > 0 else float("nan")
+    # per buyer (codes in text order), over its costed orders
+    size = int(buyer.max()) + 1 if buyer.size else 0
+    paid_by = np.bincount(buyer[costed], weights=amount[costed], minlength=size)
+    cost_by = np.bincount(buyer[costed], weights=goods[costed], minlength=size)
+    orders_by = np.bincount(buyer[costed], minlength=size)
+    who = np.flatnonzero(np.bincount(buyer[keep], minlength=size) > 0)  # every paying buyer
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.clip(1 - cost_by[who] / paid_by[who], -1, 1)
     out = pd.DataFrame({
-        CUSTOMER_ID: pd.array(np.asarray(buyers, object)[out["buyer"].to_numpy(np.int64)], dtype="str"),
-        "margin_rate": np.where(np.isnan(rate), store_rate, rate),
-        "orders_costed": out["orders_costed"].to_numpy(np.int64),
+        CUSTOMER_ID: pd.array(np.asarray(buyers, object)[who], dtype="str"),
+        "margin_rate": np.where(paid_by[who] > 0, rate, store_rate),
+        "orders_costed": orders_by[who].astype(np.int64),
     })
     out.attrs["store_rate"] = store_rate
     return out
-
-
-def _nullable(values: pd.Series) -> pd.arrays.FloatingArray:
-    """Numbers with NaN as missing (NULL in DuckDB, where a NaN would be a value)."""
-    x = pd.to_numeric(values, errors="coerce").to_numpy(np.float64, na_value=np.nan)
-    return pd.arrays.FloatingArray(x, np.isnan(x))
-
-
-# Orders whose every line has a cost (an order without lines has none), their amount and cost.
-_COSTED_SQL = f"""
-    SELECT p.oid, p.buyer, p.{AMOUNT}, c.cost
-    FROM paid p JOIN (SELECT oid, sum(cost) AS cost FROM lines GROUP BY oid
-                      HAVING count(*) = count(cost)) c USING (oid)"""
-# Each buyer's rate over its costed orders (NULL without any: the store's rate applies).
-_MARGIN_SQL = f"""
-    SELECT b.buyer,
-           -- greatest/least skip NULLs in DuckDB: clip only a rate that exists
-           CASE WHEN r.amount > 0 THEN greatest(-1, least(1, 1 - r.cost / r.amount)) END AS margin_rate,
-           coalesce(r.n, 0) AS orders_costed
-    FROM (SELECT DISTINCT buyer FROM paid) b
-    LEFT JOIN (SELECT buyer, sum({AMOUNT}) AS amount, sum(cost) AS cost, count(*) AS n
-               FROM costed GROUP BY ALL) r USING (buyer)
-    ORDER BY b.buyer"""
 
 
 def discounted_margin(
