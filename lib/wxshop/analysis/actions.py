@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from wxshop.analysis.lifecycle import STAGES
 from wxshop.analysis.paid import require_columns
 from wxshop.analysis.rfm import SEGMENTS
+from wxshop.data.codes import arrow_text, positions
 from wxshop.data.schema import CUSTOMER_ID
 
 __all__ = ["ACTION_MATRIX", "action_codes", "segment_stage_table"]
@@ -74,7 +76,8 @@ def segment_stage_table(segmented: pd.DataFrame, stages: pd.DataFrame) -> pd.Dat
 
     ``segmented``: customer_id, segment (:func:`wxshop.analysis.rfm.rfm_segments`);
     ``stages``: customer_id, stage (:func:`wxshop.analysis.lifecycle.lifecycle_stages`),
-    joined on customer_id (a customer missing from either is left out). Returns one row per
+    joined on customer_id (a customer missing from either, or with an unknown code, is left
+    out). Returns one row per
     (segment, stage), all 8 × 5 in :data:`~wxshop.analysis.rfm.SEGMENTS` ×
     :data:`~wxshop.analysis.lifecycle.STAGES` order: segment, stage, customers (int),
     segment_share (share 0–1 of the segment's customers; NaN for an empty segment), action.
@@ -94,13 +97,20 @@ def segment_stage_table(segmented: pd.DataFrame, stages: pd.DataFrame) -> pd.Dat
     """
     require_columns(segmented, (CUSTOMER_ID, "segment"), "segment_stage_table")
     require_columns(stages, (CUSTOMER_ID, "stage"), "segment_stage_table")
-    both = segmented[[CUSTOMER_ID, "segment"]].astype("str").merge(
-        stages[[CUSTOMER_ID, "stage"]].astype("str"), on=CUSTOMER_ID, how="inner", validate="1:1")
-    counts = pd.crosstab(both["segment"], both["stage"]).reindex(
-        index=list(SEGMENTS), columns=list(STAGES), fill_value=0)
-    per_segment = counts.sum(axis=1).to_numpy(np.float64)
+    if not (pd.Index(segmented[CUSTOMER_ID]).is_unique and pd.Index(stages[CUSTOMER_ID]).is_unique):
+        raise ValueError("segment_stage_table: a customer_id appears twice")
+    # each segmented customer's row in stages (the same rows in the same order, as the analyses
+    # give them, needs no lookup); segments and stages as small integer codes
+    same = len(segmented) == len(stages) and bool(pc.all(pc.equal(
+        arrow_text(segmented[CUSTOMER_ID]), arrow_text(stages[CUSTOMER_ID]))).as_py() is True)
+    at = np.arange(len(stages)) if same else positions(segmented[CUSTOMER_ID], stages[CUSTOMER_ID])
+    seg = pd.Categorical(segmented["segment"].astype("str"), categories=list(SEGMENTS)).codes
+    stage = pd.Categorical(stages["stage"].astype("str"), categories=list(STAGES)).codes
+    stage = np.where(at >= 0, stage[np.maximum(at, 0)] if len(stage) else -1, -1)
+    both = (seg >= 0) & (stage >= 0)
+    n = np.bincount(seg[both] * len(STAGES) + stage[both], minlength=len(SEGMENTS) * len(STAGES))
+    per_segment = n.reshape(len(SEGMENTS), len(STAGES)).sum(axis=1).astype(np.float64)
     grid = pd.MultiIndex.from_product([SEGMENTS, STAGES], names=["segment", "stage"]).to_frame(index=False)
-    n = counts.to_numpy(np.int64).ravel()
     return pd.DataFrame({
         "segment": pd.array(grid["segment"], dtype="str"),
         "stage": pd.array(grid["stage"], dtype="str"),
