@@ -184,11 +184,11 @@ def category_thresholds(
           食品          2           18            20         40 category
     """
     frame, customers, categories = _category_lines(lines, period_end)
-    return _thresholds(frame, customers, categories, store, active_pct, dormant_pct, lost_factor,
+    return _lines_by_category(frame, customers, categories, store, active_pct, dormant_pct, lost_factor,
                        min_intervals)
 
 
-def _thresholds(
+def _lines_by_category(
     frame: pd.DataFrame, customers: np.ndarray, categories: np.ndarray, store: StageThresholds,
     active_pct: float, dormant_pct: float, lost_factor: float, min_intervals: int,
 ) -> CategoryThresholds:
@@ -251,7 +251,7 @@ def store_category_thresholds(
     if by == "store" or order_items is None or products is None or hand_set:
         return None
     frame, customers, categories = _store_lines(orders, order_items, products, period_end)
-    return _thresholds(frame, customers, categories, store, active_pct, dormant_pct, lost_factor,
+    return _lines_by_category(frame, customers, categories, store, active_pct, dormant_pct, lost_factor,
                        MIN_INTERVALS)
 
 
