@@ -68,10 +68,10 @@ def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         order = np.argsort(names, kind="stable")
         rank = np.empty(order.size, np.int64)
         rank[order] = np.arange(order.size)
-        codes = values.cat.codes.to_numpy(np.int64)
-        return np.where(codes >= 0, rank[np.maximum(codes, 0)] if order.size else -1, -1), names[order]
-    codes, uniques = pd.factorize(values.astype("str"), sort=True)
-    return codes.astype(np.int64), np.asarray(uniques, object)
+        code = values.cat.codes.to_numpy(np.int64)
+        return np.where(code >= 0, rank[np.maximum(code, 0)] if order.size else -1, -1), names[order]
+    code, uniques = codes.sorted_codes(values.astype("str"))
+    return np.asarray(code, np.int64), np.asarray(uniques, object)
 
 
 def _category_lines(lines: pd.DataFrame, period_end: DateLike) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -266,9 +266,7 @@ def _store_lines(
     require_columns(orders, (ORDER_ID, CUSTOMER_ID, ORDERED_AT), "category lines")
     require_columns(order_items, (ORDER_ID, SKU_ID, QUANTITY, UNIT_PRICE), "category lines")
     require_columns(products, (SKU_ID, CATEGORY), "category lines")
-    row = codes.known_rows(order_items[ORDER_ID], orders[ORDER_ID])
-    if row is None:
-        row = codes.positions(order_items[ORDER_ID], orders[ORDER_ID])
+    row = codes.line_rows(order_items[ORDER_ID], orders[ORDER_ID])
     buyer, buyers = codes.sorted_codes(orders[CUSTOMER_ID])
     day = day_numbers(orders[ORDERED_AT])
     paid = paid_mask(orders).to_numpy(bool) & (buyer >= 0) & (day <= period_end_day(period_end))

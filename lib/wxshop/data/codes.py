@@ -180,6 +180,13 @@ def known_rows(values: pd.Series, among: pd.Series) -> np.ndarray | None:
     return found
 
 
+def line_rows(values: pd.Series, among: pd.Series) -> np.ndarray:
+    """Each of ``values``' row in ``among`` (−1: not there): the loader's remembered rows
+    (:func:`known_rows`, an order line's order) when it has them, else :func:`positions`."""
+    rows = known_rows(values, among)
+    return positions(values, among) if rows is None else rows
+
+
 def codes_of(values: pd.Series, keep: np.ndarray) -> tuple[np.ndarray, pd.Index]:
     """``pd.factorize(values[keep], sort=True)`` for a boolean ``keep`` over rows whose
     values are not missing: codes 0 .. k−1 of the kept rows and the k sorted values."""

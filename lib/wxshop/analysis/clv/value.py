@@ -67,9 +67,7 @@ def margin_rates(
     keep = keep & (day_numbers(orders[ORDERED_AT]) <= period_end_day(period_end))
     # integer keys: each line's order row (remembered by the loader, else joined once), each
     # buyer's code in text order, each line's cost from its SKU's first products row
-    row = codes.known_rows(order_items[ORDER_ID], orders[ORDER_ID])
-    if row is None:
-        row = codes.positions(order_items[ORDER_ID], orders[ORDER_ID])
+    row = codes.line_rows(order_items[ORDER_ID], orders[ORDER_ID])
     buyer, buyers = codes.sorted_codes(orders[CUSTOMER_ID])
     unique = products.drop_duplicates(SKU_ID)  # a repeated SKU keeps its first row, as elsewhere
     unit_cost = (pd.to_numeric(unique[UNIT_COST], errors="coerce").to_numpy(np.float64, na_value=np.nan)
