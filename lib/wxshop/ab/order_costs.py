@@ -43,7 +43,8 @@ def order_costs(orders: pd.DataFrame, order_items: pd.DataFrame, products: pd.Da
     n = len(orders)
     unit = pd.to_numeric(products[UNIT_COST], errors="coerce").to_numpy(np.float64)
     sku = positions(order_items[SKU_ID], products[SKU_ID])
-    line_unit = np.where(sku >= 0, unit[np.maximum(sku, 0)], np.nan) if len(unit) else np.full(sku.size, np.nan)
+    unit = np.append(unit, np.nan)  # position −1 (not a product) reads this NaN
+    line_unit = unit[sku]
     lines = pd.to_numeric(order_items[QUANTITY], errors="coerce").to_numpy(np.float64) * line_unit
     row = line_rows(order_items[ORDER_ID], orders[ORDER_ID])
     mine = row >= 0
