@@ -92,14 +92,19 @@ def run(
     from wxshop.batch.runner import run_jobs
     from wxshop.params import parse_override, read_yaml
     from wxshop.report.i18n import check_lang
-    from wxshop.report.index import THRESHOLDS_PARAM, build_index, load_thresholds
 
     root = paths.project_root()
     overrides = dict(parse_override(s) for s in (set_ or []))
     if lang:
         overrides["lang"] = check_lang(lang)
     out = paths.resolve(reports, root) if reports else paths.reports_dir(root)
+    if not scheduler and jobs <= 1:  # reports run here: the kernel warms up while this process plans
+        from wxshop.batch.execute import prepare
+
+        prepare(root)
     job_list, refused = plan_batch(_split(stores), _split(notebooks), overrides, out, root, with_code)
+    from wxshop.report.index import THRESHOLDS_PARAM, build_index, load_thresholds
+
     refused_results = []
     for job, error in refused:  # a store with wrong parameters fails alone, before anything runs
         result = JobResult(job.store, job.notebook, "data_error", 0.0, error=error, item=job.item)

@@ -106,3 +106,35 @@ def test_a_reused_kernel_writes_the_same_report_as_a_fresh_one(tmp_path, monkeyp
     assert pool is not None and pool.started >= 1
     for key in ("headline", "tables", "data_quality", "findings"):
         assert made["0"][key] == made["1"][key], key
+
+
+def test_a_prestarted_kernel_is_the_one_the_first_report_runs_on(bare_pool, tmp_path, monkeypatch):
+    """prestart sends the warm-up without waiting; the report waits for it and uses that kernel."""
+    monkeypatch.setattr(kernels, "WARM_MODULES", ("json",))
+    monkeypatch.setattr(kernels, "_WARM_CODE", "import time; time.sleep(1); " + kernels._WARM_CODE)
+    pool = bare_pool
+    assert pool.prestart(tmp_path) is True
+    assert pool._warming is not None, "prestart returned before the warm-up's reply"
+    out = _run(pool, _notebook(tmp_path / "n.ipynb", "import sys\nprint('json' in sys.modules)"),
+               tmp_path / "o.ipynb", tmp_path)
+    assert pool._warming is None
+    assert out.cells[0].outputs[0]["text"].strip() == "True", "the warm-up ran before the report"
+    assert pool.started == 1
+
+
+def test_a_warm_up_that_fails_stops_the_report_and_the_kernel(bare_pool, tmp_path, monkeypatch):
+    monkeypatch.setattr(kernels, "WARM_MODULES", ("no_such_module_wxshop",))
+    pool = bare_pool
+    assert pool.prestart(tmp_path) is True  # the error comes with the reply, not at the start
+    with pytest.raises(RuntimeError, match="no_such_module_wxshop"):
+        pool.kernel(tmp_path)
+    assert pool._km is None and pool._warming is None
+
+
+def test_a_kernel_that_cannot_start_makes_prestart_say_no_not_raise(tmp_path):
+    pool = kernels.KernelPool(kernel_name="no-such-kernel-wxshop")
+    try:
+        assert pool.prestart(tmp_path) is False
+        assert pool._km is None
+    finally:
+        pool.close()

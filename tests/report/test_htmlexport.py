@@ -227,3 +227,23 @@ def test_html_lang_follows_the_report(tmp_path, lang, html_lang):
     nbformat.write(_notebook("x: int = 1", {"lang": lang}), tmp_path / "a.ipynb")
     page = parse(export_html(tmp_path / "a.ipynb", tmp_path / "a.html"))
     assert page.find("html")[0]["lang"] == html_lang
+
+
+@pytest.mark.slow
+def test_a_reused_exporter_writes_the_page_a_fresh_one_writes(executed, tmp_path):
+    """The exporter is made once per process and kind: after a warm-up page and pages of the other
+    kind, a report's page is the one a fresh exporter writes (cell ids aside: nbformat makes them
+    up at each read of a notebook without them)."""
+    from wxshop.report import html
+
+    def page(name: str, with_code: bool) -> str:
+        text = export_html(executed, tmp_path / name, with_code=with_code).read_text(encoding="utf-8")
+        return re.sub(r'id="cell-id=[^"]*"', "", text)
+
+    html._exporter.cache_clear()
+    fresh = page("fresh.html", False)
+    html.warm_up()
+    code = page("code.html", True)
+    assert page("again.html", False) == fresh
+    assert html._exporter(False) is html._exporter(False)
+    assert "analyst-only note" in code and "analyst-only note" not in fresh  # the kinds stay apart

@@ -66,6 +66,23 @@ def kernel_pool() -> KernelPool | None:
     return _pool
 
 
+def prepare(root: str | Path) -> bool:
+    """Before reports run in this process: start its warm kernel for project folder ``root`` now
+    (:meth:`~wxshop.batch.kernels.KernelPool.prestart`), then import papermill and render a
+    throw-away page (:func:`wxshop.report.html.warm_up`) while the kernel imports pandas & co. on
+    the other core: a one-report run pays both side by side. False (nothing started) with
+    ``WXSHOP_KERNEL_REUSE=0`` or when the kernel would not start (the report then starts one
+    and says why)."""
+    pool = kernel_pool()
+    if pool is None or not pool.prestart(root):
+        return False
+    from wxshop.report.html import warm_up
+
+    pool.register_engine()  # imports papermill
+    warm_up()
+    return True
+
+
 def write_html(ipynb: Path, html_path: Path, with_code: bool = False) -> Path:
     """Executed notebook → HTML. Code, prompts, analyst-only cells and stderr are left out
     unless ``with_code``; images are embedded."""

@@ -19,6 +19,11 @@ memory stays bounded however many stores a batch has. Papermill still parameteri
 executes each notebook (through the ``wxshop-warm`` engine, a thin subclass of papermill's
 nbclient engine that reuses the pool's kernel and closes its own client afterwards).
 
+A process that knows it will run a report soon calls :meth:`KernelPool.prestart`: the kernel
+starts and is sent its warm-up at once, and the caller goes on with its own imports (papermill,
+nbconvert, pandas for the index) while the kernel imports its own on the other core; the first
+:meth:`KernelPool.kernel` waits for the warm-up to finish.
+
 Kernels are started on the IPC transport (:func:`wxshop.batch.kernel_start.new_kernel_manager`),
 with their stderr in a file of their own; a kernel that fails leaves its exit status and that
 stderr in the report's kernel log (:meth:`KernelPool.discard`).
@@ -27,6 +32,7 @@ stderr in the report's kernel log (:meth:`KernelPool.discard`).
 from __future__ import annotations
 
 import atexit
+import time
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +50,7 @@ _WARM_CODE = '__import__("wxshop.batch.kernels", fromlist=["warm"]).warm({module
 _RESET_CODE = '__import__("wxshop.batch.kernels", fromlist=["reset"]).reset({root!r})'
 
 _saved: dict[str, Any] = {}
+_engine_registered = False  # worker side: papermill knows ENGINE
 
 
 # ---------------------------------------------------------------- run inside the kernel
@@ -104,6 +111,9 @@ def reset(root: str) -> None:
 
 
 def _register_engine() -> None:
+    global _engine_registered
+    if _engine_registered:
+        return
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
     from papermill.log import logger
@@ -129,6 +139,7 @@ def _register_engine() -> None:
                     client.kc.stop_channels()
 
     papermill_engines.register(ENGINE, WarmEngine)
+    _engine_registered = True
 
 
 class KernelPool:
@@ -152,11 +163,12 @@ class KernelPool:
         self._uses = 0
         self._dirty = False
         self._last: Any = None  # the manager of the last kernel started, kept to tell how it ended
-        _register_engine()
+        self._warming: tuple[Any, str] | None = None  # (client, msg id) of a warm-up not yet answered
         atexit.register(self.close)
 
     def kernel(self, root: str | Path) -> Any:
         root = str(root)
+        self.register_engine()
         if self._km is not None and (self._root != root or self._uses >= self.max_uses or not self._alive()):
             self.close()
         if self._km is not None and self._dirty:
@@ -166,9 +178,29 @@ class KernelPool:
                 self.close()
         if self._km is None:
             self._start(root)
+        if self._warming is not None:
+            self._finish_warm_up()
         self._uses += 1
         self._dirty = True
         return self._km
+
+    @staticmethod
+    def register_engine() -> None:
+        """Make papermill's ``wxshop-warm`` engine known (imports papermill; done once)."""
+        _register_engine()
+
+    def prestart(self, root: str | Path) -> bool:
+        """Start the kernel for ``root`` and send its warm-up without waiting for it; the next
+        :meth:`kernel` waits. Never raises: a kernel that would not start is dropped here and
+        :meth:`kernel` starts one again (and reports the error). True when a kernel is starting."""
+        if self._km is not None:
+            return True
+        try:
+            self._start(str(root), wait=False)
+        except Exception:
+            self.close()
+            return False
+        return True
 
     def discard(self, note_to: Path | None = None, error: BaseException | str = "") -> None:
         """Drop the kernel after a failure outside a cell; with ``note_to``, append how it ended
@@ -180,6 +212,7 @@ class KernelPool:
         self.close()
 
     def close(self) -> None:
+        self._drop_warm_up()
         km, self._km, self._root, self._uses, self._dirty = self._km, None, None, 0, False
         shut_down(km)
 
@@ -192,7 +225,7 @@ class KernelPool:
         except Exception:
             return False
 
-    def _start(self, root: str) -> None:
+    def _start(self, root: str, wait: bool = True) -> None:
         from jupyter_core.utils import run_sync
 
         km = self._last = new_kernel_manager(self.kernel_name)
@@ -202,10 +235,44 @@ class KernelPool:
         self._km, self._root, self._uses, self._dirty = km, root, 0, False
         self.started += 1
         try:
-            self._run(_WARM_CODE.format(modules=WARM_MODULES))
+            kc = km.blocking_client()
+            kc.start_channels()  # zmq queues the request until the kernel has bound its sockets
+            self._warming = (kc, kc.execute(_WARM_CODE.format(modules=WARM_MODULES), store_history=False))
+            if wait:
+                self._finish_warm_up()
         except Exception:
             self.close()
             raise
+
+    def _finish_warm_up(self) -> None:
+        """Wait for the warm-up's reply (the kernel's liveness checked every second); on any
+        failure the kernel is shut down and the error raised."""
+        kc, msg_id = self._warming
+        deadline = time.monotonic() + self.startup_timeout
+        try:
+            while True:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"kernel did not finish its warm-up in {self.startup_timeout:g} s")
+                try:
+                    reply = kc.get_shell_msg(timeout=1)
+                except Exception:  # queue.Empty: nothing yet
+                    if not self._alive():
+                        raise RuntimeError("kernel died during its warm-up") from None
+                    continue
+                if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                    break
+            content = reply["content"]
+            if content["status"] != "ok":
+                raise RuntimeError(f"kernel {content.get('ename')}: {content.get('evalue')}")
+        except Exception:
+            self.close()
+            raise
+        self._drop_warm_up()
+
+    def _drop_warm_up(self) -> None:
+        warming, self._warming = self._warming, None
+        if warming is not None:
+            warming[0].stop_channels()
 
     def _run(self, code: str) -> None:
         """Execute ``code`` in the kernel and wait; raise if it fails."""
