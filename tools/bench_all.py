@@ -1,7 +1,7 @@
 """`make bench`: the speed-and-scale benchmarks, end to end, in one session.
 
     .venv/bin/python tools/bench_all.py            # full set (make bench), 20-40 min
-    .venv/bin/python tools/bench_all.py --quick    # no L store, no 200-store batch, 1 repetition
+    .venv/bin/python tools/bench_all.py --quick    # no L or XL store, no 200-store batch, 1 repetition
 
 Steps (each against the plain tools, measured in the same session):
 
@@ -17,12 +17,16 @@ Steps (each against the plain tools, measured in the same session):
 3. A batch of 12 small stores × every notebook with ``--jobs 2`` against the plain baseline
    run store by store.
 4. Memory against store count: ``-n store_overview --jobs 2`` over 20 and 200 tiny stores.
+5. Against the DuckDB reference (``tools/bench_scale.py``): at S, M, L (inside step 2) and XL
+   (5,000,000 customers, step ``xl``, under a 4 GB cap), ``tools/duckdb_reference.py`` before
+   and after every report of the store end to end with the table cache emptied; step 1 also
+   times one report from the CLI in a fresh process against plain papermill + nbconvert.
 
-Every command runs as a child process. Wall time is measured around it. Peak memory is the
-child's ``ru_maxrss`` from ``os.wait4`` — the kernel's RUSAGE_CHILDREN figure for that one
-child: the largest single process among it and the descendants it waited for (kernels, pool
-workers). Where psutil is installed, a sampler also records the peak of the whole process
-tree's summed RSS every 0.25 s.
+Every command runs as a child process, measured by ``tools/bench_measure.py``: wall time
+around it; peak memory as the child's ``ru_maxrss`` from ``os.wait4`` — the kernel's
+RUSAGE_CHILDREN figure for that one child: the largest single process among it and the
+descendants it waited for (kernels, pool workers); where psutil is installed, the peak of the
+whole process tree's summed RSS sampled every 0.25 s beside it.
 
 Writes ``benchmarks/results.json`` (``results-quick.json`` with ``--quick``) and, for a full
 run, regenerates the section between the ``bench:begin`` / ``bench:end`` markers of
@@ -43,13 +47,14 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import bench_scale as scale
 import yaml
+from bench_measure import GB, Run, measure
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -58,9 +63,8 @@ DOCS = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 EXPERIMENTS = {"exp_coupon": {}}
 NOTEBOOKS = ("store_overview", "user_profiling", "product_selection", "ab_test")
+ONE_REPORT = "store_overview"  # the notebook of the one-report-in-a-fresh-process figure
 SIZES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
-GB = 1024**3
-
 TARGETS = {
     "overhead_s": 3.5,  # per report, tiny sample
     "m_full_s": 30.0,  # every notebook for the M store, HTML included
@@ -69,75 +73,6 @@ TARGETS = {
     "batch_ratio": 5.0,  # plain baseline / wxshop run, 12 stores
     "flat_ratio": 1.10,  # peak memory 200 stores / 20 stores
 }
-
-
-# ---------------------------------------------------------------- measuring one command
-
-
-class TreeSampler(threading.Thread):
-    """Peak summed RSS of a process and its descendants, sampled (psutil; idle without it)."""
-
-    def __init__(self, pid: int, interval: float = 0.25) -> None:
-        super().__init__(daemon=True)
-        self.pid, self.interval = pid, interval
-        self.peak: int | None = None
-        self.done = threading.Event()
-
-    def run(self) -> None:
-        try:
-            import psutil
-
-            root = psutil.Process(self.pid)
-        except Exception:
-            return
-        self.peak = 0
-        while not self.done.is_set():
-            try:
-                procs = [root, *root.children(recursive=True)]
-            except psutil.Error:
-                return
-            total = 0
-            for proc in procs:
-                try:
-                    total += proc.memory_info().rss
-                except psutil.Error:
-                    pass
-            self.peak = max(self.peak, total)
-            self.done.wait(self.interval)
-
-
-@dataclass
-class Run:
-    """One measured child process."""
-
-    cmd: list[str]
-    seconds: float
-    returncode: int
-    peak_rss_gb: float  # os.wait4 ru_maxrss: the largest single process of the child's tree
-    tree_peak_gb: float | None  # psutil samples: peak of the tree's summed RSS
-
-    @property
-    def ok(self) -> bool:
-        return self.returncode == 0
-
-
-def measure(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> Run:
-    """Run ``cmd`` to completion; output appended to ``log``."""
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "ab") as out:
-        out.write(f"\n$ {shlex.join(cmd)}\n".encode())
-        out.flush()
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-        sampler = TreeSampler(proc.pid)
-        sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - t0
-        sampler.done.set()
-        sampler.join()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    tree = round(sampler.peak / GB, 3) if sampler.peak else None
-    return Run(cmd, round(seconds, 2), proc.returncode, round(usage.ru_maxrss * 1024 / GB, 3), tree)
 
 
 # ---------------------------------------------------------------- session, projects, machine
@@ -159,11 +94,12 @@ class Session:
         env.pop("WXSHOP_KERNEL_REUSE", None)  # the default: warm kernels
         return env
 
-    def run(self, cmd: list[str], project: Path, tag: str, env: dict[str, str] | None = None) -> Run:
+    def run(self, cmd: list[str], project: Path, tag: str, env: dict[str, str] | None = None,
+            cap_gb: float | None = None) -> Run:
         run = measure([str(c) for c in cmd], project, {**self.env(project), **(env or {})},
-                      self.log_dir / f"{tag}.log")
+                      self.log_dir / f"{tag}.log", cap_gb)
         self.commands.append({"tag": tag, **asdict(run)})
-        status = "ok" if run.ok else f"EXIT {run.returncode}"
+        status = "ok" if run.ok else f"KILLED over {cap_gb} GB" if run.capped else f"EXIT {run.returncode}"
         print(f"  {tag}: {run.seconds:.1f} s, peak {run.peak_rss_gb:.2f} GB, {status}", flush=True)
         return run
 
@@ -258,10 +194,12 @@ def executed_times(ipynb: Path) -> dict[str, float | None]:
             "cells_seconds": round(sum(c for c in cells if c), 2)}
 
 
-def wxshop_run(session: Session, project: Path, args: list[str], tag: str) -> dict[str, Any]:
-    """``wxshop run ARGS`` in ``project`` (fresh reports folder), with its status files."""
+def wxshop_run(session: Session, project: Path, args: list[str], tag: str,
+               cap_gb: float | None = None) -> dict[str, Any]:
+    """``wxshop run ARGS`` in ``project`` (fresh reports folder), with its status files; with
+    ``cap_gb``, killed when its process tree goes over that many GB."""
     shutil.rmtree(project / "reports", ignore_errors=True)
-    run = session.run([BIN / "wxshop", "run", *args], project, tag)
+    run = session.run([BIN / "wxshop", "run", *args], project, tag, cap_gb=cap_gb)
     statuses = read_statuses(project / "reports")
     keep = ("store", "report", "status", "seconds", "attempts", "execute_seconds", "cells_seconds")
     return {
@@ -362,10 +300,13 @@ def step_overhead(session: Session) -> dict[str, Any]:
     """wxshop run vs papermill + nbconvert on data/sample, every notebook, ``reps`` times,
     interleaved so both see the same machine load; then the library-only cells for reference."""
     project = make_project(session.work / "projects" / "overhead", {"sample": store_yaml(SAMPLE)})
-    ours, plain = [], []
+    ours, plain, single = [], [], []
     for rep in range(session.reps):
         ours.append(wxshop_run(session, project, ["--jobs", "1"], f"1-ours-rep{rep}"))
         plain.append(plain_reports(session, project, ["sample"], f"1-plain-rep{rep}"))
+        # one report from the CLI in a fresh process, the whole process timed (issue 18)
+        single.append(wxshop_run(session, project, ["-n", ONE_REPORT, "--jobs", "1"],
+                                 f"1-one-report-rep{rep}"))
     lib = {nb: libonly(session, project, "sample", nb, f"1-libonly-{nb}")
            for nb in ("store_overview", "user_profiling", "product_selection", "ab_test")}
 
@@ -400,6 +341,8 @@ def step_overhead(session: Session) -> dict[str, Any]:
     time_split = {key: median([time_split_of(r)[key] for r in ours]) for key in time_split_of(ours[0])}
     time_split["libonly_cells"] = round(sum(v["analysis_seconds"] for v in lib.values()), 2)
     plain_total = median([sum(row["seconds"] for row in rows) for rows in plain])
+    single_seconds = median([r["seconds"] for r in single if r["reports_ok"] == r["reports"] > 0])
+    plain_single = table.get(ONE_REPORT, {}).get("plain")
     return {
         "store": "data/sample",
         "repetitions": session.reps,
@@ -426,6 +369,8 @@ def step_overhead(session: Session) -> dict[str, Any]:
         "ratio_per_report": ratio(median(plain_per_report), median(per_report)),
         "ratio_whole_run": ratio(plain_total, ours_wall),
         "by_report": table,
+        "one_report": {"notebook": ONE_REPORT, "seconds": single_seconds, "plain_seconds": plain_single,
+                       "ratio": ratio(single_seconds, plain_single), "runs": single},
         "libonly": {nb: {k: v for k, v in r.items() if k != "cells"} for nb, r in lib.items()},
         "runs": {"ours": ours, "plain": plain},
     }
@@ -502,8 +447,9 @@ def step_sizes(session: Session, reuse: bool) -> dict[str, Any]:
         if name != "L":  # one command for the store, all notebooks in one warm kernel
             whole = wxshop_run(session, project, ["-s", name, "--jobs", "1"], f"2-{name}-all-full")
             whole["time_split"] = time_split_of(whole)
+        versus = scale.versus_reference(session, project, data, name, info["rows"]["order_items"], wxshop_run)
         out[name] = {**info, "cold_load": cold, "notebooks": notebooks, "whole_store_run": whole,
-                     "libonly_store": store_lib, **size_totals(notebooks, whole)}
+                     "libonly_store": store_lib, **size_totals(notebooks, whole), "versus_reference": versus}
     out["growth"] = growth(out)
     return out
 
@@ -579,6 +525,18 @@ def growth(sizes: dict[str, Any]) -> dict[str, Any]:
             "loglog_slope": slopes,
         }
     return out
+
+
+def step_xl(session: Session, reuse: bool, customers: int, chunk: int, cap_gb: float) -> dict[str, Any]:
+    """The XL store (``bench_scale.generate_xl``) against the reference, both under ``cap_gb``."""
+    print(f"store XL: {customers:,} customers in chunks of {chunk:,}, cap {cap_gb:g} GB", flush=True)
+    data, info = scale.generate_xl(session, customers, chunk, reuse)
+    if "rows" not in info:
+        return info
+    project = make_project(session.work / "projects" / "size_XL", {"XL": store_yaml(data)})
+    versus = scale.versus_reference(session, project, data, "XL", info["rows"]["order_items"], wxshop_run,
+                                    cap_gb=cap_gb)
+    return {**info, "versus_reference": versus}
 
 
 # ---------------------------------------------------------------- step 3: batch of 12
@@ -733,7 +691,7 @@ def evaluate(steps: dict[str, Any]) -> list[dict[str, Any]]:
             "met": bool(flat_ratio) and flat_ratio <= TARGETS["flat_ratio"] and many["reports_ok"] == 200,
             "why": "",
         })
-    return rows
+    return rows + scale.targets(steps)
 
 
 def split_text(split: dict[str, float]) -> str:
@@ -845,6 +803,7 @@ def render_markdown(results: dict[str, Any]) -> str:
                 lines.append(f"| {n} | {f['seconds']} s | {f['seconds_per_report']} s | "
                              f"{f['peak_rss_gb']} GB | {f['tree_peak_gb']} GB | "
                              f"{f['reports_ok']}/{f['reports']} ok |")
+    lines += scale.markdown(steps)
     lines += ["", END]
     return "\n".join(lines) + "\n"
 
@@ -973,17 +932,22 @@ def write_docs(markdown: str) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="no L store, no 200-store batch, 1 repetition")
+    ap.add_argument("--quick", action="store_true", help="no L or XL store, no 200-store batch, 1 repetition")
     ap.add_argument("--work", type=Path, default=Path("/tmp/wxshop-bench-all"), help="scratch folder")
     ap.add_argument("--out", type=Path, help="results JSON (default benchmarks/results[-quick].json)")
-    ap.add_argument("--steps", default="overhead,sizes,batch,flat", help="comma list of steps to run")
+    ap.add_argument("--steps", help="comma list of steps to run (default overhead,sizes,batch,flat,xl; "
+                    "--quick: no xl)")
+    ap.add_argument("--xl-customers", type=int, default=scale.XL_CUSTOMERS, help="customers of the XL store")
+    ap.add_argument("--xl-chunk", type=int, default=scale.XL_CHUNK, help="customers generated at a time")
+    ap.add_argument("--xl-cap-gb", type=float, default=scale.XL_CAP_GB,
+                    help="memory cap on XL runs (the process tree's summed RSS)")
     ap.add_argument("--reps", type=int, help="repetitions of step 1 (default 3, 1 with --quick)")
     ap.add_argument("--reuse-data", action="store_true", help="keep generated stores found in --work")
     ap.add_argument("--docs", action=argparse.BooleanOptionalAction, default=None,
-                    help="regenerate docs/benchmarks.md (default: yes for a full run)")
+                    help="regenerate docs/benchmarks.md (default: for a full run, no --quick or --steps)")
     args = ap.parse_args()
     out = args.out or ROOT / "benchmarks" / ("results-quick.json" if args.quick else "results.json")
-    docs = (not args.quick) if args.docs is None else args.docs
+    docs = (not args.quick and not args.steps) if args.docs is None else args.docs  # full runs only
     session = Session(args.work.resolve(), args.quick, args.reps or (1 if args.quick else 3))
     session.work.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(session.log_dir, ignore_errors=True)
@@ -1000,13 +964,15 @@ def main() -> None:
         "kernels, pool workers); psutil-sampled peak of the process tree's summed RSS (every 0.25 s) "
         "beside it.",
         "work": str(session.work),
-        "targets_defined": TARGETS,
+        "targets_defined": TARGETS | {"issue_18": scale.TARGETS},
         "steps": {},
     }
     print(f"load average at start: {results['load']['start']}", flush=True)
     runners = {"overhead": step_overhead, "sizes": lambda s: step_sizes(s, args.reuse_data),
-               "batch": step_batch, "flat": step_flat}
-    for name in [s.strip() for s in args.steps.split(",") if s.strip()]:
+               "batch": step_batch, "flat": step_flat,
+               "xl": lambda s: step_xl(s, args.reuse_data, args.xl_customers, args.xl_chunk, args.xl_cap_gb)}
+    steps = args.steps or ("overhead,sizes,batch,flat" if args.quick else "overhead,sizes,batch,flat,xl")
+    for name in [s.strip() for s in steps.split(",") if s.strip()]:
         print(f"== {name}", flush=True)
         t0, load0 = time.perf_counter(), load_avg()
         results["steps"][name] = runners[name](session)
