@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pandas as pd
 
@@ -141,3 +142,28 @@ def test_index_links_are_url_encoded(tmp_path):
         {"store": "店#1", "notebook": "store_overview", "status": "ok", "html": "store_overview.html"}))
     page = build_index(tmp_path, lang="en").read_text(encoding="utf-8")
     assert 'href="%E5%BA%97%231/store_overview.html"' in page
+
+
+def test_a_bad_memory_limit_stops_the_batch_before_it_starts(project):
+    add_store(project, "s1")
+    for args, env in ((("run", "--memory-limit", "lots"), {}),
+                      (("run",), {"WXSHOP_DUCKDB_MEMORY": "12 parsecs"})):
+        proc = run_wxshop(*args, cwd=project, env={"WXSHOP_HOME": str(project), **env})
+        assert proc.returncode == 2, args
+        assert "Traceback" not in proc.stderr and "Fix:" in proc.stderr
+        assert not (project / "reports" / "s1").exists(), "nothing ran"
+
+
+def test_the_batch_sets_duckdbs_memory_limit_for_its_reports(monkeypatch):
+    """--memory-limit wins, then WXSHOP_DUCKDB_MEMORY as set, then half the machine per report."""
+    from wxshop.cli import _set_memory_limit
+    from wxshop.data import engine
+
+    monkeypatch.delenv(engine.ENV_MEMORY, raising=False)
+    _set_memory_limit(None, 2)
+    assert os.environ[engine.ENV_MEMORY] == engine.batch_memory_limit(2)
+    monkeypatch.setenv(engine.ENV_MEMORY, "3GB")
+    _set_memory_limit(None, 2)
+    assert os.environ[engine.ENV_MEMORY] == "3GB"
+    _set_memory_limit("700MB", 2)
+    assert os.environ[engine.ENV_MEMORY] == "700MB"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -82,6 +83,14 @@ def run(
             "workers, which need wxshop and the project at the same path."
         ),
     ] = None,
+    memory_limit: Annotated[
+        str | None,
+        typer.Option(
+            "--memory-limit",
+            help="Memory each report's DuckDB queries may hold before they spill to disk, e.g. 4GB "
+            "(default: half this machine's memory shared among --jobs; WXSHOP_DUCKDB_MEMORY if set).",
+        ),
+    ] = None,
 ) -> None:
     """Run every notebook for every store (papermill → HTML) and write reports/index.html."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -94,6 +103,7 @@ def run(
     from wxshop.report.i18n import check_lang
 
     root = paths.project_root()
+    _set_memory_limit(memory_limit, jobs)
     overrides = dict(parse_override(s) for s in (set_ or []))
     if lang:
         overrides["lang"] = check_lang(lang)
@@ -152,6 +162,21 @@ def run(
                    " not finished (marked so in the index).", err=True)
         raise typer.Exit(130)
     raise typer.Exit(exit_code(results))
+
+
+def _set_memory_limit(given: str | None, jobs: int) -> None:
+    """DuckDB's memory limit for the batch's reports (:mod:`wxshop.data.engine`), through the
+    environment the kernels inherit: ``--memory-limit``, else WXSHOP_DUCKDB_MEMORY as set, else
+    half this machine's memory shared among ``jobs``. A bad value stops here (exit 2)."""
+    from wxshop.data import engine
+
+    if given:
+        os.environ[engine.ENV_MEMORY] = engine.check_memory_limit(given, "--memory-limit")
+    elif os.environ.get(engine.ENV_MEMORY):
+        engine.check_memory_limit(os.environ[engine.ENV_MEMORY])
+    else:
+        os.environ[engine.ENV_MEMORY] = engine.batch_memory_limit(jobs)
+    engine.settings()  # WXSHOP_DUCKDB_THREADS too
 
 
 def _connect(scheduler: str, jobs: int):

@@ -25,14 +25,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from wxshop.analysis.lifecycle import DEFAULT_LOST_FACTOR, StageThresholds, lost_days_of
 from wxshop.analysis.paid import NO_DAY, DateLike, day_numbers, paid_mask, period_end_day, require_columns
 from wxshop.analysis.products.keys import UNKNOWN_CATEGORY
-from wxshop.data import codes
+from wxshop.data import codes, engine
 from wxshop.data.schema import CUSTOMER_ID, ORDER_ID, ORDERED_AT, QUANTITY, SKU_ID, UNIT_PRICE
 
 __all__ = ["MIN_INTERVALS", "CategoryThresholds", "category_thresholds", "main_categories",
@@ -132,7 +131,7 @@ def main_categories(lines: pd.DataFrame, period_end: DateLike) -> pd.DataFrame:
               b            数码
     """
     frame, customers, categories = _category_lines(lines, period_end)
-    with duckdb.connect() as con:
+    with engine.connect() as con:
         con.register("lines", frame)
         return _main_text(con.execute(_MAIN_SQL).df(), customers, categories)
 
@@ -196,7 +195,7 @@ def _lines_by_category(
     for name, pct in (("active_pct", active_pct), ("dormant_pct", dormant_pct)):
         if not 0 < pct <= 1:
             raise ValueError(f"{name} must be in (0, 1], got {pct!r}")
-    with duckdb.connect() as con:
+    with engine.connect() as con:
         con.register("lines", frame)
         gaps = con.execute(_GAPS_SQL, {"active": active_pct, "dormant": dormant_pct}).df()
         main = _main_text(con.execute(_MAIN_SQL).df(), customers, categories)

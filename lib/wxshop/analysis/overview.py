@@ -22,12 +22,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from wxshop.analysis.paid import UNKNOWN, paid_mask, require_columns
-from wxshop.data import codes
+from wxshop.data import codes, engine
 from wxshop.data.codes import codes_of, distinct
 from wxshop.data.schema import (
     AMOUNT,
@@ -274,7 +273,7 @@ def category_mix(
         where = "FROM i WHERE paid"
     else:
         where = "FROM i SEMI JOIN paid ON CAST(i.order_id AS VARCHAR) = paid.order_id"
-    with duckdb.connect() as con:
+    with engine.connect() as con:
         if rows is None:
             con.register("paid", pd.DataFrame({"order_id": orders.loc[paid_mask(orders), ORDER_ID]
                                                .astype("str").array}, copy=False))

@@ -12,13 +12,12 @@ column, not bad rows: :func:`check_dates` raises :class:`~wxshop.errors.DataErro
 
 from __future__ import annotations
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow.compute as pc
 
-from wxshop.data import codes
+from wxshop.data import codes, engine
 from wxshop.data.parse import TIMESTAMP_DTYPE
 from wxshop.data.schema import ORDER_ID, TableSpec
 from wxshop.data.text import TEXT_DTYPE, as_text, clean_text
@@ -147,7 +146,7 @@ def has_repeats(key: pd.DataFrame) -> bool:
     names = [f"k{i}" for i in range(key.shape[1])]
     cols = ", ".join(names)
     filled = " AND ".join(f"{n} IS NOT NULL" for n in names)
-    with duckdb.connect() as con:
+    with engine.connect() as con:
         con.register("k", pd.DataFrame({n: key[c].array for n, c in zip(names, key.columns,
                                                                           strict=True)}, copy=False))
         rows, distinct = con.execute(

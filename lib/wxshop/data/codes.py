@@ -236,9 +236,9 @@ def positions(values: pd.Series | pd.Index, among: pd.Series | pd.Index) -> np.n
     if len(values_text) + len(among_text) < _JOIN_IN_DUCKDB:
         found = pc.index_in(values_text, value_set=among_text, skip_nulls=True)
         return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    import duckdb
+    from wxshop.data import engine
 
-    with duckdb.connect() as con:
+    with engine.connect() as con:
         con.register("v", pa.table({"id": values_text, "line": np.arange(len(values_text))}))
         con.register("a", pa.table({"id": among_text, "pos": np.arange(len(among_text))}))
         hit = con.execute(

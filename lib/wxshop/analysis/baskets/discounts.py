@@ -6,7 +6,6 @@ Conventions: :mod:`wxshop.analysis.baskets`.
 
 from __future__ import annotations
 
-import duckdb
 import numpy as np
 import pandas as pd
 
@@ -20,6 +19,7 @@ from wxshop.analysis.baskets.orders import (
     register,
 )
 from wxshop.analysis.paid import DateLike, require_columns
+from wxshop.data import engine
 from wxshop.data.codes import distinct
 from wxshop.data.schema import CAMPAIGN_ID, DISCOUNT, ORDER_ID, QUANTITY, SKU_ID, UNIT_PRICE
 
@@ -135,7 +135,7 @@ def _sql_discounts(
     frame: pd.DataFrame, order_items: pd.DataFrame, products: pd.DataFrame | None, level: str
 ) -> pd.DataFrame:
     """:func:`discount_depth`'s sums per item in DuckDB, joining lines to orders by text id."""
-    with duckdb.connect() as con:
+    with engine.connect() as con:
         item, join = register(con, frame, order_items, products, level,
                                (ORDER_ID, SKU_ID, QUANTITY, UNIT_PRICE))
         item = f"coalesce({item}, '{UNKNOWN_CATEGORY}')"

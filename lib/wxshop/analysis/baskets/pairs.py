@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 
-import duckdb
 import numpy as np
 import pandas as pd
 
@@ -22,6 +21,7 @@ from wxshop.analysis.baskets.orders import (
     register,
 )
 from wxshop.analysis.paid import DateLike, require_columns
+from wxshop.data import engine
 from wxshop.data.codes import distinct
 from wxshop.data.schema import ORDER_ID, SKU_ID
 
@@ -175,7 +175,7 @@ def _sql_pairs(
     max_items: int | None,
 ) -> tuple[pd.DataFrame, int, int, int, int]:
     """:func:`bundle_pairs` in DuckDB, joining lines to orders by their text ids."""
-    with duckdb.connect() as con:
+    with engine.connect() as con:
         item, join = register(con, frame, order_items, products, level, (ORDER_ID, SKU_ID))
         # distinct (order, item): duplicated lines count once; oid is an integer join key
         con.execute(f"""
