@@ -43,3 +43,16 @@ def test_an_order_without_lines_or_with_an_unknown_sku_has_no_cost() -> None:
     got = order_costs(orders, items, products)
     assert got[0] == 7.0 and got[3] == 4.5
     assert np.isnan(got[1]) and np.isnan(got[2])
+
+
+def test_costs_of_some_orders_follow_the_rows_asked_for() -> None:
+    rng = np.random.default_rng(5)
+    orders = pd.DataFrame({"order_id": [f"o{i}" for i in rng.permutation(300)]})
+    items = pd.DataFrame({"order_id": [f"o{i}" for i in rng.integers(0, 300, 900)],
+                          "sku_id": [f"s{i}" for i in rng.integers(0, 12, 900)],
+                          "quantity": rng.integers(1, 4, 900)})
+    products = pd.DataFrame({"sku_id": [f"s{i}" for i in range(11)], "unit_cost": rng.uniform(1, 9, 11)})
+    every = order_costs(orders, items, products)
+    rows = rng.choice(300, 40, replace=False)
+    np.testing.assert_array_equal(order_costs(orders, items, products, rows=rows), every[rows])
+    assert np.isfinite(every[rows]).sum() > 5 and np.isnan(every[rows]).sum() > 5

@@ -15,17 +15,20 @@ __all__ = ["UNIT_COST", "order_costs"]
 UNIT_COST = "unit_cost"  # products: cost of one unit, CNY
 
 
-def order_costs(orders: pd.DataFrame, order_items: pd.DataFrame, products: pd.DataFrame) -> np.ndarray:
+def order_costs(
+    orders: pd.DataFrame, order_items: pd.DataFrame, products: pd.DataFrame, rows: np.ndarray | None = None
+) -> np.ndarray:
     """Cost of goods of every row of ``orders`` (CNY): Σ quantity × unit_cost over its lines.
 
     NaN when it is unknown: the order has no item lines, or a line's SKU is not in
     ``products`` or has no unit cost (a partial sum would make the order look profitable).
     A line belongs to the first order row with its ``order_id`` (the loader sets repeated
     order ids aside), and a SKU listed twice in ``products`` costs what its first row says.
-    Returns an array aligned with the rows of ``orders``.
+    ``rows``: positions (distinct) of the orders wanted, default all; the result follows them.
 
     Lines are matched to orders and SKUs by integer row positions (a bincount per order), not
-    by grouping text ids: a million-customer store's 7.5M lines take well under a second.
+    by grouping text ids, and only the wanted orders' lines are priced: an experiment's orders
+    in a million-customer store's 7.5M lines take a fraction of a second.
 
     Examples
     --------
@@ -35,22 +38,25 @@ def order_costs(orders: pd.DataFrame, order_items: pd.DataFrame, products: pd.Da
     >>> products = pd.DataFrame({"sku_id": ["a", "b", "c"], "unit_cost": [10.0, 3.0, None]})
     >>> order_costs(orders, items, products).tolist()
     [16.0, nan, nan]
+    >>> order_costs(orders, items, products, rows=np.array([2, 0])).tolist()
+    [nan, 16.0]
     """
     what = "the A/B test's gross profit"
     require_table(orders, (ORDER_ID,), "orders", what)
     require_table(order_items, (ORDER_ID, SKU_ID, QUANTITY), "order_items", what)
     require_table(products, (SKU_ID, UNIT_COST), "products", what)
-    n = len(orders)
-    unit = pd.to_numeric(products[UNIT_COST], errors="coerce").to_numpy(np.float64)
-    sku = positions(order_items[SKU_ID], products[SKU_ID])
-    unit = np.append(unit, np.nan)  # position −1 (not a product) reads this NaN
-    line_unit = unit[sku]
-    lines = pd.to_numeric(order_items[QUANTITY], errors="coerce").to_numpy(np.float64) * line_unit
-    row = line_rows(order_items[ORDER_ID], orders[ORDER_ID])
-    mine = row >= 0
-    row, lines = row[mine], lines[mine]
+    rows = np.arange(len(orders)) if rows is None else np.asarray(rows, np.int64)
+    slot = np.full(len(orders) + 1, -1, np.int64)  # each order row's place in the result; [-1]: none
+    slot[rows] = np.arange(rows.size)
+    line_slot = slot[line_rows(order_items[ORDER_ID], orders[ORDER_ID])]
+    mine = np.flatnonzero(line_slot >= 0)
+    line_slot = line_slot[mine]
+    unit = np.append(pd.to_numeric(products[UNIT_COST], errors="coerce").to_numpy(np.float64), np.nan)
+    sku = positions(order_items[SKU_ID].iloc[mine], products[SKU_ID])  # −1 (not a product) reads the NaN
+    quantity = pd.to_numeric(order_items[QUANTITY].iloc[mine], errors="coerce").to_numpy(np.float64)
+    lines = quantity * unit[sku]
     unknown = np.isnan(lines)
-    cost = np.bincount(row, weights=np.where(unknown, 0.0, lines), minlength=n)
-    has_lines = np.bincount(row, minlength=n) > 0
-    cost[~has_lines | (np.bincount(row, weights=unknown, minlength=n) > 0)] = np.nan
+    cost = np.bincount(line_slot, weights=np.where(unknown, 0.0, lines), minlength=rows.size)
+    has_lines = np.bincount(line_slot, minlength=rows.size) > 0
+    cost[~has_lines | (np.bincount(line_slot, weights=unknown, minlength=rows.size) > 0)] = np.nan
     return cost

@@ -344,7 +344,7 @@ def user_outcomes(
     users[IS_NEW] = np.bincount(code[paid & (t < a)], minlength=n) == 0
     missing = None
     if order_items is not None and products is not None:
-        cost = order_costs(orders, order_items, products)[mine][in_window]
+        cost = order_costs(orders, order_items, products, rows=np.flatnonzero(mine)[in_window])
         missing = int(np.isnan(cost).sum())
         if not missing:
             users[COST] = np.bincount(code[in_window], weights=cost, minlength=n)
