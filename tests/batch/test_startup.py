@@ -36,3 +36,14 @@ def test_importing_wxshop_batch_first_skips_the_iri_parsers_and_notebooks_still_
     plain_skipped, plain = _probe("json")
     assert not plain_skipped
     print(f"nbformat + papermill import: {plain:.2f} s CPU plain, {with_skip:.2f} s after wxshop.batch")
+
+
+def test_a_warm_kernel_imports_no_pandera_until_a_table_is_checked(tmp_path):
+    """pandera (0.4 s) is imported when a file is checked, not with the loader: a report whose
+    tables come from the cache never pays for it."""
+    from wxshop.batch.kernels import WARM_MODULES
+
+    code = (f"import sys; from wxshop.batch.kernels import warm; warm({WARM_MODULES!r}); "
+            "print('pandera' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert out.stdout.strip() == "False"

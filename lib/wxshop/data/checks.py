@@ -12,9 +12,10 @@ column, not bad rows: :func:`check_dates` raises :class:`~wxshop.errors.DataErro
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow.compute as pc
 
 from wxshop.data import codes, engine
@@ -23,11 +24,18 @@ from wxshop.data.schema import ORDER_ID, TableSpec
 from wxshop.data.text import TEXT_DTYPE, as_text, clean_text
 from wxshop.errors import DataError
 
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
 REJECTED_COLUMNS = ("table", "file", "row", "reason")
 
 
 def _row_schema(spec: TableSpec, present: list[str]) -> pa.DataFrameSchema:
-    """Column rules for the columns present; reasons are the checks' error texts."""
+    """Column rules for the columns present; reasons are the checks' error texts. pandera is
+    imported here, when a table is checked, not when the loader is: a report whose tables come
+    from the cache never needs it (0.4 s of a kernel's start)."""
+    import pandera.pandas as pa
+
     cols = {}
     for c in present:
         checks = []
@@ -101,9 +109,11 @@ def check_rows(
     ``order_ids`` are the orders' ids: the row of each line's order is returned (-1 when
     absent; :func:`wxshop.data.codes.positions`), else None.
     """
+    from pandera.errors import SchemaErrors
+
     try:
         _row_schema(spec, present).validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
+    except SchemaErrors as exc:
         _add_failures(reasons, exc.failure_cases, parse_failed, label)
 
     if spec.key:
