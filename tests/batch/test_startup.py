@@ -45,5 +45,6 @@ def test_a_warm_kernel_imports_no_pandera_until_a_table_is_checked(tmp_path):
 
     code = (f"import sys; from wxshop.batch.kernels import warm; warm({WARM_MODULES!r}); "
             "print('pandera' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=tmp_path)
     assert out.stdout.strip() == "False"
