@@ -228,6 +228,11 @@ def targets(steps: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _or_dash(value: Any) -> str:
+    """A figure, or "—" where there is none (a run that did not complete)."""
+    return "—" if value is None else str(value)
+
+
 def split_why(v: dict[str, Any] | None) -> str:
     """Where an all-reports run's time went, from its status files."""
     if not v or not v["wxshop"].get("statuses"):
@@ -266,9 +271,11 @@ def markdown(steps: dict[str, Any]) -> list[str]:
         w, r = v["wxshop"], v["reference"]
         state = "" if w["ok"] else (" (killed over the cap)" if w.get("capped") else " (FAILED)")
         cost = v["seconds_per_million_lines"]
+        ratio = "—" if v["ratio"] is None else f"×{v['ratio']}"
         lines.append(f"| {name} | {v['order_lines']:,} | {r['seconds']} s ({r['compute_seconds']} s) / "
                      f"{r['peak_rss_gb']} GB | {w['seconds']} s{state} / {w['peak_rss_gb']} GB "
-                     f"({w['tree_peak_gb']} GB) | ×{v['ratio']} | {cost['wxshop']} / {cost['reference']} |")
+                     f"({w['tree_peak_gb']} GB) | {ratio} | {_or_dash(cost['wxshop'])} / "
+                     f"{_or_dash(cost['reference'])} |")
     if xl := steps.get("xl"):
         gen = ("reused" if xl.get("reused") else
                f"generated in {xl.get('generate_seconds')} s, peak {xl.get('generate_peak_rss_gb')} GB")
