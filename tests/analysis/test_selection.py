@@ -141,3 +141,14 @@ def test_labels_translate_every_code(lines, lang):
     assert shown["scenes"].iloc[0] == tr("scene.group_buying") + sep + tr("scene.referral")
     assert shown["channel_rule"].iloc[0] == tr("channel_rule.custom", rule="my_rule")
     assert shown.loc[shown.index[0], "abc_class_profit"] == tr("abc.unknown")
+
+
+def test_a_sku_missing_from_products_is_sold_but_is_not_a_category():
+    orders = pd.DataFrame({"order_id": ["o1", "o2"], "customer_id": ["c1", "c2"],
+                           "ordered_at": pd.to_datetime(["2024-01-01", "2024-01-02"]), "status": "paid"})
+    items = pd.DataFrame({"order_id": ["o1", "o2"], "sku_id": ["A", "ghost"], "quantity": 1,
+                          "unit_price": 10.0})
+    products = pd.DataFrame({"sku_id": ["A"], "name": ["大米"], "category": ["食品"], "unit_cost": [6.0]})
+    head = sel.headline(sel.sku_table(pr.item_lines(orders, items, products, END), END))
+    assert head["skus"] == 2  # the unknown SKU was sold
+    assert head["categories"] == 1  # its "—" is not a category

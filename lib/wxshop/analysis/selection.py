@@ -254,7 +254,8 @@ def headline(skus: pd.DataFrame) -> dict[str, Any]:
 
     Returns
     -------
-    skus (SKUs sold), categories, item_gmv (CNY, item lines before order discounts),
+    skus (SKUs sold), categories (of the products table; SKUs missing from it, category
+    ``"—"``, are not a category), item_gmv (CNY, item lines before order discounts),
     gross_profit (CNY, over SKUs with complete costs), gross_margin (gross_profit ÷ the GMV
     of those SKUs; NaN when no SKU has costs), cost_coverage (GMV share of SKUs with
     complete costs, 0–1), a_skus (SKUs in ABC class A by GMV), a_gmv_share (their GMV
@@ -294,7 +295,7 @@ def headline(skus: pd.DataFrame) -> dict[str, Any]:
     roles = skus["role"].astype("str").value_counts()
     out: dict[str, Any] = {
         "skus": int(len(skus)),
-        "categories": int(skus["category"].nunique()),
+        "categories": int(skus["category"].astype("str").loc[lambda c: c != pr.UNKNOWN_CATEGORY].nunique()),
         "item_gmv": round(gmv, 2),
         "gross_profit": round(profit, 2) if known.any() else float("nan"),
         "gross_margin": profit / known_gmv if known_gmv > 0 else float("nan"),
