@@ -58,22 +58,24 @@ class CategoryThresholds:
     customers: pd.DataFrame
 
 
-def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes that sort like the texts (−1 when missing) and the text of each code;
-    a categorical column (as :func:`~wxshop.analysis.products.lines.item_lines` gives) keeps
-    its codes, so millions of lines are never turned into strings."""
+def _text_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes that sort like the texts (−1 when missing) and the text of each code
+    (a text Index: outputs take from it in Arrow, no Python string per row); a categorical
+    column (as :func:`~wxshop.analysis.products.lines.item_lines` gives) keeps its codes, so
+    millions of lines are never turned into strings."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         names = values.cat.categories.astype("str").to_numpy(object)
         order = np.argsort(names, kind="stable")
         rank = np.empty(order.size, np.int64)
         rank[order] = np.arange(order.size)
         code = values.cat.codes.to_numpy(np.int64)
-        return np.where(code >= 0, rank[np.maximum(code, 0)] if order.size else -1, -1), names[order]
+        return (np.where(code >= 0, rank[np.maximum(code, 0)] if order.size else -1, -1),
+                pd.Index(names[order], dtype="str"))
     code, uniques = codes.sorted_codes(values.astype("str"))
-    return np.asarray(code, np.int64), np.asarray(uniques, object)
+    return np.asarray(code, np.int64), pd.Index(uniques, dtype="str")
 
 
-def _category_lines(lines: pd.DataFrame, period_end: DateLike) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def _category_lines(lines: pd.DataFrame, period_end: DateLike) -> tuple[pd.DataFrame, pd.Index, pd.Index]:
     """The lines both queries below read — customer and category as codes that sort like
     their text, day number, gmv — for lines up to ``period_end`` with a known category and
     buyer; and the customer and category text of each code."""
@@ -81,7 +83,7 @@ def _category_lines(lines: pd.DataFrame, period_end: DateLike) -> tuple[pd.DataF
     customer, customers = _text_codes(lines[CUSTOMER_ID])
     category, categories = _text_codes(lines[CATEGORY])
     day = day_numbers(lines[ORDERED_AT])
-    known = np.flatnonzero(categories != UNKNOWN_CATEGORY)
+    known = np.flatnonzero(categories.to_numpy(object) != UNKNOWN_CATEGORY)
     keep = (day <= period_end_day(period_end)) & (day != NO_DAY) & (customer >= 0)
     keep = keep & np.isin(category, known)
     frame = pd.DataFrame({CUSTOMER_ID: customer[keep], CATEGORY: category[keep], "day": day[keep],
@@ -136,10 +138,10 @@ def main_categories(lines: pd.DataFrame, period_end: DateLike) -> pd.DataFrame:
         return _main_text(con.execute(_MAIN_SQL).df(), customers, categories)
 
 
-def _main_text(main: pd.DataFrame, customers: np.ndarray, categories: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame({CUSTOMER_ID: pd.array(customers[main[CUSTOMER_ID].to_numpy(np.int64)], dtype="str"),
-                         "main_category": pd.array(categories[main["main_category"].to_numpy(np.int64)],
-                                                   dtype="str")})
+def _main_text(main: pd.DataFrame, customers: pd.Index, categories: pd.Index) -> pd.DataFrame:
+    """The coded result of ``_MAIN_SQL`` as text (Arrow takes)."""
+    return pd.DataFrame({CUSTOMER_ID: customers.take(main[CUSTOMER_ID].to_numpy(np.int64)).array,
+                         "main_category": categories.take(main["main_category"].to_numpy(np.int64)).array})
 
 
 def category_thresholds(
@@ -188,7 +190,7 @@ def category_thresholds(
 
 
 def _lines_by_category(
-    frame: pd.DataFrame, customers: np.ndarray, categories: np.ndarray, store: StageThresholds,
+    frame: pd.DataFrame, customers: pd.Index, categories: pd.Index, store: StageThresholds,
     active_pct: float, dormant_pct: float, lost_factor: float, min_intervals: int,
 ) -> CategoryThresholds:
     """:func:`category_thresholds` from the coded lines of :func:`_category_lines`."""
@@ -198,17 +200,19 @@ def _lines_by_category(
     with engine.connect() as con:
         con.register("lines", frame)
         gaps = con.execute(_GAPS_SQL, {"active": active_pct, "dormant": dormant_pct}).df()
-        main = _main_text(con.execute(_MAIN_SQL).df(), customers, categories)
-    gaps[CATEGORY] = categories[gaps[CATEGORY].to_numpy(np.int64)]
-    counts = main["main_category"].value_counts()
+        main = con.execute(_MAIN_SQL).df()
+    main_code = main["main_category"].to_numpy(np.int64)
+    counts = np.bincount(main_code, minlength=len(categories))
+    gap_code = gaps[CATEGORY].to_numpy(np.int64)
     rows = []
-    for cat, n, p_a, p_d in gaps[[CATEGORY, "intervals", "p_active", "p_dormant"]].itertuples(index=False):
+    columns = (gaps[c].to_numpy() for c in ("intervals", "p_active", "p_dormant"))
+    for code, n, p_a, p_d in zip(gap_code, *columns, strict=True):
         p_a, p_d = (float(v) if n else float("nan") for v in (p_a, p_d))
         own = n >= min_intervals
         a = max(1, math.ceil(p_a - 1e-9)) if own else store.active_days
         d = max(a, math.ceil(p_d - 1e-9)) if own else store.dormant_days
         rows.append({
-            CATEGORY: str(cat), "intervals": int(n), "customers": int(counts.get(str(cat), 0)),
+            CATEGORY: str(categories[code]), "intervals": int(n), "customers": int(counts[code]),
             "p_active": p_a, "p_dormant": p_d, "active_days": a, "dormant_days": d,
             "lost_days": lost_days_of(d, lost_factor) if own else store.lost_days,
             "source": "category" if own else "store",
@@ -219,14 +223,14 @@ def _lines_by_category(
         {"intervals": np.int64, "customers": np.int64, "active_days": np.int64,
          "dormant_days": np.int64, "lost_days": np.int64, "p_active": np.float64,
          "p_dormant": np.float64, CATEGORY: "str", "source": "str"})
-    days = table.set_index(CATEGORY)[["active_days", "dormant_days", "lost_days"]]
-    per = days.reindex(main["main_category"].to_numpy())
-    customers = pd.DataFrame({
-        CUSTOMER_ID: main[CUSTOMER_ID].to_numpy(),
-        "main_category": main["main_category"].to_numpy(),
-        **{c: per[c].to_numpy(np.int64) for c in days.columns},
-    }).astype({CUSTOMER_ID: "str", "main_category": "str"})
-    return CategoryThresholds(categories=table, customers=customers)
+    # each customer's days: its main category's row of the table (a main category has lines,
+    # so it has a row), looked up by code
+    row_of = np.full(len(categories), -1, np.int64)
+    row_of[gap_code] = np.arange(gap_code.size)
+    row = row_of[main_code]
+    per = _main_text(main, customers, categories).assign(
+        **{c: table[c].to_numpy(np.int64)[row] for c in ("active_days", "dormant_days", "lost_days")})
+    return CategoryThresholds(categories=table, customers=per)
 
 
 def store_category_thresholds(
@@ -256,7 +260,7 @@ def store_category_thresholds(
 
 def _store_lines(
     orders: pd.DataFrame, order_items: pd.DataFrame, products: pd.DataFrame, period_end: DateLike
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+) -> tuple[pd.DataFrame, pd.Index, pd.Index]:
     """:func:`_category_lines` straight from a store's tables, joined on integer keys (each
     line's order row as the loader remembered it, each SKU's first products row), so a store's
     millions of lines are never built into a frame of text (:func:`item_lines` is for reports
@@ -274,11 +278,11 @@ def _store_lines(
     category, categories = _text_codes(unique[CATEGORY].astype("category"))
     sku = codes.positions(order_items[SKU_ID], unique[SKU_ID])
     line_category = np.where(sku >= 0, category[np.maximum(sku, 0)] if len(unique) else -1, -1)
-    known = np.flatnonzero(categories != UNKNOWN_CATEGORY)
+    known = np.flatnonzero(categories.to_numpy(object) != UNKNOWN_CATEGORY)
     at = np.maximum(row, 0)
     keep = (row >= 0) & (paid[at] if len(paid) else False) & np.isin(line_category, known)
     gmv = (pd.to_numeric(order_items[QUANTITY], errors="coerce").to_numpy(np.float64, na_value=np.nan)
            * pd.to_numeric(order_items[UNIT_PRICE], errors="coerce").to_numpy(np.float64, na_value=np.nan))
     frame = pd.DataFrame({CUSTOMER_ID: buyer[at][keep], CATEGORY: line_category[keep], "day": day[at][keep],
                           "gmv": np.nan_to_num(gmv[keep])})
-    return frame, np.asarray(buyers, object), categories
+    return frame, pd.Index(buyers, dtype="str"), categories
