@@ -368,3 +368,13 @@ def test_demo_through_the_loader_matches(store, tmp_path):
     direct = user_outcomes(tables["experiments"], tables["orders"], exp_id).users
     via = user_outcomes(loaded.experiments, loaded.orders, exp_id).users
     assert_frame_equal(via, direct, check_dtype=False)
+
+
+def test_segments_are_stripped_and_a_repeated_customer_reads_its_first_row():
+    customers = pd.concat([_customers(), _customers().iloc[[0]].assign(city_tier="三线")], ignore_index=True)
+    customers.loc[3, "city_tier"] = " 二线 "
+    customers.loc[1, "customer_id"] = "Z"  # B is absent now; Z is listed twice (rows 1 and 3)
+    res = user_outcomes(_experiments(), _orders(), "e1", customers=customers)
+    first = dict(zip(res.users["customer_id"], res.users["city_tier"], strict=True))
+    assert first["A"] == "一线"  # the first of A's two rows
+    assert first["B"] == "unknown"

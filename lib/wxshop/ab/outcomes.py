@@ -373,14 +373,15 @@ def user_outcomes(
 def _with_segments(users: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
     """city_tier and acquisition_channel of each user; ``"unknown"`` when missing or blank."""
     pos = positions(users[CUSTOMER_ID], customers[CUSTOMER_ID])  # a repeated id: its first row
+    found = pos >= 0
     out = users.copy()
     for col in SEGMENT_COLUMNS:
         values = np.full(len(users), UNKNOWN, dtype=object)
-        if col in customers.columns:
-            text = customers[col].astype(_TEXT).str.strip()
-            source = text.mask(customers[col].isna() | (text == ""), UNKNOWN).to_numpy(object)
-            found = pos >= 0
-            values[found] = source[pos[found]]
+        if col in customers.columns:  # only the users' rows are read (not a million customers')
+            picked = customers[col].iloc[pos[found]]
+            text = picked.astype(_TEXT).str.strip()
+            blank = picked.isna().to_numpy() | (text == "").to_numpy(bool)
+            values[found] = text.mask(blank, UNKNOWN).to_numpy(object)
         out[col] = pd.Series(values, dtype=_TEXT)
     return out
 
