@@ -51,9 +51,10 @@ def order_costs(
     line_slot = slot[line_rows(order_items[ORDER_ID], orders[ORDER_ID])]
     mine = np.flatnonzero(line_slot >= 0)
     line_slot = line_slot[mine]
+    items = order_items if mine.size == len(order_items) else order_items.iloc[mine]  # all: no copy
     unit = np.append(pd.to_numeric(products[UNIT_COST], errors="coerce").to_numpy(np.float64), np.nan)
-    sku = positions(order_items[SKU_ID].iloc[mine], products[SKU_ID])  # −1 (not a product) reads the NaN
-    quantity = pd.to_numeric(order_items[QUANTITY].iloc[mine], errors="coerce").to_numpy(np.float64)
+    sku = positions(items[SKU_ID], products[SKU_ID])  # −1 (not a product) reads the NaN
+    quantity = pd.to_numeric(items[QUANTITY], errors="coerce").to_numpy(np.float64)
     lines = quantity * unit[sku]
     unknown = np.isnan(lines)
     cost = np.bincount(line_slot, weights=np.where(unknown, 0.0, lines), minlength=rows.size)

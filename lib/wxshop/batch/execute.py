@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from wxshop.batch.kernel_start import death_note, is_startup_error, new_kernel_manager
-from wxshop.batch.kernels import ENGINE, KernelPool, shut_down
+from wxshop.batch.kernels import ENGINE, KernelPool, register_engine, shut_down
 from wxshop.batch.plan import Job
 from wxshop.batch.results import BAD_INPUT_ERRORS, JobResult, failed_result, mark, save_status
 
@@ -78,7 +78,7 @@ def prepare(root: str | Path) -> bool:
         return False
     from wxshop.report.html import warm_up
 
-    pool.register_engine()  # imports papermill
+    register_engine()  # imports papermill
     warm_up()
     return True
 

@@ -110,7 +110,8 @@ def reset(root: str) -> None:
 # ---------------------------------------------------------------- run in the worker process
 
 
-def _register_engine() -> None:
+def register_engine() -> None:
+    """Make papermill's ``wxshop-warm`` engine known in this process (imports papermill; once)."""
     global _engine_registered
     if _engine_registered:
         return
@@ -168,7 +169,7 @@ class KernelPool:
 
     def kernel(self, root: str | Path) -> Any:
         root = str(root)
-        self.register_engine()
+        register_engine()
         if self._km is not None and (self._root != root or self._uses >= self.max_uses or not self._alive()):
             self.close()
         if self._km is not None and self._dirty:
@@ -183,11 +184,6 @@ class KernelPool:
         self._uses += 1
         self._dirty = True
         return self._km
-
-    @staticmethod
-    def register_engine() -> None:
-        """Make papermill's ``wxshop-warm`` engine known (imports papermill; done once)."""
-        _register_engine()
 
     def prestart(self, root: str | Path) -> bool:
         """Start the kernel for ``root`` and send its warm-up without waiting for it; the next
