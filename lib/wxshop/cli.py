@@ -93,12 +93,6 @@ def run(
     ] = None,
 ) -> None:
     """Run every notebook for every store (papermill → HTML) and write reports/index.html."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from wxshop.batch.local import Interrupted
-    from wxshop.batch.plan import discover_notebooks, plan_batch
-    from wxshop.batch.results import JobResult, exit_code, mark, save_status
-    from wxshop.batch.runner import run_jobs
     from wxshop.params import parse_override, read_yaml
     from wxshop.report.i18n import check_lang
 
@@ -108,11 +102,23 @@ def run(
     if lang:
         overrides["lang"] = check_lang(lang)
     out = paths.resolve(reports, root) if reports else paths.reports_dir(root)
-    if not scheduler and jobs <= 1:  # reports run here: the kernel warms up while this process plans
+    here = not scheduler and jobs <= 1
+    if here:  # reports run in this process: the kernel warms up while it plans and loads
         from wxshop.batch.execute import prepare
 
         prepare(root)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from wxshop.batch.local import Interrupted
+    from wxshop.batch.plan import discover_notebooks, plan_batch
+    from wxshop.batch.results import JobResult, exit_code, mark, save_status
+    from wxshop.batch.runner import run_jobs
+
     job_list, refused = plan_batch(_split(stores), _split(notebooks), overrides, out, root, with_code)
+    if here and job_list:
+        from wxshop.batch.execute import preload
+
+        preload(job_list[0])
     from wxshop.report.index import THRESHOLDS_PARAM, build_index, load_thresholds
 
     refused_results = []

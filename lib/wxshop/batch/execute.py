@@ -83,6 +83,43 @@ def prepare(root: str | Path) -> bool:
     return True
 
 
+PRELOAD_MAX_BYTES = 64 * 2**20  # a store's files up to this size are loaded ahead (:func:`preload`)
+
+
+def preload(job: Job, max_bytes: int = PRELOAD_MAX_BYTES) -> bool:
+    """Load and check ``job``'s store in this process into the project's table cache
+    (:mod:`wxshop.data.storecache`) while its kernel is still importing on the other core, so
+    the notebook's ``load_store`` with the same parameters reads the checked tables back instead
+    of reading and checking the files itself; then let go of them here.
+
+    Every table of the data folder is loaded (the store's later reports read the rest). Only
+    for a store whose files total at most ``max_bytes``: a bigger one would hold its tables in
+    two processes at once and keep the kernel waiting longer than it saves. True when the
+    store was loaded; False when skipped (cache off, too big, a data folder that is not there)
+    or when loading failed: the notebook then loads the files itself and reports what is
+    wrong, so nothing is lost by swallowing the error here."""
+    from wxshop import paths
+    from wxshop.data import storecache
+
+    p = job.parameters
+    folder = paths.resolve(p.get("data_dir") or "data/sample", Path(job.root))
+    if not storecache.enabled() or not folder.is_dir():
+        return False
+    if sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) > max_bytes:
+        return False
+    from wxshop.data.load import load_store
+
+    try:
+        load_store(folder, name=p.get("store") or job.store, columns=p.get("columns") or None,
+                   files=p.get("files") or None, source=p.get("source") or None,
+                   statuses=p.get("statuses") or None, guards=p.get("guards") or None)
+    except Exception:  # the report loads again and says what is wrong
+        return False
+    finally:
+        storecache.release()
+    return True
+
+
 def write_html(ipynb: Path, html_path: Path, with_code: bool = False) -> Path:
     """Executed notebook → HTML. Code, prompts, analyst-only cells and stderr are left out
     unless ``with_code``; images are embedded."""
