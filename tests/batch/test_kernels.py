@@ -80,6 +80,27 @@ def test_a_failing_cell_does_not_spoil_the_kernel_and_uses_are_bounded(bare_pool
     assert pool.started == 2
 
 
+def test_the_report_is_written_when_it_ends_not_around_every_cell(bare_pool, tmp_path, monkeypatch):
+    from papermill import engines
+
+    writes = []
+    real = engines.write_ipynb
+    monkeypatch.setattr(engines, "write_ipynb", lambda nb, path: (writes.append(path), real(nb, path)))
+    cells = [f"print({i})" for i in range(6)]
+    out = _run(bare_pool, _notebook(tmp_path / "n.ipynb", *cells), tmp_path / "o.ipynb", tmp_path)
+    assert len(writes) == 2  # papermill's start and end, not 2 more per cell
+    assert [c.outputs[0]["text"] for c in out.cells] == [f"{i}\n" for i in range(6)]
+    assert {c.metadata.papermill["status"] for c in out.cells} == {"completed"}
+    writes.clear()
+    bad = _notebook(tmp_path / "bad.ipynb", *cells[:3], "raise ValueError('boom')", "print('never')")
+    with pytest.raises(pm.PapermillExecutionError):
+        _run(bare_pool, bad, tmp_path / "o2.ipynb", tmp_path)
+    failed = nbformat.read(tmp_path / "o2.ipynb", as_version=4)
+    assert any(o.get("ename") == "ValueError" for c in failed.cells for o in c.get("outputs", []))
+    ran = {c.source: o["text"] for c in failed.cells for o in c.get("outputs", []) if "text" in o}
+    assert ran["print(2)"] == "2\n"  # what ran before the error is kept
+
+
 def test_a_dead_kernel_is_replaced(bare_pool, tmp_path):
     pool = bare_pool
     nb = _notebook(tmp_path / "n.ipynb", "z = 1")

@@ -133,9 +133,16 @@ def register_engine() -> None:
                 kernel_name=kernel_name, log=logger,
                 log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
             ))
+            # papermill writes (and validates) the whole notebook before and after every cell,
+            # 0.2-0.3 s a report with its charts, while the kernel waits for the next cell. The
+            # report is written once when it ends (papermill's notebook_complete, after this
+            # returns, also when a cell failed); its status file, not a half-written notebook,
+            # says how a run that stopped ended.
+            output_path, nb_man.output_path = nb_man.output_path, None
             try:
                 return client.execute()
             finally:
+                nb_man.output_path = output_path
                 if client.kc is not None:
                     client.kc.stop_channels()
 
