@@ -115,10 +115,6 @@ def run(
     from wxshop.batch.runner import run_jobs
 
     job_list, refused = plan_batch(_split(stores), _split(notebooks), overrides, out, root, with_code)
-    if here and job_list:
-        from wxshop.batch.execute import preload
-
-        preload(job_list[0])
     from wxshop.report.index import THRESHOLDS_PARAM, build_index, load_thresholds
 
     refused_results = []
@@ -150,10 +146,16 @@ def run(
             mark(job, "pending", "not run: the batch stopped before it")
         interrupted = False
         try:
+            if here and job_list:  # the first store's tables, while the kernel imports
+                from wxshop.batch.execute import preload
+
+                preload(job_list[0])
             results = refused_results + (run_jobs(job_list, n_jobs=jobs, on_done=done,
                                                   cluster=cluster) if job_list else [])
         except Interrupted as stop:  # Ctrl-C: the index of what finished, then exit 130
             results, interrupted = refused_results + stop.results, True
+        except KeyboardInterrupt:  # Ctrl-C while preloading: nothing ran (all marked pending)
+            results, interrupted = refused_results, True
     defaults = paths.params_dir(root) / "defaults.yaml"
     index_lang = lang or (read_yaml(defaults).get("lang", "zh") if defaults.is_file() else "zh")
     index = build_index(out, lang=index_lang, order=list(discover_notebooks(root)), thresholds=thresholds)

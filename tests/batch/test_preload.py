@@ -60,3 +60,28 @@ def test_a_store_that_fails_to_load_is_left_to_the_report(project, cache_dir):
     (data / "orders.csv").write_text("not,an,orders,file\n1,2,3,4\n", encoding="utf-8")
     assert not preload(_job(project))  # no exception: the report loads it and says what is wrong
     assert not storecache._HELD
+
+
+def test_ctrl_c_while_preloading_leaves_every_report_pending_and_exits_130(project, cache_dir, monkeypatch):
+    import json
+
+    from wxshop import cli
+    from wxshop.batch import execute
+
+    add_store(project, "shop")
+    seen = []
+
+    def interrupted(job):
+        seen.append(job.store)
+        raise KeyboardInterrupt
+
+    monkeypatch.setenv("WXSHOP_HOME", str(project))
+    monkeypatch.setenv("WXSHOP_KERNEL_REUSE", "0")  # no warm kernel to start for this
+    monkeypatch.setattr(execute, "preload", interrupted)
+    monkeypatch.setattr("sys.argv", ["wxshop", "run", "-s", "shop", "-n", "store_overview"])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 130 and seen == ["shop"]
+    status = json.loads((project / "reports" / "shop" / "store_overview.status.json").read_text())
+    assert status["status"] == "pending"  # never "ok" for a report that did not run
+    assert (project / "reports" / "index.html").is_file()

@@ -95,15 +95,17 @@ def preload(job: Job, max_bytes: int = PRELOAD_MAX_BYTES) -> bool:
     Every table of the data folder is loaded (the store's later reports read the rest). Only
     for a store whose files total at most ``max_bytes``: a bigger one would hold its tables in
     two processes at once and keep the kernel waiting longer than it saves. True when the
-    store was loaded; False when skipped (cache off, too big, a data folder that is not there)
+    store was loaded; False when skipped (cache off, too big, no data folder)
     or when loading failed: the notebook then loads the files itself and reports what is
     wrong, so nothing is lost by swallowing the error here."""
     from wxshop import paths
     from wxshop.data import storecache
 
     p = job.parameters
-    folder = paths.resolve(p.get("data_dir") or "data/sample", Path(job.root))
-    if not storecache.enabled() or not folder.is_dir():
+    if not p.get("data_dir") or not storecache.enabled():
+        return False
+    folder = paths.resolve(p["data_dir"], Path(job.root))
+    if not folder.is_dir():
         return False
     if sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) > max_bytes:
         return False
