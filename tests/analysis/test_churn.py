@@ -83,15 +83,22 @@ def test_too_few_intervals_keep_the_store_thresholds():
         lifecycle.lifecycle_stages(orders, END, store, bad)
 
 
+def _demo_lines():
+    """The cached demo store: its tables, truth, orders, window end, store-wide thresholds and
+    paid order lines (item_lines)."""
+    tables, truth = cached_demo_store()
+    orders, end = tables["orders"], truth["window"]["end"]
+    store = lifecycle.stage_thresholds(orders, end)
+    return tables, truth, orders, end, store, item_lines(orders, tables["order_items"],
+                                                         tables["products"], end)
+
+
 def test_demo_truth_long_cycle_buyers_are_not_called_gone():
     # The demo plants each customer's main category and whether they are still alive. With
     # the store-wide clock (P95 37-day food gaps dominate), 数码配件 buyers past it are 31% alive
     # (286 customers, SE 0.027); on their category's own cycle, those past it are 12% alive
     # (157 customers, SE 0.026) — close to the other categories (1–8%).
-    tables, truth = cached_demo_store()
-    orders, end = tables["orders"], truth["window"]["end"]
-    store = lifecycle.stage_thresholds(orders, end)
-    lines = item_lines(orders, tables["order_items"], tables["products"], end)
+    tables, truth, orders, end, store, lines = _demo_lines()
     ct = churn.category_thresholds(lines, end, store)
     alive = truth["_customers"].set_index("customer_id")
     shares = {}
@@ -106,10 +113,7 @@ def test_demo_truth_long_cycle_buyers_are_not_called_gone():
 
 def test_category_lines_match_a_pandas_reference_on_a_demo_store():
     # The DuckDB queries against the definition written out in pandas.
-    tables, truth = cached_demo_store()
-    orders, end = tables["orders"], truth["window"]["end"]
-    lines = item_lines(orders, tables["order_items"], tables["products"], end)
-    store = lifecycle.stage_thresholds(orders, end)
+    tables, truth, orders, end, store, lines = _demo_lines()
     got = churn.category_thresholds(lines, end, store)
     x = pd.DataFrame({"customer_id": lines["customer_id"].astype(str),
                       "category": lines["category"].astype(str),
@@ -136,10 +140,7 @@ def test_category_lines_match_a_pandas_reference_on_a_demo_store():
 def test_the_store_path_joins_on_integer_keys_to_the_same_lines():
     # store_category_thresholds skips item_lines (a frame of millions of text lines) and must
     # give what category_thresholds gives on item_lines.
-    tables, truth = cached_demo_store()
-    orders, end = tables["orders"], truth["window"]["end"]
-    store = lifecycle.stage_thresholds(orders, end)
-    lines = item_lines(orders, tables["order_items"], tables["products"], end)
+    tables, truth, orders, end, store, lines = _demo_lines()
     want = churn.category_thresholds(lines, end, store)
     got = churn.store_category_thresholds(orders, tables["order_items"], tables["products"], end, store)
     pdt.assert_frame_equal(got.categories, want.categories)
