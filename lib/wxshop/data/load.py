@@ -11,8 +11,9 @@ Each step is a module of its own, in pipeline order: :mod:`wxshop.data.files` (w
 file holds each table), :mod:`wxshop.data.read` (the file as it is),
 :mod:`wxshop.data.headers` (source headers to canonical names, personal columns dropped),
 :mod:`wxshop.data.parse` (typing values), :mod:`wxshop.data.checks` (row rules and the
-rejected rows). This module runs them per table and keeps the checked tables in the
-table cache (:mod:`wxshop.data.storecache`).
+rejected rows). This module runs them per table (the next table's files are read in a
+background thread while the current one is checked: :mod:`wxshop.data.readahead`) and keeps
+the checked tables in the table cache (:mod:`wxshop.data.storecache`).
 
 Problems that make a whole file unusable (no orders file, undecodable bytes, a
 required column missing, a date column that is mostly not dates) raise
@@ -59,6 +60,7 @@ from wxshop.data.gather import Gathered, gather
 from wxshop.data.guards import Guards, row_reasons, share_warning
 from wxshop.data.headers import check_required, mapping_for
 from wxshop.data.parse import clean_id, map_values, parse_numbers, parse_timestamps
+from wxshop.data.readahead import ReadAhead
 from wxshop.data.schema import (
     CUSTOMER_ID,
     ORDER_ID,
@@ -266,62 +268,71 @@ def load_store(
     if table_cache is not None:
         storecache.hold_folder(folder)
     keys: dict[str, str] = {}
-    gathered: dict[int, Gathered] = {}
     status_map = {str(k): str(v) for k, v in (statuses or {}).items()}
+    cached: dict[str, _Result | None] = {}
     for table, group in plan:  # schema order: orders come before order_items
-        mapping = mapping_for(columns, table)
-        result = None
+        cached[table] = None
         if table_cache is not None:
             extra = json.dumps([group.table, group.profile.text if group.profile else "",
                                 status_map, identity.key_id_if_any(), rules.key()],
                                ensure_ascii=False)
             keys[table] = table_cache.key(
-                group.paths, table, str(folder), mapping,
+                group.paths, table, str(folder), mapping_for(columns, table),
                 keys.get("orders") if table == "order_items" else None, extra,
             )
-            result = table_cache.get(keys[table])
-        if result is None:
-            if id(group) not in gathered:  # a line-level export is gathered once for both tables
-                both = ({**mapping_for(columns, "orders"), **mapping_for(columns, "order_items")}
-                        if group.table == LINES else mapping)
-                gathered[id(group)] = gather(group.paths, folder, group.table, both, store,
-                                             group.profile)
-            result = _load_table(
-                gathered[id(group)],
-                TABLES[table],
-                group,
-                store,
-                status_map,
-                rules,
-                order_ids=loaded["orders"][ORDER_ID] if table == "order_items" else None,
+            cached[table] = table_cache.get(keys[table])
+
+    def read(group: TableFiles) -> Gathered:
+        both = ({**mapping_for(columns, "orders"), **mapping_for(columns, "order_items")}
+                if group.table == LINES else mapping_for(columns, group.table))
+        return gather(group.paths, folder, group.table, both, store, group.profile)
+
+    # a line-level export is gathered once for both tables, and let go after its last table
+    to_read = list({id(g): g for t, g in plan if cached[t] is None}.values())
+    last_use = {id(g): t for t, g in plan if cached[t] is None}
+    with ReadAhead(read, to_read) as reader:
+        for table, group in plan:
+            result = cached.pop(table)
+            if result is None:
+                result = _load_table(
+                    reader.get(group),
+                    TABLES[table],
+                    group,
+                    store,
+                    status_map,
+                    rules,
+                    order_ids=loaded["orders"][ORDER_ID] if table == "order_items" else None,
+                )
+                if last_use[id(group)] == table:
+                    reader.release(group)
+                if table_cache is not None:
+                    if table == "orders" and CUSTOMER_ID in result.used.columns:
+                        result.customer_codes = codes.sorted_codes(result.used[CUSTOMER_ID])
+                    table_cache.put(keys[table], result)
+            elif result.customer_codes is not None:  # grouping by customer starts from these
+                codes.remember(result.used[CUSTOMER_ID], *result.customer_codes)
+            if result.order_rows is not None:  # joining lines to orders starts from these
+                codes.remember_rows(result.used[ORDER_ID], loaded["orders"][ORDER_ID],
+                                    result.order_rows)
+            loaded[table] = result.used
+            note = dict(result.notes or {})
+            notes[table] = note
+            quality.append(
+                {
+                    "table": table,
+                    "file": note.get("label", ""),
+                    "rows_read": result.rows_read,
+                    "rows_used": len(result.used),
+                    "rows_rejected": len(result.rejected),
+                    "rows_merged": result.merged,
+                    "personal_columns_dropped": result.personal_dropped,
+                    "source": note.get("source", ""),
+                }
             )
-            if table_cache is not None:
-                if table == "orders" and CUSTOMER_ID in result.used.columns:
-                    result.customer_codes = codes.sorted_codes(result.used[CUSTOMER_ID])
-                table_cache.put(keys[table], result)
-        elif result.customer_codes is not None:  # grouping by customer starts from these
-            codes.remember(result.used[CUSTOMER_ID], *result.customer_codes)
-        if result.order_rows is not None:  # joining lines to orders starts from these
-            codes.remember_rows(result.used[ORDER_ID], loaded["orders"][ORDER_ID], result.order_rows)
-        loaded[table] = result.used
-        note = dict(result.notes or {})
-        notes[table] = note
-        quality.append(
-            {
-                "table": table,
-                "file": note.get("label", ""),
-                "rows_read": result.rows_read,
-                "rows_used": len(result.used),
-                "rows_rejected": len(result.rejected),
-                "rows_merged": result.merged,
-                "personal_columns_dropped": result.personal_dropped,
-                "source": note.get("source", ""),
-            }
-        )
-        rejected.append(result.rejected)
-        warning = share_warning(table, result.rows_read, len(result.rejected), rules)
-        if warning:
-            warnings.append(warning)
+            rejected.append(result.rejected)
+            warning = share_warning(table, result.rows_read, len(result.rejected), rules)
+            if warning:
+                warnings.append(warning)
 
     rejected_frame = concat_rejected(rejected)
     if rejected_path is not None:  # via a temporary file: a reader never sees half of it
