@@ -72,7 +72,7 @@ def _grid(
 
 
 def cohort_retention(
-    orders: pd.DataFrame, period_end: DateLike, max_months: int = 12
+    orders: pd.DataFrame | PaidOrders, period_end: DateLike, max_months: int = 12
 ) -> pd.DataFrame:
     """Share of each first-purchase cohort buying in each later calendar month.
 
@@ -153,7 +153,7 @@ def retention_matrix(long: pd.DataFrame, value: str = "retention") -> pd.DataFra
 
 
 def repeat_curves(
-    orders: pd.DataFrame,
+    orders: pd.DataFrame | PaidOrders,
     period_end: DateLike,
     max_months: int = 12,
     basis: RepeatBasis = "day",

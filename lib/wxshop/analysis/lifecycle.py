@@ -119,7 +119,7 @@ def lost_days_of(dormant_days: int, factor: float = DEFAULT_LOST_FACTOR) -> int:
 
 
 def stage_thresholds(
-    orders: pd.DataFrame,
+    orders: pd.DataFrame | PaidOrders,
     period_end: DateLike,
     active_pct: float = 0.8,
     dormant_pct: float = 0.95,
@@ -256,7 +256,7 @@ def _stage_codes(first: np.ndarray, last: np.ndarray, asof: int, th: StageThresh
 
 
 def lifecycle_stages(
-    orders: pd.DataFrame,
+    orders: pd.DataFrame | PaidOrders,
     period_end: DateLike,
     thresholds: StageThresholds | None = None,
     customer_days: pd.DataFrame | None = None,
@@ -352,7 +352,7 @@ def stage_summary(stages: pd.DataFrame) -> pd.DataFrame:
 
 
 def stage_migration(
-    orders: pd.DataFrame,
+    orders: pd.DataFrame | PaidOrders,
     period_end: DateLike,
     period_days: int = 30,
     thresholds: StageThresholds | None = None,

@@ -9,6 +9,11 @@
   day numbers count days since 1970-01-01;
 - money in CNY; shares 0–1; rates with an empty denominator are NaN;
 - a missing channel or category shows as :data:`UNKNOWN`.
+
+A report takes its paid orders once (:func:`paid_orders`: customer codes, days, amounts as
+integer and float arrays) and passes them to every customer analysis in place of the orders
+frame (RFM, spend tiers, profiles, lifecycle stages and migration, cohorts, the purchase
+summary and model); each analysis also accepts the orders frame and takes them itself.
 """
 
 from __future__ import annotations
@@ -102,8 +107,9 @@ class PaidOrders:
     code: np.ndarray  # int64 customer code per order, 0 .. len(ids) - 1
     day: np.ndarray  # int64 day number per order
     at: np.ndarray  # datetime64 per order
-    amount: np.ndarray  # float64 CNY per order (zeros when not asked for)
+    amount: np.ndarray  # float64 CNY per order, a missing amount 0 (zeros when not asked for)
     end_day: int
+    has_amount: bool = False  # whether ``amount`` holds the orders' amounts
 
     @property
     def n(self) -> int:
@@ -126,14 +132,22 @@ class PaidOrders:
         return first, last
 
     def purchase_days(self) -> tuple[np.ndarray, np.ndarray]:
-        """Distinct (customer code, day) pairs sorted by customer then day."""
-        if self.code.size == 0:
-            return self.code, self.day
-        lo = int(self.day.min())
-        span = int(self.day.max()) - lo + 1
-        key = np.sort(self.code * span + (self.day - lo))
-        key = key[np.concatenate([[True], np.diff(key) != 0])]
-        return key // span, key % span + lo
+        """Distinct (customer code, day) pairs sorted by customer then day (worked out on the
+        first call and kept: the arrays are read-only)."""
+        kept = self.__dict__.get("_purchase_days")
+        if kept is None:
+            if self.code.size == 0:
+                code, day = self.code[:0].copy(), self.day[:0].copy()
+            else:
+                lo = int(self.day.min())
+                span = int(self.day.max()) - lo + 1
+                key = np.sort(self.code * span + (self.day - lo))
+                key = key[np.concatenate([[True], np.diff(key) != 0])]
+                code, day = key // span, key % span + lo
+            code.flags.writeable = day.flags.writeable = False
+            kept = (code, day)
+            object.__setattr__(self, "_purchase_days", kept)  # a cache, not a field
+        return kept
 
     def repeat_intervals(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Customer code, later purchase day and gap in days (int64, ≥ 1) of every interval
@@ -146,9 +160,40 @@ class PaidOrders:
 
 
 def paid_orders(
-    orders: pd.DataFrame, period_end: DateLike, what: str, amount: bool = False
+    orders: pd.DataFrame | PaidOrders, period_end: DateLike, what: str = "paid_orders",
+    amount: bool = False,
 ) -> PaidOrders:
-    """Paid orders up to the end of ``period_end`` with factorised customer ids."""
+    """Paid orders up to the end of ``period_end`` with factorised customer ids; ``amount``:
+    with each order's amount (CNY, a missing amount 0).
+
+    A report works them out once and passes them to each customer analysis in place of the
+    orders (``rfm_table(paid, end)``, ``lifecycle_stages(paid, end)``...): given a
+    :class:`PaidOrders`, this returns it as it is, after checking that it was taken up to the
+    same ``period_end`` and holds amounts if ``amount`` (ValueError naming ``what``
+    otherwise).
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({"customer_id": ["b", "a", "b"], "amount": [5.0, 8.0, 2.0],
+    ...     "ordered_at": pd.to_datetime(["2025-03-01", "2025-03-02", "2025-04-01"])})
+    >>> p = paid_orders(orders, "2025-03-31", amount=True)
+    >>> list(p.ids), p.code.tolist(), p.amount.tolist()
+    (['a', 'b'], [1, 0], [5.0, 8.0])
+    >>> paid_orders(p, "2025-03-31", "rfm_table", amount=True) is p
+    True
+    >>> paid_orders(p, "2025-04-30", "rfm_table")
+    Traceback (most recent call last):
+    ...
+    ValueError: rfm_table: the paid orders were taken up to 2025-03-31, not 2025-04-30
+    """
+    if isinstance(orders, PaidOrders):
+        asked = period_end_day(period_end)
+        if orders.end_day != asked:
+            raise ValueError(f"{what}: the paid orders were taken up to {iso_day(orders.end_day)}, "
+                             f"not {iso_day(asked)}")
+        if amount and not orders.has_amount:
+            raise ValueError(f"{what} needs the orders' amounts: paid_orders(..., amount=True)")
+        return orders
     cols = (CUSTOMER_ID, ORDERED_AT, AMOUNT) if amount else (CUSTOMER_ID, ORDERED_AT)
     require_columns(orders, cols, what)
     last_day = period_end_day(period_end)
@@ -170,6 +215,7 @@ def paid_orders(
         at=at_np,
         amount=money,
         end_day=last_day,
+        has_amount=amount,
     )
 
 

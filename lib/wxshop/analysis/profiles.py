@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from wxshop.analysis.paid import DateLike, check_days, paid_orders, require_columns
+from wxshop.analysis.paid import DateLike, PaidOrders, check_days, paid_orders, require_columns
 from wxshop.data.codes import positions
 from wxshop.data.schema import CUSTOMER_ID
 
@@ -146,7 +146,7 @@ def _source(dimension: str) -> str:
 
 
 def profile_tables(
-    orders: pd.DataFrame,
+    orders: pd.DataFrame | PaidOrders,
     customers: pd.DataFrame,
     period_end: DateLike,
     dimensions: Sequence[str] | None = None,
@@ -234,7 +234,7 @@ def _edge(x: float) -> str:
 
 
 def spend_tiers(
-    orders: pd.DataFrame,
+    orders: pd.DataFrame | PaidOrders,
     period_end: DateLike,
     period_days: int = 90,
     bands: tuple[float, float] | None = None,

@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from wxshop.analysis.paid import DateLike, paid_orders, require_columns
+from wxshop.analysis.paid import DateLike, PaidOrders, paid_orders, require_columns
 from wxshop.data.schema import CUSTOMER_ID
 
 __all__ = [
@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 
-def rfm_table(orders: pd.DataFrame, period_end: DateLike) -> pd.DataFrame:
+def rfm_table(orders: pd.DataFrame | PaidOrders, period_end: DateLike) -> pd.DataFrame:
     """Recency, frequency and monetary value of every buyer up to ``period_end``.
 
     Parameters

@@ -22,7 +22,15 @@ from wxshop.analysis.clv.summary import (
     TENURE,
     purchase_summary,
 )
-from wxshop.analysis.paid import day_numbers, day_stamps, paid_mask, period_end_day, require_columns
+from wxshop.analysis.paid import (
+    PaidOrders,
+    day_numbers,
+    day_stamps,
+    paid_mask,
+    paid_orders,
+    period_end_day,
+    require_columns,
+)
 from wxshop.data.codes import codes_of, distinct, positions
 from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDERED_AT
 
@@ -34,20 +42,14 @@ MIN_GAMMA_GAMMA_CUSTOMERS = 20  # repeat buyers needed before spend is modelled 
 STORE_MODEL: PurchaseModel = "mbgnbd"
 
 
-def _purchase_day_value(
-    orders: pd.DataFrame, summary: pd.DataFrame, period_end: pd.Timestamp | str
-) -> float:
+def _purchase_day_value(p: PaidOrders, summary: pd.DataFrame) -> float:
     """Mean amount per transaction day over all customers (CNY), for the spend fallback."""
-    paid = orders.loc[paid_mask(orders)]
-    inside = day_numbers(paid[ORDERED_AT]) <= period_end_day(period_end)
-    inside &= paid[ORDERED_AT].notna().to_numpy() & paid[CUSTOMER_ID].notna().to_numpy()
-    total = float(pd.to_numeric(paid.loc[inside, AMOUNT], errors="coerce").sum())
     days = float((summary[FREQUENCY] + 1).sum())
-    return total / days if days else float("nan")
+    return float(p.amount.sum()) / days if days else float("nan")
 
 
 def predict_customers(
-    orders: pd.DataFrame,
+    orders: pd.DataFrame | PaidOrders,
     period_end: pd.Timestamp | str,
     *,
     horizons: Sequence[int] = (30, 90),
@@ -56,7 +58,8 @@ def predict_customers(
 ) -> tuple[pd.DataFrame, BGNBDFit, GammaGammaFit | None]:
     """Fit the purchase and spend models on a store's paid orders and predict every customer.
 
-    Uses ``orders`` (customer_id, ordered_at, amount[, status]) up to the day
+    Uses ``orders`` (customer_id, ordered_at, amount[, status], or the report's
+    :class:`~wxshop.analysis.paid.PaidOrders`) up to the day
     ``period_end``; time in days, transactions are purchase days (see
     :func:`purchase_summary`).
 
@@ -93,7 +96,8 @@ def predict_customers(
               c          0           63.33
               d          0           63.33
     """
-    summary = purchase_summary(orders, period_end)
+    paid = paid_orders(orders, period_end, "predict_customers", amount=True)
+    summary = purchase_summary(paid, period_end)
     if summary.empty:
         raise ValueError(f"no paid orders on or before {period_end}")
     x = summary[FREQUENCY].to_numpy(float)
@@ -116,7 +120,7 @@ def predict_customers(
     if gg is None or not np.all(np.isfinite(spend)):
         repeat = (x > 0) & (m > 0)
         fallback = float(np.average(m[repeat], weights=x[repeat])) if repeat.any() else (
-            _purchase_day_value(orders, summary, period_end))
+            _purchase_day_value(paid, summary))
         spend = np.where(np.isfinite(spend), spend, np.where(repeat, m, fallback))
     out[EXPECTED_SPEND] = spend
     out[f"expected_value_{value_horizon}"] = purchases[value_horizon] * spend

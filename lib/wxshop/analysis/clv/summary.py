@@ -10,9 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from wxshop.analysis.paid import day_numbers, day_stamps, paid_mask, period_end_day, require_columns
-from wxshop.data.codes import codes_of
-from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDERED_AT
+from wxshop.analysis.paid import PaidOrders, day_stamps, paid_orders
+from wxshop.data.schema import CUSTOMER_ID
 
 __all__ = [
     "EXPECTED_SPEND", "FIRST_PURCHASE", "FREQUENCY", "LAST_PURCHASE", "MONETARY_VALUE", "P_ALIVE",
@@ -49,11 +48,12 @@ def _empty_summary(id_dtype: object) -> pd.DataFrame:
 
 
 def purchase_summary(
-    orders: pd.DataFrame, period_end: pd.Timestamp | str, *, unit_days: float = 1.0
+    orders: pd.DataFrame | PaidOrders, period_end: pd.Timestamp | str, *, unit_days: float = 1.0
 ) -> pd.DataFrame:
     """Frequency, recency, age and repeat spend of each customer, the input of the CLV models.
 
-    Uses ``orders`` columns customer_id, ordered_at, amount (CNY) and, when present, status:
+    Uses ``orders`` columns customer_id, ordered_at, amount (CNY) and, when present, status
+    (or the paid orders a report took once, :func:`wxshop.analysis.paid.paid_orders`):
     paid orders only (all orders without a status column) placed on or before the day
     ``period_end`` (the whole day counts). Orders without a customer or time are ignored;
     a missing amount counts as 0 CNY.
@@ -87,22 +87,12 @@ def purchase_summary(
               a          1     46.0 54.0            50.0     2025-01-05    2025-02-20
               b          0      0.0 49.0             0.0     2025-01-10    2025-01-10
     """
-    require_columns(orders, (CUSTOMER_ID, ORDERED_AT, AMOUNT), "purchase_summary")
     if not unit_days > 0:
         raise ValueError(f"unit_days must be positive, got {unit_days}")
-    end = period_end_day(period_end)
-    day = day_numbers(orders[ORDERED_AT])
-    keep = (
-        paid_mask(orders).to_numpy(bool)
-        & orders[CUSTOMER_ID].notna().to_numpy()
-        & orders[ORDERED_AT].notna().to_numpy()
-        & (day <= end)
-    )
-    if not keep.any():
-        return _empty_summary(orders[CUSTOMER_ID].dtype)
-    day = day[keep]
-    amount = pd.to_numeric(orders[AMOUNT], errors="coerce").to_numpy(float)[keep]
-    codes, ids = codes_of(orders[CUSTOMER_ID], keep)
+    p = paid_orders(orders, period_end, "purchase_summary", amount=True)
+    if not p.code.size:
+        return _empty_summary(p.ids.dtype)
+    end, day, amount, codes, ids = p.end_day, p.day, p.amount, p.code, p.ids
     first_day_all = day.min()
     span = int(end - first_day_all + 1)
     key = codes.astype(np.int64) * span + (day - first_day_all)
