@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from wxshop.analysis.lifecycle import DEFAULT_LOST_FACTOR, StageThresholds, lost_days_of
 from wxshop.analysis.paid import NO_DAY, DateLike, day_numbers, paid_mask, period_end_day, require_columns
@@ -75,7 +76,7 @@ def _text_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return np.asarray(code, np.int64), pd.Index(uniques, dtype="str")
 
 
-def _category_lines(lines: pd.DataFrame, period_end: DateLike) -> tuple[pd.DataFrame, pd.Index, pd.Index]:
+def _category_lines(lines: pd.DataFrame, period_end: DateLike) -> tuple[pa.Table, pd.Index, pd.Index]:
     """The lines both queries below read — customer and category as codes that sort like
     their text, day number, gmv — for lines up to ``period_end`` with a known category and
     buyer; and the customer and category text of each code."""
@@ -83,12 +84,22 @@ def _category_lines(lines: pd.DataFrame, period_end: DateLike) -> tuple[pd.DataF
     customer, customers = _text_codes(lines[CUSTOMER_ID])
     category, categories = _text_codes(lines[CATEGORY])
     day = day_numbers(lines[ORDERED_AT])
-    known = np.flatnonzero(categories.to_numpy(object) != UNKNOWN_CATEGORY)
     keep = (day <= period_end_day(period_end)) & (day != NO_DAY) & (customer >= 0)
-    keep = keep & np.isin(category, known)
-    frame = pd.DataFrame({CUSTOMER_ID: customer[keep], CATEGORY: category[keep], "day": day[keep],
-                          "gmv": np.nan_to_num(pd.to_numeric(lines["gmv"]).to_numpy(np.float64)[keep])})
-    return frame, customers, categories
+    keep &= _named(category, categories)
+    gmv = pd.to_numeric(lines["gmv"]).to_numpy(np.float64)
+    return _table(customer[keep], category[keep], day[keep], gmv[keep]), customers, categories
+
+
+def _named(category: np.ndarray, categories: pd.Index) -> np.ndarray:
+    """Whether each code names a category: not −1 (no products row), not ``"—"``."""
+    named = np.append(categories.to_numpy(object) != UNKNOWN_CATEGORY, False)  # −1 reads the last
+    return named[category]
+
+
+def _table(customer: np.ndarray, category: np.ndarray, day: np.ndarray, gmv: np.ndarray) -> pa.Table:
+    """The coded lines the queries below read (an Arrow table: DuckDB reads its arrays as they
+    are, where a pandas frame would first copy them into one block)."""
+    return pa.table({CUSTOMER_ID: customer, CATEGORY: category, "day": day, "gmv": np.nan_to_num(gmv)})
 
 
 # A buyer's main category: most item sales, then the latest bought, then the first name.
@@ -190,7 +201,7 @@ def category_thresholds(
 
 
 def _lines_by_category(
-    frame: pd.DataFrame, customers: pd.Index, categories: pd.Index, store: StageThresholds,
+    frame: pa.Table, customers: pd.Index, categories: pd.Index, store: StageThresholds,
     active_pct: float, dormant_pct: float, lost_factor: float, min_intervals: int,
 ) -> CategoryThresholds:
     """:func:`category_thresholds` from the coded lines of :func:`_category_lines`."""
@@ -260,7 +271,7 @@ def store_category_thresholds(
 
 def _store_lines(
     orders: pd.DataFrame, order_items: pd.DataFrame, products: pd.DataFrame, period_end: DateLike
-) -> tuple[pd.DataFrame, pd.Index, pd.Index]:
+) -> tuple[pa.Table, pd.Index, pd.Index]:
     """:func:`_category_lines` straight from a store's tables, joined on integer keys (each
     line's order row as the loader remembered it, each SKU's first products row), so a store's
     millions of lines are never built into a frame of text (:func:`item_lines` is for reports
@@ -278,11 +289,10 @@ def _store_lines(
     category, categories = _text_codes(unique[CATEGORY].astype("category"))
     sku = codes.positions(order_items[SKU_ID], unique[SKU_ID])
     line_category = np.where(sku >= 0, category[np.maximum(sku, 0)] if len(unique) else -1, -1)
-    known = np.flatnonzero(categories.to_numpy(object) != UNKNOWN_CATEGORY)
     at = np.maximum(row, 0)
-    keep = (row >= 0) & (paid[at] if len(paid) else False) & np.isin(line_category, known)
+    keep = (row >= 0) & (paid[at] if len(paid) else False) & _named(line_category, categories)
     gmv = (pd.to_numeric(order_items[QUANTITY], errors="coerce").to_numpy(np.float64, na_value=np.nan)
            * pd.to_numeric(order_items[UNIT_PRICE], errors="coerce").to_numpy(np.float64, na_value=np.nan))
-    frame = pd.DataFrame({CUSTOMER_ID: buyer[at][keep], CATEGORY: line_category[keep], "day": day[at][keep],
-                          "gmv": np.nan_to_num(gmv[keep])})
-    return frame, pd.Index(buyers, dtype="str"), categories
+    at = at[keep]
+    table = _table(buyer[at], line_category[keep], day[at], gmv[keep])
+    return table, pd.Index(buyers, dtype="str"), categories

@@ -224,16 +224,17 @@ def arrow_text(values: pd.Series | pd.Index) -> pa.Array:
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
-_JOIN_IN_DUCKDB = 500_000  # values + ids from which positions() joins in DuckDB
+_JOIN_IN_DUCKDB = 2_000_000  # ids from which positions() joins in DuckDB rather than Arrow
 
 
 def positions(values: pd.Series | pd.Index, among: pd.Series | pd.Index) -> np.ndarray:
     """Position of each value in ``among`` (its first occurrence), −1 when absent or missing:
-    ``pd.Index(among).get_indexer(values)`` for text ids (compared as text). Big inputs are
-    joined in DuckDB (7.5M order lines against 4.7M orders: about 1.5 s, where Arrow's
-    index_in took 3–4 s and pandas 3 longer still); small ones are hashed in Arrow."""
+    ``pd.Index(among).get_indexer(values)`` for text ids (compared as text). The ids are hashed
+    in Arrow (``index_in``); from 2M ids ``among``, a DuckDB join on both cores is as fast. On
+    7.5M order lines (1M-customer store): against 68 products 0.06 s (a DuckDB join: 0.25 s),
+    against 1M orders 0.28 s (0.33 s), against 4.7M orders 1.1 s (1.0 s)."""
     values_text, among_text = arrow_text(values), arrow_text(among)
-    if len(values_text) + len(among_text) < _JOIN_IN_DUCKDB:
+    if len(among_text) < _JOIN_IN_DUCKDB:
         found = pc.index_in(values_text, value_set=among_text, skip_nulls=True)
         return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     from wxshop.data import engine
