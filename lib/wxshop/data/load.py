@@ -438,7 +438,8 @@ def _load_table(
             typed[c] = clean_text(s)
         else:  # unknown extras are kept as text, as they came
             typed[c] = as_text(s)
-    frame = pd.DataFrame(typed)[[*spec_cols, *[c for c in raw.columns if c not in spec_cols]]]
+    # copy=False: the typed columns as they are, not copied into blocks (copy-on-write)
+    frame = pd.DataFrame(typed, copy=False)[[*spec_cols, *[c for c in raw.columns if c not in spec_cols]]]
 
     note = g.notes(group.profile.id if group.profile else "", len(group.paths), unknown, store)
     if spec.name == "orders":

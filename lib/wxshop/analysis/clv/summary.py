@@ -117,5 +117,6 @@ def purchase_summary(
             MONETARY_VALUE: monetary,
             FIRST_PURCHASE: day_stamps(first),
             LAST_PURCHASE: day_stamps(last),
-        }
+        },
+        copy=False,  # new arrays: used as they are, not copied into blocks
     )

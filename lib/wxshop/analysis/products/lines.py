@@ -140,7 +140,7 @@ def item_lines(
     def categorical(codes: np.ndarray, categories: Sequence[Any]) -> pd.Categorical:
         return pd.Categorical.from_codes(codes, dtype=distinct_categories(categories))
 
-    return pd.DataFrame(
+    return pd.DataFrame(  # copy=False: the new arrays become the columns, not copied into blocks
         {
             ORDER_ID: categorical(opos, paid_ids),
             CUSTOMER_ID: categorical(cust_code[opos], cust_ids),
@@ -153,5 +153,6 @@ def item_lines(
             UNIT_COST: unit_cost,
             "gmv": quantity * unit_price,
             "cost": quantity * unit_cost,
-        }
+        },
+        copy=False,
     )
