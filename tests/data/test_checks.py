@@ -183,3 +183,26 @@ def test_rejected_rows_keep_source_columns_named_like_the_leading_four():
     out = rejected_rows(raw, "orders", "o.csv", np.array([7]), np.array(["negative amount"], object))
     assert list(out.columns) == ["table", "file", "row", "reason", "order_id", "reason (source)", "amount"]
     assert out.iloc[0].tolist() == ["orders", "o.csv", 7, "negative amount", "1", "gift", "2"]
+
+
+def test_checking_rows_leaves_the_table_as_it_was():
+    """pandera validates the typed table in place (no copy of millions of rows): nothing in it
+    may change, and the rules still flag their rows."""
+    from wxshop.data.checks import check_rows
+    from wxshop.data.schema import TABLES
+
+    frame = pd.DataFrame({
+        "order_id": pd.array(["o1", "o2", None], dtype="str"),
+        "customer_id": pd.array(["a", "b", "c"], dtype="str"),
+        "ordered_at": pd.to_datetime(["2025-01-01", "2025-01-02", "2025-01-03"]).astype("datetime64[us]"),
+        "amount": [10.0, -1.0, 5.0],
+        "status": pd.array(["paid", "paid", "paid"], dtype="str"),
+    })
+    before = frame.copy(deep=True)
+    reasons = RowReasons(len(frame))
+    present = list(frame.columns)
+    reasons.names.extend(f"empty {c}" for c in present)
+    check_rows(frame, TABLES["orders"], present, reasons, {}, "orders.csv")
+    assert_frame_equal(frame, before)
+    assert reasons.rejected.tolist() == [False, True, True]
+    assert reasons.text().tolist() == ["negative amount", "empty order_id"]

@@ -112,7 +112,8 @@ def check_rows(
     from pandera.errors import SchemaErrors
 
     try:
-        _row_schema(spec, present).validate(frame, lazy=True)
+        # inplace: pandera would otherwise copy the whole table first (coerce=False: nothing is changed)
+        _row_schema(spec, present).validate(frame, lazy=True, inplace=True)
     except SchemaErrors as exc:
         _add_failures(reasons, exc.failure_cases, parse_failed, label)
 

@@ -458,7 +458,7 @@ def _load_table(
             spec_cols = [c for c in spec.columns if c in frame.columns]
             frame = frame[[*spec_cols, *[c for c in frame.columns if c not in spec_cols]]]
         elif REFUND_AMOUNT in frame.columns:
-            frame = frame.copy()
+            frame = frame.copy(deep=False)  # copy-on-write: only the status column is copied
             settle_refunded(frame)
         if STATUS in frame.columns and frame[STATUS].isin(FOLD_VALUES).any():
             frame[STATUS] = frame[STATUS].mask(frame[STATUS].isin(FOLD_VALUES), "paid")
