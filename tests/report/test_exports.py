@@ -148,10 +148,13 @@ def test_tables_in_the_same_order_give_what_the_join_gives():
 
 def test_action_lists_never_hold_a_cell_a_spreadsheet_would_run(actions, tmp_path):
     actions = actions.assign(customer_id=['=HYPERLINK("http://x.example","点我")', "+c2", "@c3"])
-    exports.write_action_lists(actions, tmp_path, "en")
+    written = exports.write_action_lists(actions, tmp_path, "en")
     back = pd.read_csv(tmp_path / "all_customers.csv", encoding="utf-8-sig", dtype=str)
     assert sorted(back["customer_id"]) == ["'+c2", "'=HYPERLINK(\"http://x.example\",\"点我\")", "'@c3"]
-    assert not back.apply(lambda c: c.str.match(r"^[=+\-@]", na=False)).any().any()
+    assert len(written) > 1
+    for name in written["file"]:  # every list, segment and stage lists too
+        rows = pd.read_csv(tmp_path / name, encoding="utf-8-sig", dtype=str)
+        assert not rows.apply(lambda c: c.str.match(r"^[=+\-@]", na=False)).any().any(), name
 
 
 def test_action_plan_sums_values_before_rounding():

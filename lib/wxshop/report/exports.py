@@ -133,8 +133,8 @@ def write_action_lists(actions: pd.DataFrame, out_dir: Path, lang: str = "zh") -
         table, sort_keys=[("expected_value_90", "descending"), ("customer_id", "ascending")]
     ))
     codes = {col: table.column(col) for col in ("segment_code", "stage_code")}
-    table = table.select(list(EXPORT_COLUMNS)).rename_columns(
-        [tr(f"export.{c}") for c in EXPORT_COLUMNS])
+    table = safe_table(table.select(list(EXPORT_COLUMNS)).rename_columns(  # no cell a spreadsheet
+        [tr(f"export.{c}") for c in EXPORT_COLUMNS]))  # would run, checked once for every list
     lists = [(table, "all_customers.csv", "all", "all")]
     for kind, col in (("segment", "segment_code"), ("stage", "stage_code")):
         for code in sorted(actions[col].dropna().unique()):
@@ -145,7 +145,7 @@ def write_action_lists(actions: pd.DataFrame, out_dir: Path, lang: str = "zh") -
         tmp = out_dir / f".{name}.tmp"  # renamed when whole: never a half-written list
         with tmp.open("wb") as handle:
             handle.write(codecs.BOM_UTF8)  # Excel then reads the Chinese as UTF-8
-            pa_csv.write_csv(safe_table(rows), handle)  # no cell a spreadsheet would run
+            pa_csv.write_csv(rows, handle)
         tmp.replace(out_dir / name)
 
     # Arrow writes CSV without holding the GIL, so two threads overlap the 13 lists (1M
