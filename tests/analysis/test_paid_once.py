@@ -3,6 +3,8 @@ analysis: each gives exactly what it gives from the orders frame."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -80,3 +82,33 @@ def test_paid_orders_of_another_day_or_without_amounts_are_refused():
     with pytest.raises(ValueError, match=r"rfm_table needs the orders' amounts"):
         rfm.rfm_table(paid, "2025-01-31")  # amounts would read as 0 CNY
     assert lifecycle.lifecycle_stages(paid, "2025-01-31")["customer_id"].tolist() == ["a"]
+
+
+def test_the_holdout_check_from_the_reports_paid_orders_is_the_one_from_the_orders(store):
+    orders, _, end = store
+    paid = paid_orders(orders[orders["ordered_at"] < end + pd.Timedelta(days=1)], end, amount=True)
+    calibration_end = end - pd.Timedelta(days=90)
+    table, totals = clv.holdout_check(orders, calibration_end, 90)
+    got_table, got_totals = clv.holdout_check(paid, calibration_end, 90)
+    pd.testing.assert_frame_equal(got_table, table, check_exact=True)
+    for result in (totals, got_totals):
+        result["fit"].pop("seconds")  # the fit's own wall-clock time
+    assert json.dumps(got_totals, sort_keys=True) == json.dumps(totals, sort_keys=True)  # NaN == NaN
+    with pytest.raises(ValueError, match="after the paid orders' end"):
+        clv.holdout_check(paid, end + pd.Timedelta(days=1), 90)
+
+
+def test_paid_orders_up_to_an_earlier_day_are_those_taken_up_to_that_day(store):
+    orders, _, end = store
+    paid = paid_orders(orders, end, amount=True)
+    paid.daily()  # the earlier day's purchase days are cut from these
+    earlier = end - pd.Timedelta(days=200)
+    cut, codes = paid.upto(paid.end_day - 200)
+    fresh = paid_orders(orders, earlier, amount=True)
+    pd.testing.assert_index_equal(cut.ids, fresh.ids)
+    for field in ("code", "day", "at", "amount"):
+        np.testing.assert_array_equal(getattr(cut, field), getattr(fresh, field))
+    assert cut.end_day == fresh.end_day and cut.has_amount
+    for mine, theirs in zip(cut.daily(), fresh.daily(), strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+    np.testing.assert_array_equal(paid.ids[codes], cut.ids)

@@ -131,23 +131,72 @@ class PaidOrders:
         last[none] = -1
         return first, last
 
-    def purchase_days(self) -> tuple[np.ndarray, np.ndarray]:
-        """Distinct (customer code, day) pairs sorted by customer then day (worked out on the
-        first call and kept: the arrays are read-only)."""
-        kept = self.__dict__.get("_purchase_days")
+    def daily(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Distinct (customer code, day) pairs sorted by customer then day, and each pair's
+        amount: the sum of the customer's orders that day (CNY; 0 without amounts). Worked
+        out on the first call and kept; the arrays are read-only."""
+        kept = self.__dict__.get("_daily")
         if kept is None:
             if self.code.size == 0:
-                code, day = self.code[:0].copy(), self.day[:0].copy()
+                code, day, amount = self.code[:0].copy(), self.day[:0].copy(), np.zeros(0)
             else:
                 lo = int(self.day.min())
                 span = int(self.day.max()) - lo + 1
-                key = np.sort(self.code * span + (self.day - lo))
-                key = key[np.concatenate([[True], np.diff(key) != 0])]
+                key = self.code * span + (self.day - lo)
+                order = np.argsort(key)
+                ordered = key[order]
+                new = np.ones(ordered.size, bool)
+                new[1:] = ordered[1:] != ordered[:-1]
+                pair = np.empty(key.size, np.int64)  # each order's pair
+                pair[order] = np.cumsum(new) - 1
+                key = ordered[new]
+                # summed in the orders' own order, as a report summed them before
+                amount = np.bincount(pair, weights=np.nan_to_num(self.amount), minlength=key.size)
                 code, day = key // span, key % span + lo
-            code.flags.writeable = day.flags.writeable = False
-            kept = (code, day)
-            object.__setattr__(self, "_purchase_days", kept)  # a cache, not a field
+            kept = self._keep("_daily", (code, day, amount))
         return kept
+
+    def purchase_days(self) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct (customer code, day) pairs sorted by customer then day (:meth:`daily`)."""
+        code, day, _ = self.daily()
+        return code, day
+
+    def upto(self, day: int) -> tuple[PaidOrders, np.ndarray]:
+        """These paid orders up to the end of day number ``day``, their customers coded
+        0 .. k−1 again (still in id order), and each new code's code here. The purchase days
+        come from these ones' (no second sort of the orders).
+
+        Examples
+        --------
+        >>> p = PaidOrders(ids=pd.Index(["a", "b", "c"]), code=np.array([0, 1, 2, 1]),
+        ...                day=np.array([5, 9, 7, 6]), at=np.zeros(4, "datetime64[s]"),
+        ...                amount=np.array([1.0, 2.0, 3.0, 4.0]), end_day=9, has_amount=True)
+        >>> early, codes = p.upto(7)
+        >>> list(early.ids), early.code.tolist(), codes.tolist(), early.end_day
+        (['a', 'b', 'c'], [0, 2, 1], [0, 1, 2], 7)
+        >>> late, codes = p.upto(5)
+        >>> list(late.ids), codes.tolist(), [a.tolist() for a in late.daily()]
+        (['a'], [0], [[0], [5], [1.0]])
+        """
+        if day > self.end_day:
+            raise ValueError(f"upto: day {day} is after these paid orders' end ({self.end_day})")
+        keep = self.day <= day
+        present = np.bincount(self.code[keep], minlength=self.n) > 0
+        renumber = np.cumsum(present) - 1
+        out = PaidOrders(ids=self.ids[present], code=renumber[self.code[keep]], day=self.day[keep],
+                         at=self.at[keep], amount=self.amount[keep], end_day=int(day),
+                         has_amount=self.has_amount)
+        code, days, amount = self.daily()
+        inside = days <= day
+        out._keep("_daily", (renumber[code[inside]], days[inside], amount[inside]))
+        return out, np.flatnonzero(present)
+
+    def _keep(self, name: str, arrays: tuple[np.ndarray, ...]) -> tuple[np.ndarray, ...]:
+        """Keep ``arrays`` (read-only) as a worked-out result: a cache, not a field."""
+        for a in arrays:
+            a.flags.writeable = False
+        object.__setattr__(self, name, arrays)
+        return arrays
 
     def repeat_intervals(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Customer code, later purchase day and gap in days (int64, ≥ 1) of every interval

@@ -26,13 +26,12 @@ from wxshop.analysis.paid import (
     PaidOrders,
     day_numbers,
     day_stamps,
+    iso_day,
     paid_mask,
     paid_orders,
     period_end_day,
-    require_columns,
 )
-from wxshop.data.codes import codes_of, distinct, positions
-from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDERED_AT
+from wxshop.data.schema import CUSTOMER_ID, ORDERED_AT
 
 __all__ = ["MIN_GAMMA_GAMMA_CUSTOMERS", "STORE_MODEL", "holdout_check", "predict_customers"]
 
@@ -128,7 +127,7 @@ def predict_customers(
 
 
 def holdout_check(
-    orders: pd.DataFrame,
+    orders: pd.DataFrame | PaidOrders,
     calibration_end: pd.Timestamp | str,
     holdout_days: int = 90,
     *,
@@ -169,7 +168,6 @@ def holdout_check(
     >>> totals["holdout_end"], totals["customers"], totals["actual_total"]
     ('2025-03-30', 3, 2.0)
     """
-    require_columns(orders, (CUSTOMER_ID, ORDERED_AT, AMOUNT), "holdout_check")
     if holdout_days <= 0:
         raise ValueError(f"holdout_days must be positive, got {holdout_days}")
     if max_frequency < 1:
@@ -177,7 +175,19 @@ def holdout_check(
     lo = period_end_day(calibration_end)
     cal_end = pd.Timestamp(day_stamps(np.array([lo]))[0])
     hold_end = cal_end + pd.Timedelta(days=holdout_days)
-    summary = purchase_summary(orders, cal_end)
+    if isinstance(orders, PaidOrders):  # a report's paid orders (up to the holdout's end)
+        paid = orders
+        if lo > paid.end_day:
+            raise ValueError(f"holdout_check: calibration_end {cal_end:%Y-%m-%d} is after the paid "
+                             f"orders' end, {iso_day(paid.end_day)}")
+        last_day = int(paid.day.max()) if paid.day.size else lo
+    else:  # the orders up to the holdout's end; the data's last paid order, with a buyer or not
+        paid = paid_orders(orders, iso_day(lo + holdout_days), "holdout_check", amount=True)
+        day = day_numbers(orders[ORDERED_AT])
+        valid = paid_mask(orders).to_numpy(bool) & orders[ORDERED_AT].notna().to_numpy()
+        last_day = int(day[valid].max()) if valid.any() else lo
+    calibration, codes = paid.upto(lo)
+    summary = purchase_summary(calibration, cal_end)
     if summary.empty:
         raise ValueError(f"no paid orders on or before {cal_end:%Y-%m-%d}")
     x = summary[FREQUENCY].to_numpy(float)
@@ -185,21 +195,15 @@ def holdout_check(
     fit = fit_bgnbd(x, tx, tt, model=model)
     predicted = expected_purchases(fit, float(holdout_days), x, tx, tt)
 
-    day = day_numbers(orders[ORDERED_AT])
-    valid = paid_mask(orders).to_numpy(bool) & orders[ORDERED_AT].notna().to_numpy()
-    last_day = int(day[valid].max()) if valid.any() else lo
     if last_day < lo + holdout_days:
         warnings.warn(
             f"orders end on {day_stamps(np.array([last_day]))[0]}, before the holdout ends on "
             f"{hold_end:%Y-%m-%d}: actual purchases are undercounted", stacklevel=2,
         )
-    inside = (valid & orders[CUSTOMER_ID].notna().to_numpy() & (day > lo)
-              & (day <= lo + holdout_days))
-    code, ids = codes_of(orders[CUSTOMER_ID], inside)
-    pairs = distinct(code * (holdout_days + 1) + (day[inside] - lo - 1))  # (customer, day)
-    per_customer = np.bincount(pairs // (holdout_days + 1), minlength=len(ids))
-    pos = positions(summary[CUSTOMER_ID], ids)
-    actual = np.where(pos >= 0, per_customer[np.maximum(pos, 0)] if len(ids) else 0, 0).astype(float)
+    # actual: each calibration customer's purchase days inside the holdout
+    code, day, _ = paid.daily()
+    inside = (day > lo) & (day <= lo + holdout_days)
+    actual = np.bincount(code[inside], minlength=paid.n)[codes].astype(float)
 
     bucket = np.minimum(x, max_frequency).astype(np.int64)
     labels = [str(i) for i in range(max_frequency)] + [f"≥{max_frequency}"]

@@ -92,17 +92,10 @@ def purchase_summary(
     p = paid_orders(orders, period_end, "purchase_summary", amount=True)
     if not p.code.size:
         return _empty_summary(p.ids.dtype)
-    end, day, amount, codes, ids = p.end_day, p.day, p.amount, p.code, p.ids
-    first_day_all = day.min()
-    span = int(end - first_day_all + 1)
-    key = codes.astype(np.int64) * span + (day - first_day_all)
-    # one row per (customer, day), sorted by customer then day
-    ukey, inverse = np.unique(key, return_inverse=True)
-    day_amount = np.bincount(inverse, weights=np.nan_to_num(amount), minlength=ukey.size)
-    cust = ukey // span
-    d = ukey % span + first_day_all
+    end, ids = p.end_day, p.ids
+    cust, d, day_amount = p.daily()  # one row per (customer, day), sorted by customer then day
     starts = np.flatnonzero(np.r_[True, cust[1:] != cust[:-1]])
-    n_days = np.diff(np.r_[starts, ukey.size])
+    n_days = np.diff(np.r_[starts, cust.size])
     first = d[starts]
     last = d[starts + n_days - 1]
     total = np.add.reduceat(day_amount, starts)
