@@ -152,3 +152,16 @@ def test_a_sku_missing_from_products_is_sold_but_is_not_a_category():
     head = sel.headline(sel.sku_table(pr.item_lines(orders, items, products, END), END))
     assert head["skus"] == 2  # the unknown SKU was sold
     assert head["categories"] == 1  # its "—" is not a category
+
+
+def test_item_tables_are_the_sku_and_category_tables():
+    from order_frames import demo_store
+
+    from wxshop.analysis.overview import resolve_period_end
+
+    tables, _ = demo_store()
+    end = resolve_period_end(tables["orders"])
+    lines = pr.item_lines(tables["orders"], tables["order_items"], tables["products"], end)
+    skus, categories = sel.item_tables(lines, end)
+    pd.testing.assert_frame_equal(skus, sel.sku_table(lines, end), check_exact=True)
+    pd.testing.assert_frame_equal(categories, sel.category_table(lines, end), check_exact=True)

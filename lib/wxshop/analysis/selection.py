@@ -21,7 +21,9 @@ from wxshop.analysis.paid import DateLike, period_end_day, require_columns
 from wxshop.data import codes
 from wxshop.data.schema import ORDERED_AT, SKU_ID
 
-__all__ = ["SelectionOptions", "category_table", "headline", "labelled", "sku_table", "window_lines"]
+__all__ = [
+    "SelectionOptions", "category_table", "headline", "item_tables", "labelled", "sku_table", "window_lines",
+]
 
 CYCLE_COLUMNS = (
     "purchases", "observed_gaps", "censored", "naive_median_days", "km_median_days",
@@ -247,6 +249,17 @@ def category_table(lines: pd.DataFrame, period_end: DateLike,
     with pr.shared_events():
         category_cycles = pr.repurchase_cycles(lines, period_end, "category")
         return _item_table(lines, period_end, "category", opts, category_cycles)
+
+
+def item_tables(lines: pd.DataFrame, period_end: DateLike,
+                opts: SelectionOptions | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`sku_table` and :func:`category_table` of the same lines, together: the category
+    cycles and the purchase events behind both are worked out once (a report shows both)."""
+    opts = opts or SelectionOptions()
+    with pr.shared_events():
+        category_cycles = pr.repurchase_cycles(lines, period_end, "category")
+        return (_item_table(lines, period_end, "sku", opts, category_cycles),
+                _item_table(lines, period_end, "category", opts, category_cycles))
 
 
 def headline(skus: pd.DataFrame) -> dict[str, Any]:
