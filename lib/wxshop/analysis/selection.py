@@ -208,10 +208,7 @@ def sku_table(lines: pd.DataFrame, period_end: DateLike,
        cup 240.0 profit         A       general
        tea 180.0 repeat         A       general
     """
-    opts = opts or SelectionOptions()
-    with pr.shared_events():
-        category_cycles = pr.repurchase_cycles(lines, period_end, "category")
-        return _item_table(lines, period_end, "sku", opts, category_cycles)
+    return _item_tables(lines, period_end, opts, ("sku",))[0]
 
 
 def category_table(lines: pd.DataFrame, period_end: DateLike,
@@ -245,21 +242,24 @@ def category_table(lines: pd.DataFrame, period_end: DateLike,
         数码配件 240.0             NaN profit
         食品饮料 180.0            30.0 repeat
     """
-    opts = opts or SelectionOptions()
-    with pr.shared_events():
-        category_cycles = pr.repurchase_cycles(lines, period_end, "category")
-        return _item_table(lines, period_end, "category", opts, category_cycles)
+    return _item_tables(lines, period_end, opts, ("category",))[0]
 
 
 def item_tables(lines: pd.DataFrame, period_end: DateLike,
                 opts: SelectionOptions | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`sku_table` and :func:`category_table` of the same lines, together: the category
     cycles and the purchase events behind both are worked out once (a report shows both)."""
+    skus, categories = _item_tables(lines, period_end, opts, ("sku", "category"))
+    return skus, categories
+
+
+def _item_tables(lines: pd.DataFrame, period_end: DateLike, opts: SelectionOptions | None,
+                 levels: tuple[str, ...]) -> list[pd.DataFrame]:
+    """The tables of ``levels``, sharing the category cycles and the purchase events."""
     opts = opts or SelectionOptions()
     with pr.shared_events():
         category_cycles = pr.repurchase_cycles(lines, period_end, "category")
-        return (_item_table(lines, period_end, "sku", opts, category_cycles),
-                _item_table(lines, period_end, "category", opts, category_cycles))
+        return [_item_table(lines, period_end, level, opts, category_cycles) for level in levels]
 
 
 def headline(skus: pd.DataFrame) -> dict[str, Any]:
