@@ -12,8 +12,8 @@ file holds each table), :mod:`wxshop.data.read` (the file as it is),
 :mod:`wxshop.data.headers` (source headers to canonical names, personal columns dropped),
 :mod:`wxshop.data.parse` (typing values), :mod:`wxshop.data.checks` (row rules and the
 rejected rows). This module runs them per table (the next table's files are read in a
-background thread while the current one is checked: :mod:`wxshop.data.readahead`) and keeps
-the checked tables in the table cache (:mod:`wxshop.data.storecache`).
+background thread while the current one is checked: :mod:`wxshop.data.background`) and keeps
+the checked tables in the table cache (:mod:`wxshop.data.storecache`; written behind, in another).
 
 Problems that make a whole file unusable (no orders file, undecodable bytes, a
 required column missing, a date column that is mostly not dates) raise
@@ -46,6 +46,7 @@ import pandas as pd
 
 from wxshop.csvsafe import safe_frame
 from wxshop.data import codes, identity, storecache
+from wxshop.data.background import ReadAhead, WriteBehind
 from wxshop.data.checks import RowReasons, check_dates, check_rows, concat_rejected, rejected_rows
 from wxshop.data.files import (
     LINES,
@@ -60,7 +61,6 @@ from wxshop.data.gather import Gathered, gather
 from wxshop.data.guards import Guards, row_reasons, share_warning
 from wxshop.data.headers import check_required, mapping_for
 from wxshop.data.parse import clean_id, map_values, parse_numbers, parse_timestamps
-from wxshop.data.readahead import ReadAhead
 from wxshop.data.schema import (
     CUSTOMER_ID,
     ORDER_ID,
@@ -290,7 +290,12 @@ def load_store(
     # a line-level export is gathered once for both tables, and let go after its last table
     to_read = list({id(g): g for t, g in plan if cached[t] is None}.values())
     last_use = {id(g): t for t, g in plan if cached[t] is None}
-    with ReadAhead(read, to_read) as reader:
+    def keep(key: str, result: _Result, table: str) -> None:  # runs in the writer's thread
+        if table == "orders" and CUSTOMER_ID in result.used.columns:
+            result.customer_codes = codes.sorted_codes(result.used[CUSTOMER_ID])
+        table_cache.put(key, result)
+
+    with ReadAhead(read, to_read) as reader, WriteBehind() as writer:
         for table, group in plan:
             result = cached.pop(table)
             if result is None:
@@ -306,9 +311,7 @@ def load_store(
                 if last_use[id(group)] == table:
                     reader.release(group)
                 if table_cache is not None:
-                    if table == "orders" and CUSTOMER_ID in result.used.columns:
-                        result.customer_codes = codes.sorted_codes(result.used[CUSTOMER_ID])
-                    table_cache.put(keys[table], result)
+                    writer.submit(keep, keys[table], result, table)
             elif result.customer_codes is not None:  # grouping by customer starts from these
                 codes.remember(result.used[CUSTOMER_ID], *result.customer_codes)
             if result.order_rows is not None:  # joining lines to orders starts from these

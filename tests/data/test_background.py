@@ -1,4 +1,5 @@
-"""The loader reads the next table's files while it checks the current one (``ReadAhead``)."""
+"""The loader reads the next table's files while it checks the current one (``ReadAhead``) and
+writes the cache entry of a checked table while it checks the next (``WriteBehind``)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import weakref
 
 import pytest
 
+from wxshop.data.background import ReadAhead, WriteBehind
 from wxshop.data.load import load_store
-from wxshop.data.readahead import ReadAhead
 from wxshop.errors import DataError
 
 WAIT = 10  # seconds an event may take before the test fails (never reached when it works)
@@ -122,3 +123,58 @@ def test_a_load_reads_every_table_once_and_gives_the_same_tables_as_table_by_tab
     for name, frame in plain.tables.items():
         assert ahead.tables[name].equals(frame), name
     assert ahead.quality.equals(plain.quality)
+
+
+def test_writes_run_in_order_in_another_thread_and_the_block_waits_for_them():
+    done, threads = [], set()
+    gate = threading.Event()
+
+    def write(name: str) -> None:
+        gate.wait(WAIT)
+        threads.add(threading.current_thread().name)
+        done.append(name)
+
+    with WriteBehind() as writer:
+        for name in ("orders", "order_items", "products"):
+            writer.submit(write, name)
+        assert done == []  # the block goes on while the writes wait
+        gate.set()
+    assert done == ["orders", "order_items", "products"]
+    assert len(threads) == 1 and threading.current_thread().name not in threads
+
+
+def test_a_failed_write_is_raised_when_the_block_ends():
+    def write(name: str) -> None:
+        if name == "b":
+            raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"), WriteBehind() as writer:
+        writer.submit(write, "a")
+        writer.submit(write, "b")
+
+
+def test_an_error_in_the_block_is_the_one_raised_after_the_writes_end():
+    finished = threading.Event()
+
+    def write() -> None:
+        finished.set()
+        raise OSError("not this one")
+
+    with pytest.raises(RuntimeError, match="checking failed"), WriteBehind() as writer:
+        writer.submit(write)
+        raise RuntimeError("checking failed")
+    assert finished.is_set()
+
+
+def test_a_cached_load_finds_every_entry_written_when_the_load_returns(tmp_path, monkeypatch):
+    from wxshop.data import load
+    from wxshop.paths import sample_data_dir
+
+    first = load_store(sample_data_dir(), cache=tmp_path)
+    monkeypatch.setattr(load, "gather", lambda *a, **k: pytest.fail("read a file the cache holds"))
+    from wxshop.data import storecache
+
+    storecache.release()  # from the folder, not from this process's memory
+    again = load_store(sample_data_dir(), cache=tmp_path)
+    for name, frame in first.tables.items():
+        assert again.tables[name].equals(frame), name
