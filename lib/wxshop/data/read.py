@@ -482,10 +482,9 @@ def _read_parquet(path: Path, label: str) -> Source:
             file=label,
             fix="write the file again, or export CSV/XLSX instead.",
         ) from None
-    # ignore_metadata: a saved pandas index comes back as an ordinary column. split_blocks: each
-    # column stays a block of its own, taken as it is (pandas would copy the numbers into one
-    # block: 1.4 s of the 1M-customer store's orders and lines); self_destruct: Arrow lets a
-    # column go once it is converted.
+    # ignore_metadata: a saved pandas index comes back as an ordinary column. split_blocks: the
+    # columns are taken as they are, not copied into one block (1.4 s of the 1M-customer store's
+    # orders and lines); self_destruct: Arrow lets a column go once it is converted.
     frame = table.to_pandas(ignore_metadata=True, split_blocks=True, self_destruct=True)
     del table
     frame = frame.drop(columns=[c for c in frame.columns if str(c).startswith("__index_level_")])
