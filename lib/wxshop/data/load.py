@@ -290,7 +290,7 @@ def load_store(
     # a line-level export is gathered once for both tables, and let go after its last table
     to_read = list({id(g): g for t, g in plan if cached[t] is None}.values())
     last_use = {id(g): t for t, g in plan if cached[t] is None}
-    def keep(key: str, result: _Result, table: str) -> None:  # runs in the writer's thread
+    def write_entry(key: str, result: _Result, table: str) -> None:  # in the writer's thread
         if table == "orders" and CUSTOMER_ID in result.used.columns:
             result.customer_codes = codes.sorted_codes(result.used[CUSTOMER_ID])
         table_cache.put(key, result)
@@ -311,7 +311,7 @@ def load_store(
                 if last_use[id(group)] == table:
                     reader.release(group)
                 if table_cache is not None:
-                    writer.submit(keep, keys[table], result, table)
+                    writer.submit(write_entry, keys[table], result, table)
             elif result.customer_codes is not None:  # grouping by customer starts from these
                 codes.remember(result.used[CUSTOMER_ID], *result.customer_codes)
             if result.order_rows is not None:  # joining lines to orders starts from these
