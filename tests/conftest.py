@@ -88,7 +88,8 @@ def run_on_pool(pool, notebook: Path, out: Path, root: Path, **parameters) -> No
     from wxshop.batch import kernels
 
     pm.execute_notebook(str(notebook), str(out), parameters=parameters, engine_name=kernels.ENGINE,
-                        km=pool.kernel(root), cwd=str(root), kernel_name="python3", progress_bar=False)
+                        km=pool.kernel(root), kc=pool.client(), cwd=str(root), kernel_name="python3",
+                        progress_bar=False)
 
 
 # ---------------------------------------------------------------- the demo batch, built once

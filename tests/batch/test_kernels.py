@@ -159,3 +159,50 @@ def test_a_kernel_that_cannot_start_makes_prestart_say_no_not_raise(tmp_path):
         assert pool._km is None
     finally:
         pool.close()
+
+
+def test_reports_run_through_the_pools_open_client_without_waiting_for_a_new_one(tmp_path, monkeypatch):
+    """A new client waits for the kernel's answer and 0.2 s of silence (jupyter_client's
+    wait_for_ready): the pool's client is connected once, at the kernel's start, and the reset
+    and papermill both go through it."""
+    from jupyter_client.asynchronous.client import AsyncKernelClient
+
+    monkeypatch.setattr(kernels, "WARM_MODULES", ())
+    bare_pool = kernels.KernelPool(max_uses=10)
+
+    waits = []
+    real = AsyncKernelClient.wait_for_ready
+
+    async def counted(self, *args, **kwargs):
+        waits.append(self)
+        return await real(self, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncKernelClient, "wait_for_ready", counted)
+    nb = _notebook(tmp_path / "n.ipynb", "import os\nprint(os.getpid())")
+    pids = [_run(bare_pool, nb, tmp_path / f"o{i}.ipynb", tmp_path).cells[0].outputs[0]["text"]
+            for i in range(3)]
+    assert len(set(pids)) == 1 and bare_pool.started == 1
+    assert waits == [], "a client was connected and waited for"
+    client = bare_pool.client()
+    assert client is not None and client.channels_running
+
+    import threading  # another thread gets a client of its own, on the same kernel
+
+    seen = {}
+
+    def in_a_thread():
+        seen["before"] = bare_pool.client()
+        seen["pid"] = _run(bare_pool, nb, tmp_path / "t.ipynb", tmp_path).cells[0].outputs[0]["text"]
+        seen["client"] = bare_pool.client()
+
+    t = threading.Thread(target=in_a_thread)
+    t.start()
+    t.join()
+    assert seen["before"] is None and seen["pid"] == pids[0] and bare_pool.started == 1
+    assert len(waits) == 1, "the thread's client is connected once"
+    assert seen["client"] is not client and not client.channels_running
+    assert bare_pool.client() is None  # here: the thread's client is not offered
+    assert _run(bare_pool, nb, tmp_path / "o.ipynb", tmp_path).cells[0].outputs[0]["text"] == pids[0]
+    last = bare_pool.client()
+    bare_pool.close()
+    assert bare_pool.client() is None and not last.channels_running

@@ -157,8 +157,9 @@ def _run_notebook(job: Job, pool: KernelPool | None, output: Path) -> None:
         log_output=False, start_timeout=120,
     )
     if pool is not None:
-        pm.execute_notebook(job.input_path, str(output), engine_name=ENGINE,
-                            km=pool.kernel(job.root), **options)
+        km = pool.kernel(job.root)
+        pm.execute_notebook(job.input_path, str(output), engine_name=ENGINE, km=km, kc=pool.client(),
+                            **options)
         return
     km = new_kernel_manager("python3")
     try:

@@ -17,7 +17,7 @@ again, and fresh pages cost more than the copy. A kernel that dies, fails its re
 for another project folder, or has served ``max_uses`` reports is shut down and replaced, so
 memory stays bounded however many stores a batch has. Papermill still parameterises and
 executes each notebook (through the ``wxshop-warm`` engine, a thin subclass of papermill's
-nbclient engine that reuses the pool's kernel and closes its own client afterwards).
+nbclient engine that reuses the pool's kernel and its open client, :meth:`KernelPool.client`).
 
 A process that knows it will run a report soon calls :meth:`KernelPool.prestart`: the kernel
 starts and is sent its warm-up at once, and the caller goes on with its own imports (papermill,
@@ -32,7 +32,9 @@ stderr in the report's kernel log (:meth:`KernelPool.discard`).
 from __future__ import annotations
 
 import atexit
+import threading
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +127,8 @@ def register_engine() -> None:
 
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, kc=None,
+                                     **kwargs):
             kwargs = remove_args(["input_path"], **kwargs)
             safe = remove_args(["timeout", "startup_timeout"], **kwargs)
             client = PapermillNotebookClient(nb_man, **merge_kwargs(
@@ -133,6 +136,9 @@ def register_engine() -> None:
                 kernel_name=kernel_name, log=logger,
                 log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
             ))
+            # the pool's open client (KernelPool.client): nbclient would otherwise connect a new
+            # one and wait for it to be ready, at least 0.2 s of listening for silence a report
+            client.kc = kc
             # papermill writes (and validates) the whole notebook before and after every cell,
             # 0.2-0.3 s a report with its charts, while the kernel waits for the next cell. The
             # report is written once when it ends (papermill's notebook_complete, after this
@@ -143,7 +149,7 @@ def register_engine() -> None:
                 return client.execute()
             finally:
                 nb_man.output_path = output_path
-                if client.kc is not None:
+                if client.kc is not None and client.kc is not kc:
                     client.kc.stop_channels()
 
     papermill_engines.register(ENGINE, WarmEngine)
@@ -171,7 +177,9 @@ class KernelPool:
         self._uses = 0
         self._dirty = False
         self._last: Any = None  # the manager of the last kernel started, kept to tell how it ended
-        self._warming: tuple[Any, str] | None = None  # (client, msg id) of a warm-up not yet answered
+        self._kc: Any = None  # the kernel's client, open while the kernel lives (see client())
+        self._kc_thread: int | None = None  # the thread whose event loop the client's sockets use
+        self._warming: str | None = None  # msg id of a warm-up not yet answered
         atexit.register(self.close)
 
     def kernel(self, root: str | Path) -> Any:
@@ -186,11 +194,25 @@ class KernelPool:
                 self.close()
         if self._km is None:
             self._start(root)
+        elif self._kc_thread != threading.get_ident():
+            self._reconnect()
         if self._warming is not None:
             self._finish_warm_up()
         self._uses += 1
         self._dirty = True
         return self._km
+
+    def client(self) -> Any:
+        """The open client of the kernel :meth:`kernel` gave, for papermill to run the report
+        through (the ``kc`` of the ``wxshop-warm`` engine); None without a kernel or in a
+        thread other than the one :meth:`kernel` last served (the client's sockets wait on
+        that thread's event loop; :meth:`kernel` in another thread connects a new one there).
+        A new client costs a report at least 0.2 s: it waits for the kernel's answer and then
+        for 0.2 s of silence on the output channel (jupyter_client's ``wait_for_ready``); this
+        one is ready from the kernel's warm-up and stays connected until the kernel is closed."""
+        if self._kc is None or self._kc_thread != threading.get_ident():
+            return None
+        return self._kc
 
     def prestart(self, root: str | Path) -> bool:
         """Start the kernel for ``root`` and send its warm-up without waiting for it; the next
@@ -215,7 +237,10 @@ class KernelPool:
         self.close()
 
     def close(self) -> None:
-        self._drop_warm_up()
+        self._warming = None
+        kc, self._kc, self._kc_thread = self._kc, None, None
+        if kc is not None:
+            kc.stop_channels()
         km, self._km, self._root, self._uses, self._dirty = self._km, None, None, 0, False
         shut_down(km)
 
@@ -238,11 +263,40 @@ class KernelPool:
         self._km, self._root, self._uses, self._dirty = km, root, 0, False
         self.started += 1
         try:
-            kc = km.blocking_client()
-            kc.start_channels()  # zmq queues the request until the kernel has bound its sockets
-            self._warming = (kc, kc.execute(_WARM_CODE.format(modules=WARM_MODULES), store_history=False))
+            kc = self._connect()  # zmq queues the request until the kernel has bound its sockets
+            self._warming = kc.execute(_WARM_CODE.format(modules=WARM_MODULES), store_history=False)
             if wait:
                 self._finish_warm_up()
+        except Exception:
+            self.close()
+            raise
+
+    def _connect(self) -> Any:
+        """Open the kernel's client in this thread, with a session of its own. The kernel
+        routes replies by the session id, and a client papermill connects (on another thread)
+        takes the manager's session: sharing its id, this client would get no replies once that
+        one disconnected; sharing its message history, each would take the other's messages
+        for replayed ones."""
+        session = self._km.session.clone()
+        session.session = uuid.uuid4().hex
+        kc = self._km.client(session=session)
+        kc.start_channels()
+        self._kc, self._kc_thread = kc, threading.get_ident()
+        return kc
+
+    def _reconnect(self) -> None:
+        """The client again, from this thread (:meth:`client`); a warm-up still under way is
+        sent again on it (importing what is imported costs nothing) so that its answer comes
+        here. A kernel that does not answer is closed and the error raised."""
+        from jupyter_core.utils import run_sync
+
+        self._kc.stop_channels()
+        kc = self._connect()
+        try:
+            if self._warming is not None:
+                self._warming = kc.execute(_WARM_CODE.format(modules=WARM_MODULES), store_history=False)
+            else:
+                run_sync(kc.wait_for_ready)(timeout=self.startup_timeout)
         except Exception:
             self.close()
             raise
@@ -250,14 +304,16 @@ class KernelPool:
     def _finish_warm_up(self) -> None:
         """Wait for the warm-up's reply (the kernel's liveness checked every second); on any
         failure the kernel is shut down and the error raised."""
-        kc, msg_id = self._warming
+        from jupyter_core.utils import run_sync
+
+        kc, msg_id = self._kc, self._warming
         deadline = time.monotonic() + self.startup_timeout
         try:
             while True:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"kernel did not finish its warm-up in {self.startup_timeout:g} s")
                 try:
-                    reply = kc.get_shell_msg(timeout=1)
+                    reply = run_sync(kc.get_shell_msg)(timeout=1)
                 except Exception:  # queue.Empty: nothing yet
                     if not self._alive():
                         raise RuntimeError("kernel died during its warm-up") from None
@@ -270,25 +326,18 @@ class KernelPool:
         except Exception:
             self.close()
             raise
-        self._drop_warm_up()
-
-    def _drop_warm_up(self) -> None:
-        warming, self._warming = self._warming, None
-        if warming is not None:
-            warming[0].stop_channels()
+        self._warming = None
 
     def _run(self, code: str) -> None:
-        """Execute ``code`` in the kernel and wait; raise if it fails."""
-        # A client of the manager: "is the kernel alive" asks the process, not the heartbeat,
-        # which a kernel on a loaded machine may miss for a second without being dead.
-        kc = self._km.blocking_client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=self.startup_timeout)
-            reply = kc.execute_interactive(code, timeout=self.startup_timeout, store_history=False,
-                                           output_hook=lambda msg: None)
-        finally:
-            kc.stop_channels()
+        """Execute ``code`` in the kernel through its open client and wait; raise if it fails.
+        (A client of the manager: "is the kernel alive" asks the process, not the heartbeat,
+        which a kernel on a loaded machine may miss for a second without being dead.)"""
+        from jupyter_core.utils import run_sync
+
+        if self._kc_thread != threading.get_ident():
+            self._reconnect()
+        execute = run_sync(self._kc.execute_interactive)
+        reply = execute(code, timeout=self.startup_timeout, store_history=False, output_hook=lambda msg: None)
         if reply["content"]["status"] != "ok":
             content = reply["content"]
             raise RuntimeError(f"kernel {content.get('ename')}: {content.get('evalue')}")
