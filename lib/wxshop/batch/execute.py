@@ -16,6 +16,8 @@ import os
 import sys
 import time
 import traceback
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +36,32 @@ _pool: KernelPool | None = None
 def execute_job(job: Job, worker: str = "") -> JobResult:
     """Run ``job`` and write its status file; a bug here gives a ``failed`` result, not an
     exception. ``worker`` (the Dask worker's address) is recorded in the result."""
+    ran = _guarded(job, worker, lambda: _run_cells(job, worker))
+    if isinstance(ran, JobResult):
+        return ran
+    with _stderr_to(job.log_path):
+        return _guarded(job, worker, lambda: _finish(ran))
+
+
+def start_job(job: Job, finisher: Executor) -> Future[JobResult]:
+    """:func:`execute_job`, but what follows the notebook — its HTML export, the executed
+    notebook moved into place, the status file — is handed to ``finisher`` (one thread), so
+    that this process's kernel runs the next report meanwhile: the kernel on one core, the
+    export on the other. Returns when the notebook has run. Until the finisher is done the
+    status file says the report is running, so a batch stopped in between never shows it
+    good. (What the export prints to stderr then goes to the log of the report running.)"""
+    ran = _guarded(job, "", lambda: _run_cells(job, ""))
+    if isinstance(ran, JobResult):
+        done: Future[JobResult] = Future()
+        done.set_result(ran)
+        return done
+    return finisher.submit(_guarded, job, "", lambda: _finish(ran))
+
+
+def _guarded(job: Job, worker: str, step: Any) -> Any:
     try:
         Path(job.report_dir).mkdir(parents=True, exist_ok=True)
-        job.log_path.unlink(missing_ok=True)
-        with _stderr_to(job.log_path):
-            return _execute(job, worker)
+        return step()
     except Exception:  # a bug in the runner itself must not lose the batch
         return failed_result(job, traceback.format_exc(limit=3), worker)
 
@@ -179,41 +202,65 @@ def _is_cell_error(exc: BaseException) -> bool:
     return isinstance(exc, PapermillExecutionError)
 
 
-def _execute(job: Job, worker: str = "") -> JobResult:
+@dataclass
+class _Ran:
+    """A job whose notebook has run (:func:`_run_cells`), before :func:`_finish`."""
+
+    job: Job
+    result: JobResult
+    running: Path  # the executed notebook, where papermill wrote it
+    t0: float
+
+
+def _run_cells(job: Job, worker: str = "") -> _Ran | JobResult:
+    """papermill on the job's notebook (kernel log: ``job.log_path``); the finished result
+    when there is nothing more to do (e.g. no kernel would start)."""
     from papermill.exceptions import PapermillExecutionError
 
     t0 = time.perf_counter()
+    job.log_path.unlink(missing_ok=True)
     mark(job, "running", "stopped before it finished")  # an earlier run's outputs go now
     result = JobResult(job.store, job.notebook, "ok", 0.0, item=job.item, worker=worker)
     pool = kernel_pool()
-    # papermill writes the notebook as it runs: into a file of this process, renamed when done,
-    # so another batch on the same project never reads it half-written
-    running = Path(job.report_dir) / f".running-{os.getpid()}" / job.output_ipynb.name
+    # papermill writes the notebook as it runs: into a folder of this process and report, moved
+    # into place when done, so another batch on the same project never reads it half-written
+    # (and the folder of a report still being exported is not the next one's)
+    running = Path(job.report_dir) / f".running-{os.getpid()}-{job.name}" / job.output_ipynb.name
     running.parent.mkdir(exist_ok=True)
-    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
-        result.attempts = attempt
-        try:
-            _run_notebook(job, pool, running)
-            break
-        except PapermillExecutionError as exc:
-            result.status = "data_error" if exc.ename in BAD_INPUT_ERRORS else "failed"
-            result.cell = exc.exec_count
-            result.error = (
-                str(exc.evalue) if result.status == "data_error" else f"{exc.ename}: {exc.evalue}"
-            )
-            break
-        except Exception as exc:  # the kernel did not start or died outside a cell
-            if pool:  # a kernel that failed outside a cell is not reused; its last words go to the log
-                pool.discard(note_to=job.log_path, error=exc)
-            startup = is_startup_error(exc)
-            if startup and attempt < KERNEL_START_ATTEMPTS:
-                time.sleep(0.5 * attempt)
-                continue
-            result.status = "failed"
-            # a kernel that died inside a cell (DeadKernelError) did start: no fresh process for it
-            prefix = f"{KERNEL_START_FAILED}: " if startup and type(exc).__name__ != "DeadKernelError" else ""
-            result.error = f"{prefix}{type(exc).__name__}: {exc}"
-            break
+    with _stderr_to(job.log_path):
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            result.attempts = attempt
+            try:
+                _run_notebook(job, pool, running)
+                break
+            except PapermillExecutionError as exc:
+                result.status = "data_error" if exc.ename in BAD_INPUT_ERRORS else "failed"
+                result.cell = exc.exec_count
+                result.error = (
+                    str(exc.evalue) if result.status == "data_error" else f"{exc.ename}: {exc.evalue}"
+                )
+                break
+            except Exception as exc:  # the kernel did not start or died outside a cell
+                if pool:  # a kernel that failed outside a cell is not reused; its last words go to the log
+                    pool.discard(note_to=job.log_path, error=exc)
+                startup = is_startup_error(exc)
+                if startup and attempt < KERNEL_START_ATTEMPTS:
+                    time.sleep(0.5 * attempt)
+                    continue
+                result.status = "failed"
+                # a kernel that died inside a cell (DeadKernelError) did start: no fresh process for it
+                started = type(exc).__name__ == "DeadKernelError"
+                prefix = f"{KERNEL_START_FAILED}: " if startup and not started else ""
+                result.error = f"{prefix}{type(exc).__name__}: {exc}"
+                break
+        ran = _Ran(job, result, running, t0)
+        return ran if result.status == "ok" else _finish(ran)
+
+
+def _finish(ran: _Ran) -> JobResult:
+    """The HTML export of a report that ran, the executed notebook moved into place, then
+    the status file."""
+    job, result, running = ran.job, ran.result, ran.running
     if result.status == "ok":
         try:
             write_html(running, job.output_html, with_code=job.with_code)
@@ -225,6 +272,6 @@ def _execute(job: Job, worker: str = "") -> JobResult:
         os.replace(running, job.output_ipynb)
     with contextlib.suppress(OSError):
         running.parent.rmdir()
-    result.seconds = round(time.perf_counter() - t0, 2)
+    result.seconds = round(time.perf_counter() - ran.t0, 2)
     save_status(job, result)
     return result

@@ -14,9 +14,9 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 
-from wxshop.batch.execute import execute_job, kernel_did_not_start
+from wxshop.batch.execute import execute_job, kernel_did_not_start, start_job
 from wxshop.batch.plan import Job
 from wxshop.batch.results import JobResult, failed_result, mark
 
@@ -30,13 +30,7 @@ def run_local(
     with each result as it comes."""
     results: dict[int, JobResult] = {}
     if n_jobs <= 1 or len(jobs) <= 1:
-        try:
-            for i, job in enumerate(jobs):
-                results[i] = _retried(job, execute_job(job))
-                if on_done:
-                    on_done(results[i])
-        except KeyboardInterrupt:
-            _interrupted(jobs, results)
+        _one_by_one(jobs, results, on_done)
     else:
         pool = _pool(n_jobs)
         try:
@@ -54,6 +48,36 @@ def run_local(
             _interrupted(jobs, results)
         pool.shutdown()
     return [results[i] for i in range(len(jobs))]
+
+
+def _one_by_one(jobs: list[Job], results: dict[int, JobResult],
+                on_done: Callable[[JobResult], None] | None) -> None:
+    """The jobs one after the other on this process's kernel, each report's HTML export
+    written in a thread while the next report runs (:func:`~wxshop.batch.execute.start_job`);
+    ``results`` filled in job order. On Ctrl-C the exports under way are finished first, so
+    each report is either written and marked ok or marked interrupted."""
+    pending: dict[int, Future[JobResult]] = {}
+
+    def collect(block: bool) -> None:
+        for i in sorted(pending):
+            if not (block or pending[i].done()):
+                break  # results come in job order
+            results[i] = _retried(jobs[i], pending.pop(i).result())
+            if on_done:
+                on_done(results[i])
+
+    with ThreadPoolExecutor(1, thread_name_prefix="wxshop-finish") as finisher:
+        try:
+            for i, job in enumerate(jobs):
+                pending[i] = start_job(job, finisher)
+                collect(block=False)
+            collect(block=True)
+        except KeyboardInterrupt:
+            finisher.shutdown(wait=True)  # what is being exported is written, not left half-done
+            for i, fut in sorted(pending.items()):
+                if fut.done() and not fut.cancelled():
+                    results[i] = fut.result()
+            _interrupted(jobs, results)
 
 
 class Interrupted(KeyboardInterrupt):
