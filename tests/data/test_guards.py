@@ -164,3 +164,23 @@ def test_a_title_line_above_the_header_is_not_taken_for_a_column(tmp_path):
     assert "订单导出" not in str(info.value) and "实收: amount" in str(info.value)
     store = load_store(tmp_path, cache=False, columns={"实收": "amount"})
     assert store.orders["amount"].tolist() == [10.0] and store.rejected.empty
+
+
+def test_excel_numbers_equal_the_expression_on_every_row():
+    """The first-byte screen (read off Arrow's buffers) leaves exactly the rows the regular
+    expression would flag: digits, signs, letters, Chinese, empty and missing ids, in a column
+    that is a slice of a bigger one (its buffers start before its first row)."""
+    import re
+
+    from wxshop.data.guards import EXCEL_NUMBER, excel_numbers
+
+    rng = np.random.default_rng(3)
+    pool = ["1.38E+10", "-2e5", "+3E7", "13800138000", "9", "u9f3e1", "订单1.2E+3", "", "e5",
+            "1.5e+", "٣E5", "１E5", " 1E5", "1E5 ", "O000001"]
+    ids = [pool[i] if i < len(pool) else None for i in rng.integers(0, len(pool) + 2, 5000)]
+    column = pd.Series(["x"] * 7 + ids, dtype="str").iloc[7:].reset_index(drop=True)
+    # an id Excel wrote starts with an ASCII digit or sign (Python's \d also takes ٣ and １)
+    expected = [v is not None and v[:1] in set("0123456789+-") and re.fullmatch(EXCEL_NUMBER, v) is not None
+                for v in ids]
+    assert excel_numbers(column).tolist() == expected
+    assert sum(expected) > 100
