@@ -206,3 +206,28 @@ def test_reports_run_through_the_pools_open_client_without_waiting_for_a_new_one
     last = bare_pool.client()
     bare_pool.close()
     assert bare_pool.client() is None and not last.channels_running
+
+
+def test_the_warm_up_freezes_what_it_imported_and_a_reports_garbage_is_still_collected():
+    """After warm(), the imported modules' objects are out of the cyclic collector's way
+    (gc.freeze), so the collection IPython's reset runs walks only what the report made;
+    a reference cycle the report left behind is still freed by it."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import gc, weakref\n"
+        "from wxshop.batch import kernels\n"
+        "kernels.warm(('json', 'pandas'))\n"
+        "assert gc.get_freeze_count() > 10000, gc.get_freeze_count()\n"
+        "class Node: pass\n"
+        "a, b = Node(), Node(); a.b, b.a = b, a\n"
+        "gone = weakref.ref(a); del a, b\n"
+        "gc.collect()\n"
+        "assert gone() is None, 'a cycle made after the warm-up was not collected'\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "WXSHOP_KEEP_MEMORY": "0"})
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]

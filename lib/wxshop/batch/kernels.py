@@ -61,6 +61,7 @@ _engine_registered = False  # worker side: papermill knows ENGINE
 def warm(modules: tuple[str, ...]) -> None:
     """Import ``modules`` and remember the state :func:`reset` restores (kernel side; also used by
     ``tools/bench_libonly.py`` to stand in for a warm kernel)."""
+    import gc
     import importlib
     import warnings
 
@@ -77,6 +78,11 @@ def warm(modules: tuple[str, ...]) -> None:
         plots.register_cjk_font()
         _saved["rc"] = mpl.rcParams.copy()
     _saved["warnings"] = list(warnings.filters)
+    # What the imports made lives as long as the kernel: frozen, the cyclic garbage collector
+    # stops walking it, both in the collections a report's allocations trigger and in the one
+    # IPython's reset runs after every report (0.08 s of the 0.09 s reset with pandas & co.).
+    gc.collect()
+    gc.freeze()
 
 
 def reset(root: str) -> None:
