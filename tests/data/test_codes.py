@@ -135,3 +135,17 @@ def test_a_subset_whose_parent_is_gone_is_factorised():
     want_codes, want_ids = pd.factorize(part["customer_id"], sort=True)
     np.testing.assert_array_equal(got_codes, want_codes)
     assert list(got_ids) == list(want_ids)
+
+
+@pytest.mark.parametrize("bound_factor", [1, 3, 1000])
+def test_distinct_with_a_bound_equals_np_unique_on_both_ways(bound_factor):
+    """Marked in a table of flags (small bound) or sorted (large bound): np.unique either way."""
+    rng = np.random.default_rng(bound_factor)
+    n = 20_000
+    bound = n * bound_factor
+    values = rng.integers(0, bound, n)
+    values[:50] = bound - 1  # the largest value, repeated
+    out = codes.distinct(values, bound=bound)
+    assert out.dtype == values.dtype
+    np.testing.assert_array_equal(out, np.unique(values))
+    np.testing.assert_array_equal(codes.distinct(values[:0], bound=bound), np.unique(values[:0]))

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from wxshop.analysis.paid import DateLike, PaidOrders, paid_orders, require_columns
+from wxshop.data.codes import distinct
 
 __all__ = ["cohort_retention", "repeat_curves", "retention_matrix"]
 
@@ -110,8 +111,7 @@ def cohort_retention(
     k = month - cohort[p.code]
     keep = k <= months_max
     width = months_max + 1
-    key = np.sort(p.code[keep] * width + k[keep])
-    key = key[np.concatenate([[True], np.diff(key) != 0])] if key.size else key
+    key = distinct(p.code[keep] * width + k[keep], bound=len(p.ids) * width)  # (customer, month)
     _, cohort_pos = np.unique(cohort, return_inverse=True)
     n_cohorts = int(cohort_pos.max()) + 1 if cohort_pos.size else 0
     counts = np.bincount(

@@ -95,7 +95,7 @@ def store_kpis(orders: pd.DataFrame) -> StoreKpis:
     day = stamp[known].astype("datetime64[D]").astype(np.int64)
     first = int(day.min()) if day.size else 0
     span = int(day.max()) - first + 1 if day.size else 1
-    pairs = distinct(code[known] * span + (day - first))  # distinct (buyer, day)
+    pairs = distinct(code[known] * span + (day - first), bound=n_customers * span)  # (buyer, day)
     per_customer = np.bincount(pairs // span, minlength=n_customers)  # purchase days per buyer
     amount = orders[AMOUNT].to_numpy(np.float64, na_value=np.nan)
     paid_amount = float(np.nansum(amount[paid]))
@@ -170,7 +170,7 @@ def monthly_trend(orders: pd.DataFrame) -> pd.DataFrame:
     amount = np.nan_to_num(orders[AMOUNT].to_numpy(np.float64, na_value=np.nan)[paid][dated])
     code = code[dated]
     buyer = code >= 0
-    pairs = distinct(code[buyer] * n_months + m[buyer])  # distinct (customer, month)
+    pairs = distinct(code[buyer] * n_months + m[buyer], bound=n_customers * n_months)  # (customer, month)
     first = np.full(n_customers, n_months, np.int64)
     np.minimum.at(first, code[buyer], m[buyer])
     out = pd.DataFrame(

@@ -250,8 +250,19 @@ def positions(values: pd.Series | pd.Index, among: pd.Series | pd.Index) -> np.n
     return out
 
 
-def distinct(values: np.ndarray) -> np.ndarray:
+def distinct(values: np.ndarray, bound: int | None = None) -> np.ndarray:
     """``np.unique(values)`` by sorting. numpy 2.4 answers ``np.unique`` without ``return_*``
-    with a hash table that took 4.9 s on 4.7M integers; a sort takes 0.1 s."""
+    with a hash table that took 4.9 s on 4.7M integers; a sort takes 0.1–0.4 s. With
+    ``bound`` (every value is in 0 .. bound − 1) at most 8 values' worth of flags per value,
+    the values are marked in a table of flags instead: 4.4M (customer, month) keys of 1M
+    customers 0.02 s, against 0.3 s for the sort.
+
+    >>> distinct(np.array([7, 2, 7, 0])), distinct(np.array([7, 2, 7, 0]), bound=8)
+    (array([0, 2, 7]), array([0, 2, 7]))
+    """
+    if bound is not None and bound <= 8 * values.size + 65_536:
+        seen = np.zeros(bound, bool)
+        seen[values] = True
+        return np.flatnonzero(seen).astype(values.dtype, copy=False)
     ordered = np.sort(values, kind="stable")
     return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if ordered.size else ordered

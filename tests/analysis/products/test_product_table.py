@@ -99,3 +99,12 @@ def test_product_table_from_item_lines_keeps_the_same_numbers(sales):
         pr.product_table(sales, "brand")
     with pytest.raises(KeyError, match="quantity"):
         pr.product_table(sales.drop(columns="quantity"), "sku")
+
+
+def test_lines_grouped_by_order_give_the_same_table_as_shuffled_ones(sales):
+    """Lines in order (the usual export) take the one-pass sort of (order, item) keys,
+    shuffled ones the quicksort: the same table, orders per item included."""
+    grouped = sales.sort_values(["order_id", "sku_id"], kind="stable").reset_index(drop=True)
+    for level in ("sku", "category"):
+        pdt.assert_frame_equal(pr.product_table(grouped, level), pr.product_table(sales, level),
+                               check_exact=False, rtol=1e-12)

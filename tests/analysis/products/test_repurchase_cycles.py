@@ -255,3 +255,16 @@ def test_kaplan_meier_equals_statsmodels(random_purchases, level):
             assert np.isnan(sf.quantile(0.5))
     # the data exercise every branch
     assert exact_half >= 1 and reached >= 5 and not_reached >= 1, (exact_half, reached, not_reached)
+
+
+@pytest.mark.parametrize("size_factor", [1, 3, 1000])
+def test_distinct_counts_equal_np_unique_with_counts_counted_or_sorted(size_factor):
+    from wxshop.analysis.products.keys import distinct_counts
+
+    rng = np.random.default_rng(size_factor)
+    keys = rng.integers(0, 5_000 * size_factor, 5_000)
+    keys[:40] = 0
+    got = distinct_counts(keys, 5_000 * size_factor)
+    want = np.unique(keys, return_counts=True)
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_array_equal(g, w)

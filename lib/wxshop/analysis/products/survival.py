@@ -14,7 +14,7 @@ import pandas as pd
 
 from wxshop.analysis.paid import DateLike, period_end_day
 from wxshop.analysis.products.events import PurchaseEvents, item_events
-from wxshop.analysis.products.keys import TOL, run_starts
+from wxshop.analysis.products.keys import TOL, distinct_counts, run_starts
 
 __all__ = ["KMCurve", "product_limit", "survival_at", "first_day_reaching", "naive_median", "item_km"]
 
@@ -43,10 +43,8 @@ def product_limit(group: np.ndarray, duration: np.ndarray, observed: np.ndarray,
     """
     dur = duration.astype(np.int64)
     width = int(dur.max()) + 1 if dur.size else 1
-    key = np.sort((group * width + dur) * 2 + observed.astype(np.int64))
-    starts = run_starts(key)
-    counts = np.diff(np.append(starts, key.size))
-    ukey = key[starts]
+    ukey, counts = distinct_counts((group * width + dur) * 2 + observed.astype(np.int64),
+                                   max(n_groups, 1) * width * 2)
     gt, obs = np.divmod(ukey, 2)
     rid = np.cumsum(np.concatenate([[True], gt[1:] != gt[:-1]])) - 1 if gt.size else gt
     n_rows = int(rid[-1]) + 1 if gt.size else 0
