@@ -149,3 +149,12 @@ def test_distinct_with_a_bound_equals_np_unique_on_both_ways(bound_factor):
     assert out.dtype == values.dtype
     np.testing.assert_array_equal(out, np.unique(values))
     np.testing.assert_array_equal(codes.distinct(values[:0], bound=bound), np.unique(values[:0]))
+
+
+@pytest.mark.parametrize("high", [5, 10**6, 2**62])
+def test_argsort_keys_is_numpys_stable_argsort(high):
+    """Positions packed under the keys and sorted, or numpy's own when the keys leave no room."""
+    rng = np.random.default_rng(7)
+    keys = rng.integers(0, high, 50_000, dtype=np.int64)
+    np.testing.assert_array_equal(codes.argsort_keys(keys), np.argsort(keys, kind="stable"))
+    assert codes.argsort_keys(keys[:0]).size == 0

@@ -25,7 +25,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from wxshop.data.codes import codes_of
+from wxshop.data.codes import argsort_keys, codes_of
 from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDERED_AT, STATUS
 
 __all__ = [
@@ -143,7 +143,7 @@ class PaidOrders:
                 lo = int(self.day.min())
                 span = int(self.day.max()) - lo + 1
                 key = self.code * span + (self.day - lo)
-                order = np.argsort(key)
+                order = argsort_keys(key)
                 ordered = key[order]
                 new = np.ones(ordered.size, bool)
                 new[1:] = ordered[1:] != ordered[:-1]

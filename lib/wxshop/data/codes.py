@@ -250,6 +250,23 @@ def positions(values: pd.Series | pd.Index, among: pd.Series | pd.Index) -> np.n
     return out
 
 
+def argsort_keys(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for non-negative int64 keys: each key's position
+    is packed below it and the packed values are sorted (numpy sorts values with SIMD, which
+    its argsort cannot use: 4.4M keys 0.35 s against 0.8 s), unless the keys are too large to
+    leave room for the positions.
+
+    >>> argsort_keys(np.array([30, 10, 30, 20])).tolist()
+    [1, 3, 0, 2]
+    """
+    n = keys.size
+    shift = max(int(n - 1).bit_length(), 1)
+    if n == 0 or int(keys.max()) >= 1 << (63 - shift) or int(keys.min()) < 0:
+        return np.argsort(keys, kind="stable")
+    packed = np.sort((keys.astype(np.int64) << shift) | np.arange(n, dtype=np.int64))
+    return packed & ((1 << shift) - 1)
+
+
 def distinct(values: np.ndarray, bound: int | None = None) -> np.ndarray:
     """``np.unique(values)`` by sorting. numpy 2.4 answers ``np.unique`` without ``return_*``
     with a hash table that took 4.9 s on 4.7M integers; a sort takes 0.1–0.4 s. With
