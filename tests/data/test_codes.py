@@ -158,3 +158,34 @@ def test_argsort_keys_is_numpys_stable_argsort(high):
     keys = rng.integers(0, high, 50_000, dtype=np.int64)
     np.testing.assert_array_equal(codes.argsort_keys(keys), np.argsort(keys, kind="stable"))
     assert codes.argsort_keys(keys[:0]).size == 0
+
+
+def _first_positions(values, among):
+    first = {}
+    for i, a in enumerate(among):
+        if a is not None and a not in first:
+            first[a] = i
+    return [first.get(v, -1) if v is not None else -1 for v in values]
+
+
+@pytest.mark.parametrize("case", ["order_by_order", "missing_ids", "a_missing_order", "shuffled",
+                                  "repeats_in_among"])
+def test_positions_of_values_in_runs_equal_the_first_occurrence(join_in, case, monkeypatch):
+    """Order lines come order by order: looked up once per run, or (unique ids among, in the
+    same order) not looked up at all. Either way each line gets its order's first row."""
+    rng = np.random.default_rng(11)
+    among = [f"o{i:05d}" for i in range(3000)]
+    values = [o for o in among for _ in range(int(rng.integers(1, 4)))]
+    if case == "order_by_order":  # the lines are the orders' runs: no lookup at all
+        monkeypatch.setattr(codes, "_lookup", lambda *a: pytest.fail("looked up"))
+    elif case == "missing_ids":
+        values[10:12] = [None, None]  # lines without an order id, inside a run
+    elif case == "a_missing_order":
+        values = [v for v in values if v != "o00007"] + ["zz"]
+    elif case == "shuffled":
+        values = list(rng.permutation(np.array(values, dtype=object)))
+    elif case == "repeats_in_among":
+        among = among + among[:50]
+    got = codes.positions(pd.Series(values, dtype="str"), pd.Series(among, dtype="str"),
+                          unique=case != "repeats_in_among")
+    np.testing.assert_array_equal(got, _first_positions(values, among))

@@ -122,7 +122,7 @@ def check_rows(
     order_rows = None
     if order_ids is not None:  # each line's row among the orders, kept for the reports
         ids = frame[ORDER_ID]
-        order_rows = codes.positions(ids, order_ids)
+        order_rows = codes.positions(ids, order_ids, unique=True)  # checked orders: each id once
         reasons.add("order_id not in orders", ids.notna().to_numpy() & (order_rows < 0))
     return order_rows
 

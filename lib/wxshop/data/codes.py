@@ -227,13 +227,45 @@ def arrow_text(values: pd.Series | pd.Index) -> pa.Array:
 _JOIN_IN_DUCKDB = 2_000_000  # ids from which positions() joins in DuckDB rather than Arrow
 
 
-def positions(values: pd.Series | pd.Index, among: pd.Series | pd.Index) -> np.ndarray:
+def positions(values: pd.Series | pd.Index, among: pd.Series | pd.Index, unique: bool = False) -> np.ndarray:
     """Position of each value in ``among`` (its first occurrence), −1 when absent or missing:
     ``pd.Index(among).get_indexer(values)`` for text ids (compared as text). The ids are hashed
     in Arrow (``index_in``); from 2M ids ``among``, a DuckDB join on both cores is as fast. On
     7.5M order lines (1M-customer store): against 68 products 0.06 s (a DuckDB join: 0.25 s),
-    against 1M orders 0.28 s (0.33 s), against 4.7M orders 1.1 s (1.0 s)."""
+    against 1M orders 0.28 s (0.33 s), against 4.7M orders 1.1 s (1.0 s).
+
+    Values that come in runs (an order's lines one after the other) are looked up once per
+    run. ``unique``: ``among`` holds each id once (the checked orders); then values whose
+    runs are ``among`` itself, in its order (lines exported order by order, as the orders
+    were), need no lookup at all: 7.5M lines against 4.7M orders 0.2 s instead of 1.1 s."""
     values_text, among_text = arrow_text(values), arrow_text(among)
+    runs = _runs(values_text)
+    if runs is None:
+        return _lookup(values_text, among_text)
+    run, heads = runs
+    if (unique and len(heads) == len(among_text) and heads.null_count == 0
+            and pc.all(pc.equal(heads, among_text)).as_py()):
+        return run
+    return _lookup(heads, among_text)[run]
+
+
+def _runs(text: pa.Array) -> tuple[np.ndarray, pa.Array] | None:
+    """The run of each value (neighbours with the same text share one; a missing value is a
+    run of its own) and each run's text; None when runs would save little (most values
+    differ from the one before)."""
+    n = len(text)
+    if n < 2:
+        return None
+    new = np.ones(n, bool)
+    new[1:] = pc.not_equal(text.slice(1), text.slice(0, n - 1)).fill_null(True).to_numpy(zero_copy_only=False)
+    heads = int(new.sum())
+    if heads > 0.8 * n:
+        return None
+    return np.cumsum(new) - 1, text.filter(pa.array(new))
+
+
+def _lookup(values_text: pa.Array, among_text: pa.Array) -> np.ndarray:
+    """:func:`positions` of text arrays, hashed in Arrow or joined in DuckDB."""
     if len(among_text) < _JOIN_IN_DUCKDB:
         found = pc.index_in(values_text, value_set=among_text, skip_nulls=True)
         return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
