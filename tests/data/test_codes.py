@@ -177,7 +177,7 @@ def test_positions_of_values_in_runs_equal_the_first_occurrence(join_in, case, m
     among = [f"o{i:05d}" for i in range(3000)]
     values = [o for o in among for _ in range(int(rng.integers(1, 4)))]
     if case == "order_by_order":  # the lines are the orders' runs: no lookup at all
-        monkeypatch.setattr(codes, "_lookup", lambda *a: pytest.fail("looked up"))
+        monkeypatch.setattr(codes, "_look_up_texts", lambda *a: pytest.fail("looked up"))
     elif case == "missing_ids":
         values[10:12] = [None, None]  # lines without an order id, inside a run
     elif case == "a_missing_order":

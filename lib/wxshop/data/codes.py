@@ -241,12 +241,12 @@ def positions(values: pd.Series | pd.Index, among: pd.Series | pd.Index, unique:
     values_text, among_text = arrow_text(values), arrow_text(among)
     runs = _runs(values_text)
     if runs is None:
-        return _lookup(values_text, among_text)
+        return _look_up_texts(values_text, among_text)
     run, heads = runs
     if (unique and len(heads) == len(among_text) and heads.null_count == 0
             and pc.all(pc.equal(heads, among_text)).as_py()):
         return run
-    return _lookup(heads, among_text)[run]
+    return _look_up_texts(heads, among_text)[run]
 
 
 def _runs(text: pa.Array) -> tuple[np.ndarray, pa.Array] | None:
@@ -264,7 +264,7 @@ def _runs(text: pa.Array) -> tuple[np.ndarray, pa.Array] | None:
     return np.cumsum(new) - 1, text.filter(pa.array(new))
 
 
-def _lookup(values_text: pa.Array, among_text: pa.Array) -> np.ndarray:
+def _look_up_texts(values_text: pa.Array, among_text: pa.Array) -> np.ndarray:
     """:func:`positions` of text arrays, hashed in Arrow or joined in DuckDB."""
     if len(among_text) < _JOIN_IN_DUCKDB:
         found = pc.index_in(values_text, value_set=among_text, skip_nulls=True)
