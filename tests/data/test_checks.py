@@ -206,3 +206,16 @@ def test_checking_rows_leaves_the_table_as_it_was():
     assert_frame_equal(frame, before)
     assert reasons.rejected.tolist() == [False, True, True]
     assert reasons.text().tolist() == ["negative amount", "empty order_id"]
+
+
+@pytest.mark.parametrize("ids, repeated", [
+    (["a1", "a2", None, "a3", "b"], False),  # ascending: decided in one pass
+    (["a1", "a2", "a2", "a3"], True),  # ascending but for a repeat next to itself
+    (["a1", None, "a1"], True),  # a repeat across a missing id
+    (["b", "a"], False),  # not ascending: counted
+    (["b", "a", "b"], True),
+])
+def test_has_repeats_of_ascending_and_other_ids(ids, repeated):
+    from wxshop.data.checks import has_repeats
+
+    assert has_repeats(pd.DataFrame({"order_id": pd.Series(ids, dtype="str")})) is repeated
