@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from wxshop.data import codes
 from wxshop.data.schema import normalise_header
-from wxshop.data.text import TEXT_DTYPE, clean_text
+from wxshop.data.text import TEXT_DTYPE, clean_text, text_edges
 
 TIMEZONE = "Asia/Shanghai"  # naive timestamps are shop-local time
 TIMESTAMP_DTYPE = "datetime64[us]"
@@ -35,7 +35,8 @@ def clean_id(s: pd.Series) -> pd.Series:
     """
     s = clean_text(s)
     # Exports sometimes write ids as ="00123" so Excel keeps the zeros.
-    if s.str.startswith('="').any():
+    edges = text_edges(s)
+    if (edges[0] == ord("=")).any() if edges is not None else s.str.startswith('="').any():
         s = s.str.replace(r'^="(.*)"$', r"\1", regex=True)
     return s
 
