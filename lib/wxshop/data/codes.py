@@ -254,7 +254,7 @@ def _runs(text: pa.Array) -> tuple[np.ndarray, pa.Array] | None:
     run of its own) and each run's text; None when runs would save little (most values
     differ from the one before)."""
     n = len(text)
-    if n < 2:
+    if n < 2 or (n > 100_000 and _runs(text.slice(0, 10_000)) is None):  # a look at the start
         return None
     new = np.ones(n, bool)
     new[1:] = pc.not_equal(text.slice(1), text.slice(0, n - 1)).fill_null(True).to_numpy(zero_copy_only=False)
