@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -168,3 +169,67 @@ def test_action_plan_sums_values_before_rounding():
     assert actions["expected_value_90"].iloc[0] == 1.0  # shown to the fen
     plan = exports.action_plan(actions)
     assert plan["expected_value_sum"].tolist() == [301.2]
+
+
+def test_every_list_holds_its_rows_in_the_all_customers_order(tmp_path):
+    """Each segment and stage list is the all-customers list's rows of that code, in the same
+    order (highest value first, then id), customers without a stage in no stage list."""
+    rng = np.random.default_rng(4)
+    n = 600
+    ids = [f"c{i:04d}" for i in rng.permutation(n)]
+    segments = list(ACTION_MATRIX["new"])
+    segmented = pd.DataFrame({"customer_id": ids, "segment": rng.choice(segments, n)})
+    stages = pd.DataFrame({"customer_id": ids[: n - 40], "stage": rng.choice(list(CADENCE), n - 40)})
+    value = np.round(rng.gamma(0.7, 40, n), 2)
+    value[rng.random(n) < 0.3] = 0.0  # ties, broken by id
+    predictions = pd.DataFrame({"customer_id": ids, "p_alive": 0.5, "expected_purchases_90": 1.0,
+                                "expected_value_90": value})
+    acts = exports.customer_actions(segmented, stages, predictions, action_matrix=ACTION_MATRIX,
+                                    stage_cadence=CADENCE, lang="en")
+    written = exports.write_action_lists(acts, tmp_path, "en").set_index("file")
+    every = pd.read_csv(tmp_path / "all_customers.csv", encoding="utf-8-sig", dtype=str)
+    ordered = acts.sort_values(["expected_value_90", "customer_id"], ascending=[False, True])
+    assert every["customer_id"].tolist() == ordered["customer_id"].tolist()
+    for kind, col in (("segment", "segment_code"), ("stage", "stage_code")):
+        for code in sorted(acts[col].dropna().unique()):
+            got = pd.read_csv(tmp_path / f"{kind}-{code}.csv", encoding="utf-8-sig", dtype=str)
+            want = ordered[ordered[col] == code]["customer_id"].tolist()
+            assert got["customer_id"].tolist() == want
+            assert written.loc[f"{kind}-{code}.csv", "customers"] == len(want)
+    assert written.loc[written["kind"] == "stage", "customers"].sum() == n - 40
+
+
+def _reference_texts(out, action_matrix, stage_cadence, lang):
+    """The action texts as pandas maps them row by row (the implementation before the texts
+    were worked out once per (stage, segment) pair), kept here as the reference."""
+    from wxshop.report.i18n import Translator
+
+    tr = Translator(lang)
+    segments = {sg for row in action_matrix.values() for sg in row}
+    flat = {f"{st}|{sg}": code for st, row in action_matrix.items() for sg, code in row.items()}
+    action_code = (out["stage_code"].astype("str") + "|" + out["segment_code"].astype("str")).map(flat)
+    action_text = action_code.map({c: tr(f"action.{c}") for c in set(flat.values())})
+    return pd.DataFrame({
+        "segment": out["segment_code"].map({c: tr(f"segment.{c}") for c in segments}),
+        "stage": out["stage_code"].map({c: tr(f"stage.{c}") for c in stage_cadence}),
+        "suggested_action": out["stage_code"].map({c: tr(f"cadence.{c}") for c in stage_cadence})
+        + tr("sep.semicolon") + action_text,
+        "action_code": action_code.astype("str"),
+    })
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_action_texts_equal_the_row_by_row_maps(lang):
+    """Stages and segments in every combination, unknown ones and missing ones included."""
+    rng = np.random.default_rng(8)
+    n = 2000
+    ids = [f"c{i:05d}" for i in range(n)]
+    segments = [*ACTION_MATRIX["new"], "no_such_segment"]
+    stage_names = [*CADENCE, "no_such_stage"]
+    segmented = pd.DataFrame({"customer_id": ids, "segment": rng.choice(segments, n)})
+    stages = pd.DataFrame({"customer_id": ids[:-100], "stage": rng.choice(stage_names, n - 100)})
+    acts = exports.customer_actions(segmented, stages, None, action_matrix=ACTION_MATRIX,
+                                    stage_cadence=CADENCE, lang=lang)
+    want = _reference_texts(acts, ACTION_MATRIX, CADENCE, lang)
+    pd.testing.assert_frame_equal(acts[list(want.columns)], want)
+    assert acts["suggested_action"].isna().sum() > 100  # missing and unknown stages

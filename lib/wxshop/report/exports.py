@@ -12,6 +12,7 @@ import shutil
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -63,26 +64,39 @@ def customer_actions(
         out[predicted] = float("nan")
     else:
         out[predicted] = _lookup(out["customer_id"], predictions, predicted)
-    segments = {sg for row in action_matrix.values() for sg in row}
-    seg_label = {code: tr(f"segment.{code}") for code in segments}
-    stage_label = {code: tr(f"stage.{code}") for code in stage_cadence}
-    stage_when = {code: tr(f"cadence.{code}") for code in stage_cadence}
-    flat = {f"{st}|{sg}": code for st, row in action_matrix.items() for sg, code in row.items()}
-    action_code = (out["stage"].astype("str") + "|" + out["segment"].astype("str")).map(flat)
-    action_text = action_code.map({c: tr(f"action.{c}") for c in set(flat.values())})
+    # every text below depends on the (stage, segment) pair alone: worked out once per pair
+    # present and taken for every customer (1M customers: 0.8 s of lookups by text → 0.1 s)
+    stage_of, stages_seen = pd.factorize(out["stage"])
+    segment_of, segments_seen = pd.factorize(out["segment"])
+    pair_of, pairs = pd.factorize((stage_of + 1) * (len(segments_seen) + 1) + segment_of + 1)
+    texts: dict[str, list[Any]] = {"segment": [], "stage": [], "suggested_action": [], "action_code": []}
+    for pair in pairs:
+        st_i, sg_i = divmod(int(pair), len(segments_seen) + 1)
+        st = stages_seen[st_i - 1] if st_i else None
+        sg = segments_seen[sg_i - 1] if sg_i else None
+        code = action_matrix.get(st, {}).get(sg) if st is not None and sg is not None else None
+        when = tr(f"cadence.{st}") if st in stage_cadence else None
+        texts["segment"].append(tr(f"segment.{sg}") if sg in _segments(action_matrix) else None)
+        texts["stage"].append(tr(f"stage.{st}") if st in stage_cadence else None)
+        texts["action_code"].append(code)
+        both = when is not None and code is not None
+        texts["suggested_action"].append(when + tr("sep.semicolon") + tr(f"action.{code}") if both else None)
+    per_customer = {name: pd.array(values, dtype="str").take(pair_of, allow_fill=True)
+                    for name, values in texts.items()}
     out = out.assign(
         segment_code=out["segment"],
         stage_code=out["stage"],
-        segment=out["segment"].map(seg_label),
-        stage=out["stage"].map(stage_label),
-        suggested_action=out["stage"].map(stage_when) + tr("sep.semicolon") + action_text,
-        action_code=action_code.astype("str"),
+        **per_customer,
         p_alive=out["p_alive"].round(4),
         expected_purchases_90=out["expected_purchases_90"].round(3),
         expected_value_90=out["expected_value_90"].round(2),
         expected_value_exact=out["expected_value_90"],  # sums add these, not the fen-rounded ones
     )
     return out[[*EXPORT_COLUMNS, "segment_code", "stage_code", "action_code", "expected_value_exact"]]
+
+
+def _segments(action_matrix: Mapping[str, Mapping[str, str]]) -> set[str]:
+    return {sg for row in action_matrix.values() for sg in row}
 
 
 def _require_unique(ids: pd.Series) -> None:
@@ -129,17 +143,22 @@ def write_action_lists(actions: pd.DataFrame, out_dir: Path, lang: str = "zh") -
     # ids in 1.5 s); NaN becomes null, an empty cell, as in pandas' CSV
     table = pa.Table.from_pandas(actions[[*EXPORT_COLUMNS, "segment_code", "stage_code"]],
                                  preserve_index=False)
-    table = table.take(pc.sort_indices(  # missing values last (Arrow's default)
+    order = pc.sort_indices(  # missing values last (Arrow's default)
         table, sort_keys=[("expected_value_90", "descending"), ("customer_id", "ascending")]
-    ))
-    codes = {col: table.column(col) for col in ("segment_code", "stage_code")}
-    table = safe_table(table.select(list(EXPORT_COLUMNS)).rename_columns(  # no cell a spreadsheet
-        [tr(f"export.{c}") for c in EXPORT_COLUMNS]))  # would run, checked once for every list
+    ).to_numpy()
+    table = safe_table(table.select(list(EXPORT_COLUMNS)).take(order).rename_columns(  # no cell a
+        [tr(f"export.{c}") for c in EXPORT_COLUMNS]))  # spreadsheet would run, checked once for all
     lists = [(table, "all_customers.csv", "all", "all")]
     for kind, col in (("segment", "segment_code"), ("stage", "stage_code")):
-        for code in sorted(actions[col].dropna().unique()):
-            lists.append((table.filter(pc.equal(codes[col], code).fill_null(False)),
-                          f"{kind}-{code}.csv", kind, str(code)))
+        # the rows of each code together, each list in the table's order: one take and a slice
+        # per list (13 filters of a 1M-customer table took 1 s)
+        names = sorted(actions[col].dropna().unique())
+        code = pd.Categorical(actions[col], categories=names).codes[order]
+        grouped = table.take(np.argsort(code, kind="stable"))
+        counts = np.bincount(code[code >= 0], minlength=len(names))
+        starts = int((code < 0).sum()) + np.cumsum(counts) - counts
+        for name, start, count in zip(names, starts, counts, strict=True):
+            lists.append((grouped.slice(int(start), int(count)), f"{kind}-{name}.csv", kind, str(name)))
 
     def write(rows: pa.Table, name: str) -> None:
         tmp = out_dir / f".{name}.tmp"  # renamed when whole: never a half-written list
