@@ -114,3 +114,16 @@ def test_a_report_finished_behind_does_not_take_the_next_ones_folder(tmp_path, s
     assert finished.is_set()
     assert [r.status for r in results] == ["ok", "ok"], [r.error for r in results]
     assert not list((tmp_path / "reports").glob(".running-*"))
+
+
+def test_the_html_export_warms_up_in_the_finishing_thread_while_the_first_report_runs(tmp_path, stand_ins,
+                                                                                      monkeypatch):
+    log, hooks = stand_ins
+    warmed = threading.Event()
+    monkeypatch.setattr(local, "warm_up_html", lambda: (log.append(
+        ("warm", "", threading.current_thread().name)), warmed.set()))
+    hooks["run"]["a"] = lambda: warmed.wait(5)  # the first report's cells, meanwhile
+    local.run_local(_jobs(tmp_path, ["a"]), n_jobs=1)
+    warm = [e for e in log if e[0] == "warm"]
+    assert warm and warm[0][2].startswith("wxshop-finish")
+    assert log.index(warm[0]) < log.index(("ran", "a", "MainThread"))

@@ -91,19 +91,27 @@ def kernel_pool() -> KernelPool | None:
 
 def prepare(root: str | Path) -> bool:
     """Before reports run in this process: start its warm kernel for project folder ``root`` now
-    (:meth:`~wxshop.batch.kernels.KernelPool.prestart`), then import papermill and render a
-    throw-away page (:func:`wxshop.report.html.warm_up`) while the kernel imports pandas & co. on
-    the other core: a one-report run pays both side by side. False (nothing started) with
+    (:meth:`~wxshop.batch.kernels.KernelPool.prestart`), then import papermill while the kernel
+    imports pandas & co. on the other core. (The HTML export warms up in the thread that writes
+    the pages, while the first report runs: :func:`start_job`.) False (nothing started) with
     ``WXSHOP_KERNEL_REUSE=0`` or when the kernel would not start (the report then starts one
     and says why)."""
     pool = kernel_pool()
     if pool is None or not pool.prestart(root):
         return False
+    register_engine()  # imports papermill
+    return True
+
+
+def warm_up_html() -> None:
+    """Build the HTML exporter now by rendering a throw-away page
+    (:func:`wxshop.report.html.warm_up`, about 0.4 s), in the thread that will write the
+    pages while the first report runs. A failure here is left to the first real export to
+    report."""
     from wxshop.report.html import warm_up
 
-    register_engine()  # imports papermill
-    warm_up()
-    return True
+    with contextlib.suppress(Exception):
+        warm_up()
 
 
 PRELOAD_MAX_BYTES = 64 * 2**20  # a store's files up to this size are loaded ahead (:func:`preload`)

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 
-from wxshop.batch.execute import execute_job, kernel_did_not_start, start_job
+from wxshop.batch.execute import execute_job, kernel_did_not_start, start_job, warm_up_html
 from wxshop.batch.plan import Job
 from wxshop.batch.results import JobResult, failed_result, mark
 
@@ -67,6 +67,7 @@ def _one_by_one(jobs: list[Job], results: dict[int, JobResult],
                 on_done(results[i])
 
     with ThreadPoolExecutor(1, thread_name_prefix="wxshop-finish") as finisher:
+        finisher.submit(warm_up_html)  # while the first report runs
         try:
             for i, job in enumerate(jobs):
                 pending[i] = start_job(job, finisher)
