@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 
 from wxshop.data.codes import arrow_text
 from wxshop.data.schema import TableSpec
+from wxshop.data.text import text_edges
 from wxshop.errors import DataError
 
 # rule -> default settings
@@ -160,11 +161,11 @@ def excel_numbers(values: pd.Series) -> np.ndarray:
     >>> excel_numbers(pd.Series(["1.38E+10", "u9f3e1", "13800138000", None, "-2e5"])).tolist()
     [True, False, False, False, True]
     """
-    text = arrow_text(values)
-    if pa.types.is_string(text.type) or pa.types.is_large_string(text.type):
-        starts = _NUMBER_BYTES[_first_bytes(text)]  # read off the buffers: 3× faster than a slice
+    edges = text_edges(values)
+    if edges is not None:  # each text's first byte, read off Arrow's buffers: 3× faster than a slice
+        starts = _NUMBER_BYTES[edges[0]]
     else:
-        first = pc.utf8_slice_codeunits(text, 0, 1)
+        first = pc.utf8_slice_codeunits(arrow_text(values), 0, 1)
         starts = pc.is_in(first, value_set=_NUMBER_STARTS).fill_null(False).to_numpy(zero_copy_only=False)
     maybe = np.flatnonzero(starts & values.notna().to_numpy(bool))
     out = np.zeros(len(values), bool)
@@ -175,24 +176,6 @@ def excel_numbers(values: pd.Series) -> np.ndarray:
 
 _NUMBER_STARTS = pa.array(list("0123456789+-"))
 _NUMBER_BYTES = np.isin(np.arange(256), [ord(c) for c in "0123456789+-"])  # by a text's first byte
-
-
-def _first_bytes(text: pa.Array) -> np.ndarray:
-    """The first byte of each text of an Arrow (large) string array, 0 for an empty or
-    missing one (a digit or sign is one byte in UTF-8, and no byte of a longer character).
-
-    >>> _first_bytes(pa.array(["1e5", "", None, "中", "+"])[1:]).tolist()
-    [0, 0, 228, 43]
-    """
-    width = np.int64 if pa.types.is_large_string(text.type) else np.int32
-    _, offsets, data = text.buffers()
-    offsets = np.frombuffer(offsets, width, count=len(text) + 1,
-                            offset=text.offset * np.dtype(width).itemsize)
-    start, nonempty = offsets[:-1], offsets[1:] > offsets[:-1]
-    out = np.zeros(len(text), np.uint8)
-    if data is not None and nonempty.any():
-        out[nonempty] = np.frombuffer(data, np.uint8)[start[nonempty]]
-    return out
 
 
 def _outlier(values: pd.Series, s: Mapping[str, Any]) -> tuple[np.ndarray, float]:
