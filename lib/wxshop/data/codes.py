@@ -299,6 +299,24 @@ def argsort_keys(keys: np.ndarray) -> np.ndarray:
     return packed & ((1 << shift) - 1)
 
 
+def distinct_counts(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``keys`` (integers in 0 .. size − 1), ascending, and how often
+    each occurs: ``np.unique(keys, return_counts=True)``. Counted in one pass when ``size``
+    is at most a few times the number of keys (7.5M order lines' day × item keys: 0.03 s
+    against 0.3 s for the sort), else sorted.
+
+    >>> distinct_counts(np.array([5, 1, 5, 3, 1, 5]), 8)
+    (array([1, 3, 5]), array([2, 1, 3]))
+    """
+    if size <= 4 * keys.size + 1024:
+        counts = np.bincount(keys, minlength=size)
+        present = np.flatnonzero(counts)
+        return present, counts[present]
+    ordered = np.sort(keys)
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if ordered.size else ordered[:0]
+    return ordered[starts], np.diff(np.append(starts, ordered.size))
+
+
 def distinct(values: np.ndarray, bound: int | None = None) -> np.ndarray:
     """``np.unique(values)`` by sorting. numpy 2.4 answers ``np.unique`` without ``return_*``
     with a hash table that took 4.9 s on 4.7M integers; a sort takes 0.1–0.4 s. With

@@ -70,13 +70,14 @@ def customer_actions(
     segment_of, segments_seen = pd.factorize(out["segment"])
     pair_of, pairs = pd.factorize((stage_of + 1) * (len(segments_seen) + 1) + segment_of + 1)
     texts: dict[str, list[Any]] = {"segment": [], "stage": [], "suggested_action": [], "action_code": []}
+    segments = {sg for row in action_matrix.values() for sg in row}
     for pair in pairs:
         st_i, sg_i = divmod(int(pair), len(segments_seen) + 1)
         st = stages_seen[st_i - 1] if st_i else None
         sg = segments_seen[sg_i - 1] if sg_i else None
         code = action_matrix.get(st, {}).get(sg) if st is not None and sg is not None else None
         when = tr(f"cadence.{st}") if st in stage_cadence else None
-        texts["segment"].append(tr(f"segment.{sg}") if sg in _segments(action_matrix) else None)
+        texts["segment"].append(tr(f"segment.{sg}") if sg in segments else None)
         texts["stage"].append(tr(f"stage.{st}") if st in stage_cadence else None)
         texts["action_code"].append(code)
         both = when is not None and code is not None
@@ -93,10 +94,6 @@ def customer_actions(
         expected_value_exact=out["expected_value_90"],  # sums add these, not the fen-rounded ones
     )
     return out[[*EXPORT_COLUMNS, "segment_code", "stage_code", "action_code", "expected_value_exact"]]
-
-
-def _segments(action_matrix: Mapping[str, Mapping[str, str]]) -> set[str]:
-    return {sg for row in action_matrix.values() for sg in row}
 
 
 def _require_unique(ids: pd.Series) -> None:

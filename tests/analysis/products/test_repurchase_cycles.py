@@ -259,7 +259,7 @@ def test_kaplan_meier_equals_statsmodels(random_purchases, level):
 
 @pytest.mark.parametrize("size_factor", [1, 3, 1000])
 def test_distinct_counts_equal_np_unique_with_counts_counted_or_sorted(size_factor):
-    from wxshop.analysis.products.keys import distinct_counts
+    from wxshop.data.codes import distinct_counts
 
     rng = np.random.default_rng(size_factor)
     keys = rng.integers(0, 5_000 * size_factor, 5_000)

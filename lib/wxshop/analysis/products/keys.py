@@ -67,24 +67,6 @@ def run_starts(sorted_values: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.concatenate([[True], sorted_values[1:] != sorted_values[:-1]]))
 
 
-def distinct_counts(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values of ``keys`` (integers in 0 .. size − 1), ascending, and how often
-    each occurs: ``np.unique(keys, return_counts=True)``. Counted in one pass when ``size``
-    is at most a few times the number of keys (7.5M order lines' day × item keys: 0.03 s
-    against 0.3 s for the sort), else sorted.
-
-    >>> distinct_counts(np.array([5, 1, 5, 3, 1, 5]), 8)
-    (array([1, 3, 5]), array([2, 1, 3]))
-    """
-    if size <= 4 * keys.size + 1024:
-        counts = np.bincount(keys, minlength=size)
-        present = np.flatnonzero(counts)
-        return present, counts[present]
-    ordered = np.sort(keys)
-    starts = run_starts(ordered)
-    return ordered[starts], np.diff(np.append(starts, ordered.size))
-
-
 def str_array(values: Any) -> pd.api.extensions.ExtensionArray:
     """Values as a pandas ``str`` array (missing values stay missing)."""
     return pd.array(np.asarray(values, dtype=object), dtype="str")

@@ -14,7 +14,8 @@ import pandas as pd
 
 from wxshop.analysis.paid import DateLike, period_end_day
 from wxshop.analysis.products.events import PurchaseEvents, item_events
-from wxshop.analysis.products.keys import TOL, distinct_counts, run_starts
+from wxshop.analysis.products.keys import TOL, run_starts
+from wxshop.data.codes import distinct_counts
 
 __all__ = ["KMCurve", "product_limit", "survival_at", "first_day_reaching", "naive_median", "item_km"]
 
