@@ -37,9 +37,9 @@ def project(tmp_path_factory):
     return project
 
 
-def _start(project: Path) -> subprocess.Popen:
+def _start(project: Path, jobs: str = "2") -> subprocess.Popen:
     env = {**os.environ, "WXSHOP_HOME": str(project)}
-    return subprocess.Popen(wxshop_cmd("run", "-n", "store_overview", "--jobs", "2"), cwd=project,
+    return subprocess.Popen(wxshop_cmd("run", "-n", "store_overview", "--jobs", jobs), cwd=project,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True, stdin=subprocess.DEVNULL)
 
@@ -152,6 +152,28 @@ def test_ctrl_c_stops_within_seconds_writes_the_index_and_exits_130(project):
     assert statuses - {"ok"} and statuses <= {"ok", "interrupted", "pending"}
     page = (project / "reports" / "index.html").read_text(encoding="utf-8")
     assert "已中断" in page or "未运行" in page
+    _no_stale_ok(project, since)
+    _rerun_repairs(project)
+
+
+def test_ctrl_c_with_one_job_stops_the_kernel_leaves_no_half_report_and_no_traceback(project):
+    """--jobs 1: the reports run on this process's kernel and are exported in a thread behind
+    it. Ctrl-C in a cell: exit 130, the report being exported is finished, the one running is
+    marked interrupted and its half-written notebook removed, no traceback (nbclient's stopped
+    cell task included), no kernel left."""
+    since = time.time()
+    proc = _start(project, jobs="1")
+    _wait_running(project, proc)
+    family = _descendants(proc.pid)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, out + err
+    assert "Traceback" not in err and "interrupted" in err, err
+    assert not _wait_gone(family)
+    kept = list((project / "reports").glob(f"*/.running-{proc.pid}-*"))  # (other tests kill workers)
+    assert not kept, "a half-written report was kept"
+    statuses = {s.get("status") for s in _statuses(project).values()}
+    assert statuses - {"ok"} and statuses <= {"ok", "interrupted", "pending"}
     _no_stale_ok(project, since)
     _rerun_repairs(project)
 

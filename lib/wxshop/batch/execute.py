@@ -241,6 +241,11 @@ def _run_cells(job: Job, worker: str = "") -> _Ran | JobResult:
             try:
                 _run_notebook(job, pool, running)
                 break
+            except KeyboardInterrupt:  # the report stops half-written: nothing of it is kept
+                running.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    running.parent.rmdir()
+                raise
             except PapermillExecutionError as exc:
                 result.status = "data_error" if exc.ename in BAD_INPUT_ERRORS else "failed"
                 result.cell = exc.exec_count

@@ -9,6 +9,7 @@ broken runtime folder, a leaked socket) does not follow it there.
 from __future__ import annotations
 
 import ctypes
+import logging
 import multiprocessing as mp
 import os
 import signal
@@ -92,10 +93,19 @@ class Interrupted(KeyboardInterrupt):
 def _interrupted(jobs: list[Job], results: dict[int, JobResult]) -> None:
     """Mark the jobs that did not finish ``interrupted`` and raise :class:`Interrupted` with
     the results of those that did."""
+    logging.getLogger("asyncio").addFilter(_stopped_cells)
     for i, job in enumerate(jobs):
         if i not in results:
             mark(job, "interrupted", "stopped by Ctrl-C")
     raise Interrupted([results[i] for i in sorted(results)])
+
+
+def _stopped_cells(record: logging.LogRecord) -> bool:
+    """Leave out asyncio's "Task exception was never retrieved" for the cell that Ctrl-C
+    stopped: nbclient shuts its kernel down on SIGINT, and the cell's task, which nobody
+    awaits any more, ends with DeadKernelError and is reported as a traceback at exit."""
+    kind = record.exc_info[0] if record.exc_info else None
+    return getattr(kind, "__name__", "") != "DeadKernelError"
 
 
 def _pool(n_jobs: int) -> ProcessPoolExecutor:
