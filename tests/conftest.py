@@ -221,3 +221,11 @@ def demo_project(request, tmp_path_factory) -> Path:
         record.write_text(json.dumps({"project": str(project), "error": ""}), encoding="utf-8")
     tell(request.config, f"\nshared demo batch built in {time.monotonic() - t0:.0f} s: {project}")
     return project
+
+
+def canonical(frame):
+    """A loaded table without the integer keys the loader adds (``wxshop.data.keys``): its
+    canonical columns, as an export maps to them."""
+    from wxshop.data.schema import KEY_COLUMNS
+
+    return frame.drop(columns=[c for c in KEY_COLUMNS if c in frame.columns])

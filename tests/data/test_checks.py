@@ -8,6 +8,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 from store_files import EXPECTED, ORDERS_CSV, assert_counts_add_up, write
 
+from conftest import canonical
 from wxshop.data.checks import RowReasons, check_dates, duplicated_keys, rejected_rows
 from wxshop.data.load import load_store
 from wxshop.errors import DataError
@@ -43,7 +44,7 @@ def test_duplicate_order_id_keeps_first(tmp_path):
     text = ORDERS_CSV + "00123,c009,2024-06-21 00:00:00,5,paid\n"
     write(tmp_path, "orders.csv", text)
     store = load_store(tmp_path)
-    assert_frame_equal(store.orders, EXPECTED)
+    assert_frame_equal(canonical(store.orders), EXPECTED)
     assert store.rejected[["row", "reason", "customer_id"]].to_dict("records") == [
         {"row": 5, "reason": "duplicate order_id", "customer_id": "c009"}
     ]

@@ -1,10 +1,9 @@
-"""codes_of / sorted_codes: the same answer as pd.factorize(sort=True), remembered safely."""
+"""positions, distinct, distinct_counts and argsort_keys: the numpy / pandas answers, faster."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pandas.testing as pdt
 import pytest
 
 from wxshop.data import codes
@@ -15,49 +14,6 @@ def ids_frame(n: int = 5000, seed: int = 3) -> pd.DataFrame:
     ids = pd.Series([f"C{v:05d}" for v in rng.integers(0, 800, n)], dtype="str")
     ids[rng.random(n) < 0.05] = None
     return pd.DataFrame({"customer_id": ids})
-
-
-@pytest.mark.parametrize("share", [1.0, 0.5, 0.01, 0.0])
-def test_codes_of_equals_factorize_of_the_kept_rows(share):
-    frame = ids_frame()
-    rng = np.random.default_rng(1)
-    keep = frame["customer_id"].notna().to_numpy() & (rng.random(len(frame)) < share)
-    got_codes, got_ids = codes.codes_of(frame["customer_id"], keep)
-    want_codes, want_ids = pd.factorize(frame["customer_id"][keep], sort=True)
-    np.testing.assert_array_equal(got_codes, want_codes)
-    assert list(got_ids) == list(want_ids)
-    assert got_ids.name == "customer_id"
-
-
-def test_whole_column_codes_are_remembered_and_read_only():
-    frame = ids_frame()
-    first, _ = codes.sorted_codes(frame["customer_id"])
-    again, _ = codes.sorted_codes(frame["customer_id"])  # a new Series over the same column
-    assert again is first
-    with pytest.raises(ValueError):
-        first[0] = 7
-
-
-def test_an_edited_column_is_factorised_afresh():
-    frame = ids_frame()
-    before, ids_before = codes.sorted_codes(frame["customer_id"])
-    frame.loc[0, "customer_id"] = "ZZZ-new"
-    after, ids_after = codes.sorted_codes(frame["customer_id"])
-    assert "ZZZ-new" in set(ids_after) and "ZZZ-new" not in set(ids_before)
-    assert ids_after[after[0]] == "ZZZ-new"
-
-
-def test_object_columns_are_not_remembered():
-    values = pd.Series(["b", "a", "b", None], dtype=object)
-    got, uniques = codes.sorted_codes(values)
-    np.testing.assert_array_equal(got, [1, 0, 1, -1])
-    assert list(uniques) == ["a", "b"]
-
-
-def test_keeping_a_missing_id_is_an_error():
-    frame = ids_frame()
-    with pytest.raises(ValueError, match="missing id"):
-        codes.codes_of(frame["customer_id"], np.ones(len(frame), bool))
 
 
 @pytest.fixture(params=["arrow", "duckdb"])
@@ -83,58 +39,11 @@ def test_distinct_is_np_unique(size):
     np.testing.assert_array_equal(codes.distinct(values), np.unique(values))
 
 
-def test_codes_are_forgotten_with_their_column():
-    import gc
-
-    frame = ids_frame(seed=9)
-    codes.sorted_codes(frame["customer_id"])
-    assert any(ref() is not None for ref, _, _ in codes._MEMORY.values())
-    before = len(codes._MEMORY)
-    del frame
-    gc.collect()
-    assert len(codes._MEMORY) == before - 1
-    assert all(ref() is not None for ref, _, _ in codes._MEMORY.values())
-
-
 def test_positions_of_numbers_and_mixed_types_compare_as_text(join_in):
     among = pd.Series([3, 1, 2, 1])
     values = pd.Series(["1", "2", "4", None], dtype="str")
     np.testing.assert_array_equal(codes.positions(values, among), [1, 2, -1, -1])
     assert codes.positions(pd.Series([], dtype="str"), among).tolist() == []
-
-
-@pytest.mark.parametrize("reset_index", [True, False])
-def test_a_subsets_codes_come_from_its_parent(reset_index, monkeypatch):
-    frame = ids_frame()
-    frame.index = frame.index * 2  # not a plain range: reset_index=False keeps it
-    codes.sorted_codes(frame["customer_id"])
-    keep = np.random.default_rng(5).random(len(frame)) < 0.3
-    part = codes.subset(frame, keep, reset_index=reset_index)
-    pdt.assert_frame_equal(part, frame.loc[keep].reset_index(drop=True) if reset_index else frame.loc[keep])
-    want_codes, want_ids = pd.factorize(part["customer_id"], sort=True)
-
-    def no_factorize(*args, **kwargs):
-        raise AssertionError("factorised again")
-
-    monkeypatch.setattr(pd, "factorize", no_factorize)
-    got_codes, got_ids = codes.sorted_codes(part["customer_id"])
-    np.testing.assert_array_equal(got_codes, want_codes)
-    assert list(got_ids) == list(want_ids)
-
-
-def test_a_subset_whose_parent_is_gone_is_factorised():
-    import gc
-
-    frame = ids_frame()
-    codes.sorted_codes(frame["customer_id"])
-    part = codes.subset(frame, np.arange(len(frame)) % 3 == 0)
-    del frame
-    gc.collect()
-    assert codes._codes_from_parent(part["customer_id"].array._pa_array) is None
-    got_codes, got_ids = codes.sorted_codes(part["customer_id"])
-    want_codes, want_ids = pd.factorize(part["customer_id"], sort=True)
-    np.testing.assert_array_equal(got_codes, want_codes)
-    assert list(got_ids) == list(want_ids)
 
 
 @pytest.mark.parametrize("bound_factor", [1, 3, 1000])

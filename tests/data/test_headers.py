@@ -7,6 +7,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 from store_files import EXPECTED, ORDERS_CSV, write
 
+from conftest import canonical
 from wxshop.data.headers import header_names, mapping_for
 from wxshop.data.load import load_store
 from wxshop.errors import DataError
@@ -21,7 +22,7 @@ def test_flat_columns_mapping(tmp_path):
     )
     write(tmp_path, "orders.csv", text)
     mapping = {"单号": "order_id", "客户": "customer_id", "时间戳": "ordered_at", "实收": "amount"}
-    assert_frame_equal(load_store(tmp_path, columns=mapping).orders, EXPECTED)
+    assert_frame_equal(canonical(load_store(tmp_path, columns=mapping).orders), EXPECTED)
 
 
 def test_per_table_columns_mapping_wins_over_flat(tmp_path):
@@ -33,8 +34,8 @@ def test_per_table_columns_mapping_wins_over_flat(tmp_path):
         "orders": {"total_paid": "amount"},  # matched ignoring case, spaces, underscores
     }
     store = load_store(tmp_path, columns=columns)
-    assert_frame_equal(store.orders, EXPECTED)
-    assert store.order_items.columns.tolist() == ["order_id", "sku_id", "quantity", "unit_price"]
+    assert_frame_equal(canonical(store.orders), EXPECTED)
+    assert canonical(store.order_items).columns.tolist() == ["order_id", "sku_id", "quantity", "unit_price"]
 
 
 def test_mapping_two_headers_to_one_column_is_an_error(tmp_path):
@@ -47,7 +48,7 @@ def test_alias_collision_prefers_the_first_alias_and_keeps_the_other(tmp_path):
     text = "订单号,买家ID,下单时间,订单金额,实付金额\no1,c1,2024-06-18 20:15,120,99.5\n"
     write(tmp_path, "orders.csv", text)
     orders = load_store(tmp_path).orders
-    assert orders.columns.tolist() == [
+    assert canonical(orders).columns.tolist() == [
         "order_id",
         "customer_id",
         "ordered_at",
@@ -65,7 +66,7 @@ def test_mapping_beats_a_header_that_is_already_canonical(tmp_path):
         "order_id,customer_id,ordered_at,amount,实收\no1,c1,2024-06-18,5,4\n",
     )
     orders = load_store(tmp_path, columns={"实收": "amount"}).orders
-    assert orders.columns.tolist() == [
+    assert canonical(orders).columns.tolist() == [
         "order_id",
         "customer_id",
         "ordered_at",
@@ -80,7 +81,7 @@ def test_canonical_names_match_ignoring_case_and_spaces(tmp_path):
     write(
         tmp_path, "orders.csv", ORDERS_CSV.replace("order_id,customer_id", "Order ID,CUSTOMER_ID")
     )
-    assert_frame_equal(load_store(tmp_path).orders, EXPECTED)
+    assert_frame_equal(canonical(load_store(tmp_path).orders), EXPECTED)
 
 
 def test_missing_amount_names_file_and_column(tmp_path):

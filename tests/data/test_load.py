@@ -7,6 +7,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 from store_files import EXPECTED, ORDERS_CSV, write
 
+from conftest import canonical
 from wxshop.data.load import load_store
 from wxshop.errors import DataError
 from wxshop.paths import sample_data_dir
@@ -15,7 +16,7 @@ from wxshop.paths import sample_data_dir
 def test_canonical_csv(tmp_path):
     write(tmp_path, "orders.csv", ORDERS_CSV)
     store = load_store(tmp_path)
-    assert_frame_equal(store.orders, EXPECTED)
+    assert_frame_equal(canonical(store.orders), EXPECTED)
     assert store.name == tmp_path.name
     assert store.has("orders") and not store.has("customers")
     assert store.order_items is None

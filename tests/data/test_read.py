@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from pandas.testing import assert_frame_equal
 from store_files import EXPECTED, ORDERS_CSV, write
 
+from conftest import canonical
 from wxshop.data.load import load_store
 from wxshop.data.read import read_source
 from wxshop.errors import DataError
@@ -24,13 +25,13 @@ def test_chinese_headers_in_gbk_load_without_mapping(tmp_path):
     )
     write(tmp_path, "订单.csv", text, encoding="gbk")
     store = load_store(tmp_path)
-    assert_frame_equal(store.orders, EXPECTED)
+    assert_frame_equal(canonical(store.orders), EXPECTED)
     assert store.quality["file"].tolist() == ["订单.csv"]
 
 
 def test_utf8_bom(tmp_path):
     write(tmp_path, "orders.csv", ORDERS_CSV, encoding="utf-8-sig")
-    assert_frame_equal(load_store(tmp_path).orders, EXPECTED)
+    assert_frame_equal(canonical(load_store(tmp_path).orders), EXPECTED)
 
 
 def test_utf8_file_with_gbk_after_the_sniffed_head_falls_back_to_gb18030(tmp_path):
@@ -59,7 +60,7 @@ def test_xlsx_first_sheet(tmp_path):
     book.save(tmp_path / "orders.xlsx")
     store = load_store(tmp_path)
     expected = EXPECTED.assign(order_id=pd.Series(["00123", "124", "00125"], dtype="str"))
-    assert_frame_equal(store.orders, expected)
+    assert_frame_equal(canonical(store.orders), expected)
     assert store.quality["rows_read"].tolist() == [3]
 
 
@@ -91,7 +92,7 @@ def test_parquet_with_native_types(tmp_path):
     )
     frame.to_parquet(tmp_path / "orders.parquet")
     expected = EXPECTED.assign(customer_id=pd.Series(["1", "2", "1"], dtype="str"))
-    assert_frame_equal(load_store(tmp_path).orders, expected)
+    assert_frame_equal(canonical(load_store(tmp_path).orders), expected)
 
 
 def test_undecodable_csv(tmp_path):

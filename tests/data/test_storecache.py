@@ -201,38 +201,20 @@ def test_cache_files_hold_no_personal_data(store, tmp_path):
         assert not any(value.encode("utf-8") in blob for blob in blobs), value
 
 
-def test_customer_codes_come_back_with_the_orders(store, tmp_path, monkeypatch):
-    """The orders' sorted customer codes are cached too: after a cached load, grouping by
-    customer needs no factorisation, and the codes are pd.factorize's."""
-    from wxshop.data import codes
-
+def test_entries_of_an_older_format_are_not_read(store, tmp_path, monkeypatch):
+    """FORMAT is part of every key: tables cached before the integer keys were columns
+    (format 2, with a separate codes file) are never read back as if they had them."""
     cache = tmp_path / "cache"
-    load_store(store, cache=cache, tables=["orders"])
-    orders = load_store(store, cache=cache, tables=["orders"]).orders
-    want_codes, want_ids = pd.factorize(orders["customer_id"], sort=True)
-
-    def no_factorize(*args, **kwargs):
-        raise AssertionError("factorised again")
-
-    monkeypatch.setattr(pd, "factorize", no_factorize)
-    storecache.release()
-    got_codes, got_ids = codes.sorted_codes(orders["customer_id"])
+    monkeypatch.setattr(storecache, "FORMAT", 2)
+    storecache._code_digest.cache_clear()
+    old = load_store(store, cache=cache, tables=["orders"])
+    old_entries = {p.name for p in cache.glob("*.json")}
     monkeypatch.undo()
-    assert got_codes.tolist() == want_codes.tolist()
-    assert list(got_ids) == list(want_ids)
-
-
-def test_damaged_customer_codes_are_read_afresh(store, tmp_path):
-    from pyarrow import feather
-
-    cache = tmp_path / "cache"
-    fresh = load_store(store, cache=cache, tables=["orders"])
-    (path,) = cache.glob("*.codes.arrow")
-    table = feather.read_table(path)
-    feather.write_feather(table.slice(0, 10), path)  # too short for the orders
+    storecache._code_digest.cache_clear()
     storecache.release()
-    assert_same_store(fresh, load_store(store, cache=cache, tables=["orders"]))
-    assert len(feather.read_table(next(cache.glob("*.codes.arrow")))) == len(fresh.orders)
+    new = load_store(store, cache=cache, tables=["orders"])
+    assert {p.name for p in cache.glob("*.json")}.isdisjoint(old_entries)  # loaded afresh, not read back
+    assert_frame_equal(old.orders, new.orders)
 
 
 # ------------------------------------------------------------------ tables held in memory

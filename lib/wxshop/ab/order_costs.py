@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 
 from wxshop.ab.table_checks import require_table
-from wxshop.data.codes import line_rows, positions
+from wxshop.data.codes import positions
+from wxshop.data.keys import line_orders
 from wxshop.data.schema import ORDER_ID, QUANTITY, SKU_ID
 
 __all__ = ["UNIT_COST", "order_costs"]
@@ -48,7 +49,7 @@ def order_costs(
     rows = np.arange(len(orders)) if rows is None else np.asarray(rows, np.int64)
     slot = np.full(len(orders) + 1, -1, np.int64)  # each order row's place in the result; [-1]: none
     slot[rows] = np.arange(rows.size)
-    line_slot = slot[line_rows(order_items[ORDER_ID], orders[ORDER_ID])]
+    line_slot = slot[line_orders(order_items, orders)]
     mine = np.flatnonzero(line_slot >= 0)
     line_slot = line_slot[mine]
     items = order_items if mine.size == len(order_items) else order_items.iloc[mine]  # all: no copy

@@ -33,6 +33,7 @@ from wxshop.analysis.lifecycle import DEFAULT_LOST_FACTOR, StageThresholds, lost
 from wxshop.analysis.paid import NO_DAY, DateLike, day_numbers, paid_mask, period_end_day, require_columns
 from wxshop.analysis.products.keys import UNKNOWN_CATEGORY
 from wxshop.data import codes, engine
+from wxshop.data.keys import customer_codes, line_orders, sorted_codes
 from wxshop.data.schema import CUSTOMER_ID, ORDER_ID, ORDERED_AT, QUANTITY, SKU_ID, UNIT_PRICE
 
 __all__ = ["MIN_INTERVALS", "CategoryThresholds", "category_thresholds", "main_categories",
@@ -72,7 +73,7 @@ def _text_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
         code = values.cat.codes.to_numpy(np.int64)
         return (np.where(code >= 0, rank[np.maximum(code, 0)] if order.size else -1, -1),
                 pd.Index(names[order], dtype="str"))
-    code, uniques = codes.sorted_codes(values.astype("str"))
+    code, uniques = sorted_codes(values)
     return np.asarray(code, np.int64), pd.Index(uniques, dtype="str")
 
 
@@ -100,19 +101,9 @@ def _table(customer: np.ndarray, category: np.ndarray, day: np.ndarray, gmv: np.
     """The coded lines the queries below read (an Arrow table: DuckDB reads its arrays as they
     are, where a pandas frame would first copy them into one block), in the narrowest integers
     that hold them: DuckDB hashes and sorts fewer bytes (1M-customer store: 1.4 → 1.15 s)."""
-    return pa.table({CUSTOMER_ID: _narrow(customer), CATEGORY: _narrow(category), "day": _narrow(day),
+    return pa.table({CUSTOMER_ID: codes.narrow(customer), CATEGORY: codes.narrow(category),
+                     "day": codes.narrow(day),
                      "gmv": np.nan_to_num(gmv)})
-
-
-def _narrow(values: np.ndarray) -> np.ndarray:
-    """Integer codes as int16 or int32 where they fit."""
-    if not values.size:
-        return values
-    lo, hi = int(values.min()), int(values.max())
-    for kind in (np.int16, np.int32):
-        if np.iinfo(kind).min <= lo and hi <= np.iinfo(kind).max:
-            return values.astype(kind)
-    return values
 
 
 # A buyer's main category: most item sales, then the latest bought, then the first name.
@@ -293,8 +284,8 @@ def _store_lines(
     require_columns(orders, (ORDER_ID, CUSTOMER_ID, ORDERED_AT), "category lines")
     require_columns(order_items, (ORDER_ID, SKU_ID, QUANTITY, UNIT_PRICE), "category lines")
     require_columns(products, (SKU_ID, CATEGORY), "category lines")
-    row = codes.line_rows(order_items[ORDER_ID], orders[ORDER_ID])
-    buyer, buyers = codes.sorted_codes(orders[CUSTOMER_ID])
+    row = line_orders(order_items, orders)
+    buyer, buyers = customer_codes(orders)
     day = day_numbers(orders[ORDERED_AT])
     paid = paid_mask(orders).to_numpy(bool) & (buyer >= 0) & (day <= period_end_day(period_end))
     paid &= day != NO_DAY

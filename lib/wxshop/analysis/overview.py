@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 
 from wxshop.analysis.paid import UNKNOWN, paid_mask, require_columns
-from wxshop.data import codes, engine
-from wxshop.data.codes import codes_of, distinct
+from wxshop.data import engine
+from wxshop.data.codes import distinct
+from wxshop.data.keys import customer_codes, line_orders
 from wxshop.data.schema import (
     AMOUNT,
     CHANNEL,
@@ -63,10 +64,10 @@ class StoreKpis:
 
 def _paid_codes(orders: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int]:
     """Paid rows (bool), the customer code of each paid row (−1 without a customer), and
-    the number of distinct paying customers; codes come from :mod:`wxshop.data.codes`."""
+    the number of distinct paying customers (:func:`wxshop.data.keys.customer_codes`)."""
     paid = paid_mask(orders).to_numpy(bool)
     known = paid & orders[CUSTOMER_ID].notna().to_numpy(bool)
-    code, ids = codes_of(orders[CUSTOMER_ID], known)
+    code, ids = customer_codes(orders, known)
     per_row = np.full(int(paid.sum()), -1, np.int64)
     per_row[known[paid]] = code
     return paid, per_row, len(ids)
@@ -233,9 +234,9 @@ def in_period(orders: pd.DataFrame, period_end: str = "") -> pd.DataFrame:
         return orders
     end = pd.Timestamp(period_end).normalize() + pd.Timedelta(days=1)
     keep = (orders[ORDERED_AT] < end).to_numpy(bool)
-    if keep.all():  # the same frame: no copy of millions of rows, customer codes reused
+    if keep.all():  # the same frame: no copy of millions of rows
         return orders
-    return codes.subset(orders, keep, reset_index=False)
+    return orders.loc[keep]
 
 
 def category_mix(
@@ -262,27 +263,18 @@ def category_mix(
     """
     require_columns(order_items, (ORDER_ID, "sku_id", "quantity", "unit_price"), "category_mix")
     require_columns(products, ("sku_id", "category"), "category_mix")
-    # lines of paid orders summed per SKU in DuckDB (a hash semi-join: 0.8 s on 7.5M lines
-    # against 4.7M orders, where Arrow is_in and pandas took 3.5 s and 38 s)
-    # (with the loader's row of each line's order, a take: no join at all)
-    rows = codes.known_rows(order_items[ORDER_ID], orders[ORDER_ID])
-    lines = {c: order_items[c].array for c in (ORDER_ID, "sku_id", "quantity", "unit_price")}
-    if rows is not None:
-        paid = paid_mask(orders).to_numpy(bool)
-        lines["paid"] = (rows >= 0) & paid[np.maximum(rows, 0)] if len(paid) else np.zeros(len(rows), bool)
-        where = "FROM i WHERE paid"
-    else:
-        where = "FROM i SEMI JOIN paid ON CAST(i.order_id AS VARCHAR) = paid.order_id"
+    # lines of paid orders (each line's order by its key: wxshop.data.keys) summed per SKU
+    rows = line_orders(order_items, orders)
+    paid = paid_mask(orders).to_numpy(bool)
+    lines = {c: order_items[c].array for c in ("sku_id", "quantity", "unit_price")}
+    lines["paid"] = (rows >= 0) & paid[np.maximum(rows, 0)] if len(paid) else np.zeros(len(rows), bool)
     with engine.connect() as con:
-        if rows is None:
-            con.register("paid", pd.DataFrame({"order_id": orders.loc[paid_mask(orders), ORDER_ID]
-                                               .astype("str").array}, copy=False))
         con.register("i", pd.DataFrame(lines, copy=False))
-        per_sku = con.execute(f"""
+        per_sku = con.execute("""
             SELECT CAST(sku_id AS VARCHAR) AS sku_id, count(*) AS lines,
                    sum(coalesce(quantity, 0)) AS units,
                    sum(coalesce(quantity * unit_price, 0)) AS item_sales
-            {where}
+            FROM i WHERE paid
             GROUP BY ALL""").df()
     prod = products.drop_duplicates("sku_id")
     labels, prod_code = _category_codes(prod["category"])

@@ -25,7 +25,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from wxshop.data.codes import argsort_keys, codes_of
+from wxshop.data.codes import argsort_keys
+from wxshop.data.keys import customer_codes
 from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDERED_AT, STATUS
 
 __all__ = [
@@ -250,7 +251,7 @@ def paid_orders(
     end = np.datetime64(last_day + 1, "D")
     keep = paid_mask(orders).to_numpy(bool) & (at < end).to_numpy(bool)
     keep &= orders[CUSTOMER_ID].notna().to_numpy(bool)
-    code, ids = codes_of(orders[CUSTOMER_ID], keep)
+    code, ids = customer_codes(orders, keep)
     at_np = at.to_numpy()[keep]
     money = (
         pd.to_numeric(orders[AMOUNT][keep]).fillna(0.0).to_numpy(np.float64)

@@ -38,7 +38,6 @@ from wxshop.analysis.paid import (
     period_end_day,
     require_columns,
 )
-from wxshop.data import codes
 from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDER_ID, ORDERED_AT
 
 __all__ = [
@@ -174,7 +173,7 @@ def compare(
         covered = name == "current" or (first is not None and first <= lo)
         reasons[name] = "" if covered else BEFORE_DATA
         if covered:
-            k = store_kpis(codes.subset(orders, (day >= lo) & (day <= hi), reset_index=False))
+            k = store_kpis(orders.loc[(day >= lo) & (day <= hi)])
             figures[name] = [float(getattr(k, kpi)) for kpi in kpis]
         else:
             figures[name] = [np.nan] * len(kpis)

@@ -18,7 +18,6 @@ import pandas as pd
 
 from wxshop.analysis import products as pr
 from wxshop.analysis.paid import DateLike, period_end_day, require_columns
-from wxshop.data import codes
 from wxshop.data.schema import ORDERED_AT, SKU_ID
 
 __all__ = [
@@ -110,7 +109,7 @@ def window_lines(lines: pd.DataFrame, period_end: DateLike, days: int) -> pd.Dat
         keep &= at >= np.datetime64(end - int(days), "D")
     if keep.all():  # no copy of millions of lines when the window holds them all
         return lines.reset_index(drop=True)
-    return codes.subset(lines, keep)
+    return lines.loc[keep].reset_index(drop=True)
 
 
 def _with_cycles(table: pd.DataFrame, cycles: pd.DataFrame, key: str) -> pd.DataFrame:

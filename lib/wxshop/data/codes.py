@@ -1,221 +1,34 @@
-"""Sorted integer codes for a text id column, worked out once per column.
+"""Integer operations on text ids and integer keys, repeated on millions of rows.
 
-A report groups the same orders by customer a dozen times (headline, RFM, lifecycle,
-migration, cohorts, the purchase model, profiles...). Each grouping starts from
-``pd.factorize(ids[keep], sort=True)``, which for 4.7 million Arrow text ids takes
-1.5–2 s; twelve of them were a quarter of the user-profiling report on a
-1M-customer store. :func:`codes_of` gives the same result from the whole column's codes,
-which are computed once and remembered.
-
-The memory is keyed by the column's Arrow data, which never changes once made: pandas
-writes into an Arrow-backed column by building new Arrow data, so an edited column is a
-different key (and a freed one can never be mistaken for a new one, as the memory holds a
-weak reference and checks it); a column's codes are dropped when the column is freed.
-Columns not backed by Arrow are factorised each time. :func:`wxshop.data.load.load_store` seeds
-the memory with the orders' codes kept in the table cache (:func:`remember`).
-
-:func:`positions` (a lookup of ids in other ids) and :func:`distinct`
-(``np.unique``) are the other text-id and integer operations repeated on millions of rows.
-
-Two more memories save the hashing of text ids that reports repeat:
-
-- :func:`subset` takes rows of a frame (orders in a window or period) and records which
-  rows of which columns they are, so the subset's customer codes come from the whole
-  column's codes (a take and a renumbering) instead of a new factorisation.
-- :func:`remember_rows` keeps where each order line's order is among the orders (the
-  loader finds it while checking that every line has an order, and the table cache keeps
-  it); :func:`known_rows` gives it back, also for a subset of the orders, so joining 7.5M
-  order lines to 4.7M orders by text id (2–3 s each time in Arrow or DuckDB) becomes an
-  integer take.
+:func:`positions` looks ids up in other ids (Arrow hashing, or a DuckDB join from 2M ids);
+:func:`argsort_keys`, :func:`distinct_counts` and :func:`distinct` sort, count and
+de-duplicate integer keys faster than the numpy functions they stand for. The keys
+themselves (an order's, a buyer's, an SKU's) are columns of the loaded tables:
+:mod:`wxshop.data.keys`.
 """
 
 from __future__ import annotations
-
-import weakref
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_MEMORY: dict[int, tuple[weakref.ref, np.ndarray, pd.Index]] = {}
-_KEEP = 4  # columns remembered at once (a report uses one or two)
 
+def narrow(values: np.ndarray, kinds: tuple[type, ...] = (np.int16, np.int32)) -> np.ndarray:
+    """Integers in the first of ``kinds`` that holds them all (else as they are): DuckDB hashes
+    and sorts fewer bytes, an array takes less memory.
 
-def _arrow_data(values: pd.Series) -> object | None:
-    data = getattr(values.array, "_pa_array", None)  # pandas' ArrowExtensionArray storage
-    try:
-        weakref.ref(data)
-    except TypeError:
-        return None
-    return data
-
-
-def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """``pd.factorize(values, sort=True)``: int64 codes (−1 for missing) and the sorted
-    distinct values, remembered for Arrow-backed columns. The codes are read-only."""
-    data = _arrow_data(values)
-    if data is not None:
-        hit = _MEMORY.get(id(data))
-        if hit is not None and hit[0]() is data:
-            return hit[1], hit[2]
-        derived = _codes_from_parent(data)
-        if derived is not None:
-            return remember(values, *derived)
-    codes, uniques = pd.factorize(values, sort=True)
-    return remember(values, codes, uniques)
-
-
-def remember(values: pd.Series, codes: np.ndarray, uniques: pd.Index) -> tuple[np.ndarray, pd.Index]:
-    """Keep ``codes`` and ``uniques`` (``pd.factorize(values, sort=True)``, e.g. read back
-    from the table cache) as the column's codes; returns them (the codes read-only)."""
-    codes = np.asarray(codes).astype(np.int64, copy=False)
-    if len(codes) != len(values) or (codes.size and codes.max() >= len(uniques)):
-        raise ValueError("codes.remember: the codes do not fit the column")
-    codes.flags.writeable = False
-    uniques = pd.Index(uniques, name=values.name)
-    data = _arrow_data(values)
-    if data is not None:
-        while len(_MEMORY) >= _KEEP:
-            del _MEMORY[next(iter(_MEMORY))]
-        _MEMORY[id(data)] = (weakref.ref(data, _forget), codes, uniques)
-    return codes, uniques
-
-
-def _forget(ref: weakref.ref) -> None:
-    """The column is gone: drop its codes (a warm kernel runs report after report)."""
-    for key, (held, _, _) in list(_MEMORY.items()):
-        if held is ref:
-            del _MEMORY[key]
-    for key, (held, _, _) in list(_PARENT.items()):
-        if held is ref:
-            del _PARENT[key]
-    for key, (first, second, _) in list(_ROWS.items()):
-        if ref is first or ref is second:
-            del _ROWS[key]
-
-
-# {id(child data): (weakref to it, weakref to the parent's data, rows)}: child = parent[rows]
-_PARENT: dict[int, tuple[weakref.ref, weakref.ref, np.ndarray]] = {}
-# {(id(values data), id(among data)): (weakrefs, row of each value in among or −1)}
-_ROWS: dict[tuple[int, int], tuple[weakref.ref, weakref.ref, np.ndarray]] = {}
-
-
-def _alive(ref: weakref.ref, data: object) -> bool:
-    return ref() is data
-
-
-def subset(frame: pd.DataFrame, keep: np.ndarray, reset_index: bool = True) -> pd.DataFrame:
-    """``frame.loc[keep]`` for a boolean array ``keep`` (the index reset unless
-    ``reset_index=False``), remembering that each Arrow-backed column of the result is
-    those rows of the frame's column."""
-    out = frame.loc[keep]
-    if reset_index:
-        out = out.reset_index(drop=True)
-    rows = np.flatnonzero(keep)
-    rows.flags.writeable = False
-    for name in out.columns:
-        child, parent = _arrow_data(out[name]), _arrow_data(frame[name])
-        if child is not None and parent is not None and child is not parent:
-            _PARENT[id(child)] = (weakref.ref(child, _forget), weakref.ref(parent), rows)
-    return out
-
-
-def _lineage(data: object) -> tuple[object, np.ndarray] | None:
-    """(the parent's Arrow data, rows) when ``data`` came from :func:`subset`."""
-    hit = _PARENT.get(id(data))
-    if hit is None or not _alive(hit[0], data):
-        return None
-    parent = hit[1]()
-    return None if parent is None else (parent, hit[2])
-
-
-def _codes_from_parent(data: object) -> tuple[np.ndarray, pd.Index] | None:
-    """The subset's sorted codes from its parent's remembered codes."""
-    origin = _lineage(data)
-    if origin is None:
-        return None
-    hit = _MEMORY.get(id(origin[0]))
-    if hit is None or not _alive(hit[0], origin[0]):
-        return None
-    return _renumber(hit[1][origin[1]], hit[2])
-
-
-def remember_rows(values: pd.Series, among: pd.Series, rows: np.ndarray) -> None:
-    """Keep ``rows`` as the position of each of ``values`` in ``among`` (−1: not there),
-    where ``among`` holds unique ids (the checked orders' order_id)."""
-    rows = np.asarray(rows).astype(np.int64, copy=False)
-    if len(rows) != len(values) or (rows.size and rows.max() >= len(among)):
-        raise ValueError("codes.remember_rows: the rows do not fit the columns")
-    a, b = _arrow_data(values), _arrow_data(among)
-    if a is None or b is None:
-        return
-    rows.flags.writeable = False
-    while len(_ROWS) >= _KEEP:
-        del _ROWS[next(iter(_ROWS))]
-    _ROWS[(id(a), id(b))] = (weakref.ref(a, _forget), weakref.ref(b, _forget), rows)
-
-
-def known_rows(values: pd.Series, among: pd.Series) -> np.ndarray | None:
-    """The position of each of ``values`` in ``among`` (−1: not there) when remembered for
-    these columns, or for a column ``among`` is a :func:`subset` of; else None. Only
-    columns of unique ids are remembered, so a position is the id's one row."""
-    a, b = _arrow_data(values), _arrow_data(among)
-    if a is None or b is None:
-        return None
-    hit = _ROWS.get((id(a), id(b)))
-    if hit is not None and _alive(hit[0], a) and _alive(hit[1], b):
-        return hit[2]
-    origin = _lineage(b)
-    if origin is None:
-        return None
-    parent, rows = origin
-    hit = _ROWS.get((id(a), id(parent)))
-    if hit is None or not (_alive(hit[0], a) and _alive(hit[1], parent)):
-        return None
-    inverse = np.full(len(parent), -1, np.int64)
-    inverse[rows] = np.arange(len(rows))
-    found = np.where(hit[2] >= 0, inverse[np.maximum(hit[2], 0)], -1)
-    remember_rows(values, among, found)
-    return found
-
-
-def line_rows(values: pd.Series, among: pd.Series) -> np.ndarray:
-    """Each of ``values``' row in ``among`` (−1: not there): the loader's remembered rows
-    (:func:`known_rows`, an order line's order) when it has them, else :func:`positions`."""
-    rows = known_rows(values, among)
-    return positions(values, among) if rows is None else rows
-
-
-def codes_of(values: pd.Series, keep: np.ndarray) -> tuple[np.ndarray, pd.Index]:
-    """``pd.factorize(values[keep], sort=True)`` for a boolean ``keep`` over rows whose
-    values are not missing: codes 0 .. k−1 of the kept rows and the k sorted values."""
-    codes, uniques = sorted_codes(values)
-    kept = codes[keep]
-    if kept.size and kept.min() < 0:
-        raise ValueError("codes_of: keep selects rows with a missing id")
-    return _renumber(kept, uniques, missing=False)
-
-
-def _renumber(
-    taken: np.ndarray, uniques: pd.Index, missing: bool = True
-) -> tuple[np.ndarray, pd.Index]:
-    """Codes into ``uniques`` (−1: missing) of some rows, renumbered 0 .. k−1 over the k
-    values they use, and those values (still sorted). ``missing=False``: the caller knows
-    no code is −1, which saves two passes over the rows."""
-    used = taken[taken >= 0] if missing else taken
-    present = np.bincount(used, minlength=len(uniques)) > 0
-    renumber = np.cumsum(present) - 1
-    if not missing:
-        return renumber[taken], uniques[present]
-    return np.where(taken >= 0, renumber[np.maximum(taken, 0)], -1), uniques[present]
-
-
-def clear() -> None:
-    """Forget every remembered code, subset and row position (each is worked out again)."""
-    _MEMORY.clear()
-    _PARENT.clear()
-    _ROWS.clear()
+    >>> narrow(np.array([0, 300])).dtype, narrow(np.array([0, 40_000])).dtype
+    (dtype('int16'), dtype('int32'))
+    """
+    if not values.size:
+        return values.astype(kinds[0])
+    lo, hi = int(values.min()), int(values.max())
+    for kind in kinds:
+        if np.iinfo(kind).min <= lo and hi <= np.iinfo(kind).max:
+            return values.astype(kind)
+    return values
 
 
 def arrow_text(values: pd.Series | pd.Index) -> pa.Array:

@@ -24,6 +24,14 @@ UNIT_PRICE = "unit_price"
 REFUND_AMOUNT = "refund_amount"
 REFUNDED_AT = "refunded_at"
 
+# Integer keys the loader adds (wxshop.data.keys): an order's key is its row in the checked
+# orders, and its lines carry it; a buyer's key is the rank of customer_id among the orders'
+# distinct ids, an SKU's the rank of sku_id among the order lines'. Not part of any export.
+ORDER_KEY = "order_key"
+CUSTOMER_KEY = "customer_key"
+SKU_KEY = "sku_key"
+KEY_COLUMNS = (ORDER_KEY, CUSTOMER_KEY, SKU_KEY)
+
 STATUS_VALUES = ("paid", "refunded", "cancelled")
 # A row of an export that records a refund rather than an order (a WeChat Pay bill's REFUND
 # row): it folds into its order's refund_amount / refunded_at and is not an order itself.

@@ -3,9 +3,8 @@
 Every notebook of a store loads the same export files, and at a million customers
 reading, typing and checking them costs 10–17 s per notebook (``docs/benchmarks.md``).
 :func:`wxshop.data.load.load_store` keeps each checked table here as uncompressed Arrow IPC
-(the clean rows and the rejected rows, plus the counts; for orders their sorted customer
-codes, for order lines the row of each line's order) and the next notebook reads it
-back in well under a second.
+(the clean rows with their integer keys, :mod:`wxshop.data.keys`, and the rejected rows,
+plus the counts) and the next notebook reads it back in well under a second.
 
 An entry is found by a key over everything the result depends on: the bytes of the
 source file (a BLAKE2 digest, so an export rewritten with the same size and modified
@@ -42,16 +41,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow
-from pyarrow import feather
 
 from wxshop.paths import project_root
 
 ENV_DIR = "WXSHOP_CACHE_DIR"
 ENV_SWITCH = "WXSHOP_STORE_CACHE"
-FORMAT = 2
+FORMAT = 3  # 3: integer keys are columns of the tables; no separate codes file
 _OFF = {"0", "false", "no", "off"}
 _DIGEST = 16  # bytes of BLAKE2b
 
@@ -66,10 +63,6 @@ class Entry:
     personal_dropped: int
     merged: int = 0  # rows folded into another row (repeats across files, order lines, refunds)
     notes: dict | None = None  # what loading found: source, files, unknown statuses ...
-    # pd.factorize(used.customer_id, sort=True) of the orders: every report groups by it
-    customer_codes: tuple[np.ndarray, pd.Index] | None = None
-    # of order lines: each line's row among the orders (``wxshop.data.codes.remember_rows``)
-    order_rows: np.ndarray | None = None
 
 
 # The entries of the data folder loaded last in this process: {key: Entry}.
@@ -184,12 +177,11 @@ class TableCache:
         )
         return f"{slot}-{content}"
 
-    def _files(self, key: str) -> tuple[Path, Path, Path, Path]:
+    def _files(self, key: str) -> tuple[Path, Path, Path]:
         return (
             self.folder / f"{key}.json",
             self.folder / f"{key}.used.arrow",
             self.folder / f"{key}.rejected.arrow",
-            self.folder / f"{key}.codes.arrow",
         )
 
     def get(self, key: str) -> Entry | None:
@@ -205,37 +197,18 @@ class TableCache:
         return None
 
     def _read(self, key: str) -> Entry | None:
-        meta_path, used_path, rejected_path, codes_path = self._files(key)
+        meta_path, used_path, rejected_path = self._files(key)
         if not meta_path.is_file():
             return None
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            codes = None
-            rows = None
-            if meta.get("customer_codes"):
-                table = feather.read_table(codes_path)
-                codes = (
-                    table.column("code").to_numpy(),
-                    pd.Index(table.column("id").drop_null().to_pandas()),
-                )
-            elif meta.get("order_rows"):
-                rows = feather.read_table(codes_path).column("order_row").to_numpy()
-            used = pd.read_feather(used_path)
-            if codes is not None and (
-                len(codes[0]) != len(used) or (codes[0].size and codes[0].max() >= len(codes[1]))
-            ):
-                raise ValueError("customer codes do not fit the orders")
-            if rows is not None and (len(rows) != len(used) or (rows.size and rows.min() < 0)):
-                raise ValueError("order rows do not fit the order lines")
             return Entry(
-                used=used,
+                used=pd.read_feather(used_path),
                 rejected=pd.read_feather(rejected_path),
                 rows_read=int(meta["rows_read"]),
                 personal_dropped=int(meta["personal_dropped"]),
                 merged=int(meta.get("merged", 0)),
                 notes=meta.get("notes"),
-                customer_codes=codes,
-                order_rows=rows,
             )
         except (OSError, ValueError, KeyError, pyarrow.ArrowException):
             self._remove(key)
@@ -247,20 +220,11 @@ class TableCache:
         Returns False when the folder cannot be written (full disk, read-only share):
         the load itself has succeeded, so this is not an error.
         """
-        meta_path, used_path, rejected_path, codes_path = self._files(key)
+        meta_path, used_path, rejected_path = self._files(key)
         meta = {"rows_read": entry.rows_read, "personal_dropped": entry.personal_dropped,
-                "merged": entry.merged, "notes": entry.notes,
-                "customer_codes": entry.customer_codes is not None,
-                "order_rows": entry.customer_codes is None and entry.order_rows is not None}
+                "merged": entry.merged, "notes": entry.notes}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            if entry.customer_codes is not None:
-                self._write(codes_path, lambda p: feather.write_feather(
-                    _codes_table(*entry.customer_codes), p, compression="uncompressed"))
-            elif entry.order_rows is not None:
-                self._write(codes_path, lambda p: feather.write_feather(
-                    pyarrow.table({"order_row": np.asarray(entry.order_rows, np.int64)}), p,
-                    compression="uncompressed"))
             self._write(used_path, lambda p: entry.used.to_feather(p, compression="uncompressed"))
             self._write(
                 rejected_path,
@@ -327,20 +291,7 @@ def _shallow(entry: Entry) -> Entry:
         personal_dropped=entry.personal_dropped,
         merged=entry.merged,
         notes=entry.notes,
-        customer_codes=entry.customer_codes,
-        order_rows=entry.order_rows,
     )
-
-
-def _codes_table(codes: np.ndarray, ids: pd.Index) -> pyarrow.Table:
-    """The code of every row and the sorted ids in one table: ids (fewer than the rows, as
-    each is one or more rows' value) are padded with nulls to the number of rows."""
-    id_values = pyarrow.array(pd.Series(ids).astype("str").array)
-    if isinstance(id_values, pyarrow.ChunkedArray):
-        id_values = id_values.combine_chunks()
-    padding = pyarrow.nulls(len(codes) - len(ids), type=id_values.type)
-    return pyarrow.table({"code": np.asarray(codes, np.int64),
-                          "id": pyarrow.concat_arrays([id_values, padding])})
 
 
 def open_cache(cache: bool | str | Path | None) -> TableCache | None:

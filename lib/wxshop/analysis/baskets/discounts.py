@@ -99,7 +99,7 @@ def discount_depth(
     require_columns(order_items, (ORDER_ID, SKU_ID, QUANTITY, UNIT_PRICE), what)
     key = check_basket_level(level, products, what)
     frame = order_frame(orders, period_end, discount=True)
-    coded = (coded_lines(frame, order_items, orders[ORDER_ID], missing_item=UNKNOWN_CATEGORY)
+    coded = (coded_lines(frame, order_items, orders, missing_item=UNKNOWN_CATEGORY)
              if level == "sku" else None)
     raw = _coded_discounts(frame, order_items, *coded) if coded is not None else _sql_discounts(
         frame, order_items, products, level)

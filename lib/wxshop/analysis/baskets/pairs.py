@@ -128,7 +128,7 @@ def bundle_pairs(
     max_items = check_count("max_items", max_items, 2)
 
     frame = order_frame(orders, period_end)
-    coded = coded_lines(frame, order_items, orders[ORDER_ID]) if level == "sku" else None
+    coded = coded_lines(frame, order_items, orders) if level == "sku" else None
     if coded is not None:
         _, oid, item, names = coded
         raw, n_orders, left_out, min_orders, n_pairs = _coded_pairs(oid, item, names, min_orders, top,

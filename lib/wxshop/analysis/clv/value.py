@@ -25,6 +25,7 @@ from wxshop.analysis.clv.bgnbd import BGNBDFit, expected_purchases
 from wxshop.analysis.clv.summary import EXPECTED_SPEND, FREQUENCY, RECENCY, TENURE
 from wxshop.analysis.paid import DateLike, day_numbers, paid_mask, period_end_day, require_columns
 from wxshop.data import codes
+from wxshop.data.keys import customer_codes, line_orders
 from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDER_ID, ORDERED_AT, QUANTITY, SKU_ID
 
 UNIT_COST = "unit_cost"
@@ -65,10 +66,10 @@ def margin_rates(
     require_columns(products, (SKU_ID,), "margin_rates")
     keep = paid_mask(orders).to_numpy(bool) & orders[CUSTOMER_ID].notna().to_numpy(bool)
     keep = keep & (day_numbers(orders[ORDERED_AT]) <= period_end_day(period_end))
-    # integer keys: each line's order row (remembered by the loader, else joined once), each
-    # buyer's code in text order, each line's cost from its SKU's first products row
-    row = codes.line_rows(order_items[ORDER_ID], orders[ORDER_ID])
-    buyer, buyers = codes.sorted_codes(orders[CUSTOMER_ID])
+    # integer keys (wxshop.data.keys): each line's order row, each buyer's code in text order;
+    # each line's cost from its SKU's first products row
+    row = line_orders(order_items, orders)
+    buyer, buyers = customer_codes(orders)
     unique = products.drop_duplicates(SKU_ID)  # a repeated SKU keeps its first row, as elsewhere
     unit_cost = (pd.to_numeric(unique[UNIT_COST], errors="coerce").to_numpy(np.float64, na_value=np.nan)
                  if UNIT_COST in unique else np.full(len(unique), np.nan))
