@@ -7,8 +7,7 @@ import numpy as np
 import pandas as pd
 
 from wxshop.ab.table_checks import require_table
-from wxshop.data.codes import positions
-from wxshop.data.keys import line_orders
+from wxshop.data.keys import line_orders, product_rows
 from wxshop.data.schema import ORDER_ID, QUANTITY, SKU_ID
 
 __all__ = ["UNIT_COST", "order_costs"]
@@ -54,7 +53,7 @@ def order_costs(
     line_slot = line_slot[mine]
     items = order_items if mine.size == len(order_items) else order_items.iloc[mine]  # all: no copy
     unit = np.append(pd.to_numeric(products[UNIT_COST], errors="coerce").to_numpy(np.float64), np.nan)
-    sku = positions(items[SKU_ID], products[SKU_ID])  # −1 (not a product) reads the NaN
+    sku = product_rows(items, products)  # −1 (not a product) reads the NaN
     quantity = pd.to_numeric(items[QUANTITY], errors="coerce").to_numpy(np.float64)
     lines = quantity * unit[sku]
     unknown = np.isnan(lines)

@@ -33,7 +33,7 @@ from wxshop.analysis.lifecycle import DEFAULT_LOST_FACTOR, StageThresholds, lost
 from wxshop.analysis.paid import NO_DAY, DateLike, day_numbers, paid_mask, period_end_day, require_columns
 from wxshop.analysis.products.keys import UNKNOWN_CATEGORY
 from wxshop.data import codes, engine
-from wxshop.data.keys import customer_codes, line_orders, sorted_codes
+from wxshop.data.keys import customer_codes, line_orders, product_rows, sorted_codes
 from wxshop.data.schema import CUSTOMER_ID, ORDER_ID, ORDERED_AT, QUANTITY, SKU_ID, UNIT_PRICE
 
 __all__ = ["MIN_INTERVALS", "CategoryThresholds", "category_thresholds", "main_categories",
@@ -291,7 +291,7 @@ def _store_lines(
     paid &= day != NO_DAY
     unique = products.drop_duplicates(SKU_ID)
     category, categories = _text_codes(unique[CATEGORY].astype("category"))
-    sku = codes.positions(order_items[SKU_ID], unique[SKU_ID])
+    sku = product_rows(order_items, unique)
     line_category = np.where(sku >= 0, category[np.maximum(sku, 0)] if len(unique) else -1, -1)
     at = np.maximum(row, 0)
     keep = (row >= 0) & (paid[at] if len(paid) else False) & _named(line_category, categories)

@@ -33,6 +33,7 @@ from wxshop.data.schema import CUSTOMER_ID, CUSTOMER_KEY, ORDER_ID, ORDER_KEY, S
 __all__ = [
     "customer_codes",
     "line_orders",
+    "product_rows",
     "sku_codes",
     "sorted_codes",
     "with_line_keys",
@@ -116,6 +117,19 @@ def sku_codes(order_items: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
     return _codes(order_items, SKU_KEY, SKU_ID, None)
 
 
+def product_rows(order_items: pd.DataFrame, products: pd.DataFrame) -> np.ndarray:
+    """Each order line's row in ``products`` (the first row of its sku_id; −1 where the SKU is
+    not listed or missing): the distinct SKUs are looked up, not the millions of lines.
+
+    >>> products = pd.DataFrame({"sku_id": ["t", "c", "t"]})
+    >>> product_rows(pd.DataFrame({"sku_id": ["c", "x", "t", None, "c"]}), products).tolist()
+    [1, -1, 0, -1, 1]
+    """
+    code, skus = sku_codes(order_items)
+    at = np.append(positions(skus, products[SKU_ID]), -1)  # code −1 reads the appended −1
+    return at[code]
+
+
 def line_orders(order_items: pd.DataFrame, orders: pd.DataFrame) -> np.ndarray:
     """Each order line's row in ``orders`` (−1 where its order is not among them): by
     ``order_key`` when both frames have it, else by looking ``order_id`` up among the
@@ -156,7 +170,7 @@ def _codes(frame: pd.DataFrame, key: str, id_column: str,
         kept = kept[rows]
     size = int(kept.max()) + 1 if kept.size else 0
     missing = bool(kept.size) and int(kept.min()) < 0
-    where = np.flatnonzero(kept >= 0) if missing else np.arange(kept.size)
+    where = np.flatnonzero(kept >= 0) if missing else np.arange(kept.size, dtype=kept.dtype)
     valid = kept[where] if missing else kept
     at = np.full(size, -1, np.int64)  # a row holding each key (all its rows hold the same id)
     at[valid] = where
@@ -191,10 +205,10 @@ def _same(left: pd.Series, left_rows: np.ndarray, right: pd.Series, right_rows: 
           key: str) -> None:
     """The ids at ``left_rows`` of ``left`` equal those at ``right_rows`` of ``right``, else
     ValueError: the keys no longer match the ids."""
-    a = left.take(left_rows).to_numpy().astype(str)
-    b = right.take(right_rows).to_numpy().astype(str)
-    if not np.array_equal(a, b):
-        bad = int(np.flatnonzero(a != b)[0])
+    a = [str(left.iat[i]) for i in left_rows]  # one value at a time: a take of a column
+    b = [str(right.iat[i]) for i in right_rows]  # in many Arrow chunks would join them first
+    if a != b:
+        bad = next(i for i, (u, v) in enumerate(zip(a, b, strict=True)) if u != v)
         raise ValueError(
             f"{key} does not match the ids ({a[bad]!r} against {b[bad]!r}): the ids were changed "
             f"after loading while the key columns were kept; {_DROP}"

@@ -24,8 +24,7 @@ import pandas as pd
 from wxshop.analysis.clv.bgnbd import BGNBDFit, expected_purchases
 from wxshop.analysis.clv.summary import EXPECTED_SPEND, FREQUENCY, RECENCY, TENURE
 from wxshop.analysis.paid import DateLike, day_numbers, paid_mask, period_end_day, require_columns
-from wxshop.data import codes
-from wxshop.data.keys import customer_codes, line_orders
+from wxshop.data.keys import customer_codes, line_orders, product_rows
 from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDER_ID, ORDERED_AT, QUANTITY, SKU_ID
 
 UNIT_COST = "unit_cost"
@@ -73,7 +72,7 @@ def margin_rates(
     unique = products.drop_duplicates(SKU_ID)  # a repeated SKU keeps its first row, as elsewhere
     unit_cost = (pd.to_numeric(unique[UNIT_COST], errors="coerce").to_numpy(np.float64, na_value=np.nan)
                  if UNIT_COST in unique else np.full(len(unique), np.nan))
-    sku = codes.positions(order_items[SKU_ID], unique[SKU_ID])
+    sku = product_rows(order_items, unique)
     cost = np.where(sku >= 0, unit_cost[np.maximum(sku, 0)] if len(unique) else np.nan, np.nan)
     cost = pd.to_numeric(order_items[QUANTITY], errors="coerce").to_numpy(np.float64, na_value=np.nan) * cost
     # per order: its lines, how many lack a cost, the cost of goods; costed = every line costed
