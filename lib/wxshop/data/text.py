@@ -84,17 +84,23 @@ def text_edges(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None
         width = np.int64 if chunk.type == pa.large_string() else np.int32
         _, offsets, values = chunk.buffers()
         offsets = np.frombuffer(offsets, width, count=len(chunk) + 1,
-                                offset=chunk.offset * np.dtype(width).itemsize).astype(np.int64)
+                                offset=chunk.offset * np.dtype(width).itemsize)
         start, end = offsets[:-1], offsets[1:]
         filled = end > start
-        first, last = np.zeros(len(chunk), np.uint8), np.zeros(len(chunk), np.uint8)
-        if values is not None and filled.any():
+        if values is not None and len(values):  # gathers, not masked writes: half the time
             raw = np.frombuffer(values, np.uint8)
-            first[filled], last[filled] = raw[start[filled]], raw[end[filled] - 1]
-        valid = chunk.is_valid().to_numpy(zero_copy_only=False)
+            top = raw.size - 1
+            first = np.where(filled, raw[np.minimum(start, top)], np.uint8(0))
+            last = np.where(filled, raw[np.clip(end - 1, 0, top)], np.uint8(0))
+        else:
+            first = last = np.zeros(len(chunk), np.uint8)
+        valid = (chunk.is_valid().to_numpy(zero_copy_only=False) if chunk.null_count
+                 else np.ones(len(chunk), bool))
         parts.append((first, last, ~filled & valid))
     if not parts:
         return np.zeros(0, np.uint8), np.zeros(0, np.uint8), np.zeros(0, bool)
+    if len(parts) == 1:
+        return parts[0]
     return tuple(np.concatenate(p) for p in zip(*parts, strict=True))  # type: ignore[return-value]
 
 
