@@ -277,7 +277,7 @@ def _store_lines(
     orders: pd.DataFrame, order_items: pd.DataFrame, products: pd.DataFrame, period_end: DateLike
 ) -> tuple[pa.Table, pd.Index, pd.Index]:
     """:func:`_category_lines` straight from a store's tables, joined on integer keys (each
-    line's order row as the loader remembered it, each SKU's first products row), so a store's
+    line's order and SKU by the keys the loader added, :mod:`wxshop.data.keys`), so a store's
     millions of lines are never built into a frame of text (:func:`item_lines` is for reports
     that show the lines). Paid orders with a buyer, up to ``period_end``; lines of SKUs not in
     ``products`` or without a category are left out."""
