@@ -145,3 +145,25 @@ def test_the_store_path_joins_on_integer_keys_to_the_same_lines():
     got = churn.store_category_thresholds(orders, tables["order_items"], tables["products"], end, store)
     pdt.assert_frame_equal(got.categories, want.categories)
     pdt.assert_frame_equal(got.customers, want.customers)
+
+
+def test_the_store_path_leaves_out_what_item_lines_leaves_out():
+    """Lines of an SKU missing from products, of a product without a category, of an order
+    after the end or not paid, and of an order not in the orders: the integer path of
+    store_category_thresholds drops the same lines as category_thresholds on item_lines."""
+    tables, truth, orders, end, store, _ = _demo_lines()
+    items = tables["order_items"].copy()
+    products = tables["products"].copy()
+    products.loc[products.index[0], "category"] = None  # a product without a category
+    gone = products["sku_id"].iloc[1]
+    products = products[products["sku_id"] != gone]  # its lines: an SKU missing from products
+    items.loc[items.index[:50], "order_id"] = "no-such-order"
+    late = orders.index[orders["ordered_at"] > pd.Timestamp(end) - pd.Timedelta(days=20)]
+    assert len(late) and (orders["status"] != "paid").any()
+    cut = (pd.Timestamp(end) - pd.Timedelta(days=20)).date().isoformat()
+    lines = item_lines(orders, items, products, cut)
+    assert (lines["category"] == "—").any()
+    want = churn.category_thresholds(lines, cut, store)
+    got = churn.store_category_thresholds(orders, items, products, cut, store)
+    pdt.assert_frame_equal(got.categories, want.categories)
+    pdt.assert_frame_equal(got.customers, want.customers)

@@ -284,19 +284,26 @@ def _store_lines(
     require_columns(orders, (ORDER_ID, CUSTOMER_ID, ORDERED_AT), "category lines")
     require_columns(order_items, (ORDER_ID, SKU_ID, QUANTITY, UNIT_PRICE), "category lines")
     require_columns(products, (SKU_ID, CATEGORY), "category lines")
-    row = line_orders(order_items, orders)
     buyer, buyers = customer_codes(orders)
     day = day_numbers(orders[ORDERED_AT])
-    paid = paid_mask(orders).to_numpy(bool) & (buyer >= 0) & (day <= period_end_day(period_end))
-    paid &= day != NO_DAY
+    counted = paid_mask(orders).to_numpy(bool) & (buyer >= 0) & (day <= period_end_day(period_end))
+    counted = np.append(counted & (day != NO_DAY), False)  # a line without its order reads False
     unique = products.drop_duplicates(SKU_ID)
     category, categories = _text_codes(unique[CATEGORY].astype("category"))
-    sku = product_rows(order_items, unique)
-    line_category = np.where(sku >= 0, category[np.maximum(sku, 0)] if len(unique) else -1, -1)
-    at = np.maximum(row, 0)
-    keep = (row >= 0) & (paid[at] if len(paid) else False) & _named(line_category, categories)
-    gmv = (pd.to_numeric(order_items[QUANTITY], errors="coerce").to_numpy(np.float64, na_value=np.nan)
-           * pd.to_numeric(order_items[UNIT_PRICE], errors="coerce").to_numpy(np.float64, na_value=np.nan))
-    at = at[keep]
-    table = _table(buyer[at], line_category[keep], day[at], gmv[keep])
+    # each products row's category code, −1 when unnamed; a line without a products row reads −1
+    named = np.append(np.where(_named(category, categories), category, -1), -1)
+    line_category = named[product_rows(order_items, unique)]
+    row = line_orders(order_items, orders)
+    kept = np.flatnonzero(counted[row] & (line_category >= 0))  # only these lines are gathered
+    at = row[kept]
+    gmv = _floats(order_items[QUANTITY])[kept] * _floats(order_items[UNIT_PRICE])[kept]
+    table = _table(buyer[at], line_category[kept], day[at], gmv)
     return table, pd.Index(buyers, dtype="str"), categories
+
+
+def _floats(values: pd.Series) -> np.ndarray:
+    """A numeric column as float64 (NaN where missing or not a number), not copied when it is
+    float64 already, as the loader's columns are."""
+    if values.dtype == np.float64:
+        return values.to_numpy()
+    return pd.to_numeric(values, errors="coerce").to_numpy(np.float64, na_value=np.nan)
