@@ -228,3 +228,13 @@ def test_line_keys_need_one_row_per_line():
     orders, items = arrow_shop()
     with pytest.raises(ValueError, match="one order row per line"):
         keys.with_line_keys(items, np.zeros(3, np.int64))
+
+
+def test_number_ids_with_keys_sort_as_numbers():
+    """Hand-made frames may hold numbers as ids: keyed or not, they are coded in numeric order."""
+    orders = pd.DataFrame({"order_id": [1, 2, 3, 4], "customer_id": [10, 9, 10, 100]})
+    keyed = keys.with_order_keys(orders)
+    for frame in (keyed, orders):
+        codes, ids = keys.customer_codes(frame)
+        assert codes.tolist() == [1, 0, 1, 2]
+        assert ids.tolist() == [9, 10, 100]

@@ -40,10 +40,6 @@ __all__ = [
     "with_order_keys",
 ]
 
-def _int32(values: np.ndarray) -> np.ndarray:
-    """Keys as int32 (as they are, int64, past two billion)."""
-    return narrow(values, (np.int32,))
-
 
 _SAMPLE = 64  # rows whose ids are compared through the keys on every call
 _DROP = ("drop them (frame.drop(columns=list(wxshop.data.schema.KEY_COLUMNS), errors='ignore')) "
@@ -59,9 +55,7 @@ def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     >>> codes.tolist(), ids.tolist()
     ([1, -1, 0, 1], ['a', 'b'])
     """
-    text = isinstance(values.dtype, pd.StringDtype) or (
-        values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"))
-    if not text:
+    if not _is_text(values):
         codes, uniques = pd.factorize(values, sort=True)
         return codes.astype(np.int64, copy=False), pd.Index(uniques)
     encoded = arrow_text(values).dictionary_encode()
@@ -72,6 +66,17 @@ def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     index = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64, copy=False)
     uniques = pd.Index(encoded.dictionary.take(order).to_pandas(), dtype="str")
     return rank[index], uniques
+
+
+def _is_text(values: pd.Series) -> bool:
+    """Whether the values are text (pandas' str dtype, or Python strings in an object column)."""
+    return isinstance(values.dtype, pd.StringDtype) or (
+        values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"))
+
+
+def _int32(values: np.ndarray) -> np.ndarray:
+    """Keys as int32 (as they are, int64, past two billion)."""
+    return narrow(values, (np.int32,))
 
 
 def with_order_keys(orders: pd.DataFrame) -> pd.DataFrame:
@@ -186,8 +191,13 @@ def _codes(frame: pd.DataFrame, key: str, id_column: str,
     if rows is not None:
         at = rows[at]
     taken = frame[id_column].array.take(at)
-    ids = pd.Index(taken, dtype="str")
-    if not _ascending(taken):
+    if _is_text(frame[id_column]):
+        ids = pd.Index(taken, dtype="str")
+        ascending = _ascending(taken)
+    else:  # numbers (a hand-made frame): sorted as numbers, as pd.factorize sorts them
+        ids = pd.Index(taken)
+        ascending = ids.is_monotonic_increasing and ids.is_unique
+    if not ascending:
         raise ValueError(f"{key} does not sort like {id_column}: the ids were changed after loading "
                          f"while the key columns were kept; {_DROP}")
     sample = where[np.linspace(0, where.size - 1, min(where.size, _SAMPLE)).astype(np.int64)]
