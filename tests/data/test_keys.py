@@ -210,7 +210,8 @@ def arrow_shop() -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_edge_cases_both_ways():
     orders, items = arrow_shop()
     keyed = keys.with_order_keys(orders)
-    keyed_items = keys.with_line_keys(items, positions(items["order_id"], orders["order_id"]))
+    keyed_items = keys.with_sku_keys(keys.with_line_keys(items, positions(items["order_id"],
+                                                                          orders["order_id"])))
     assert keyed_items["order_key"].tolist()[-2] == -1  # the line of an unknown order
 
     def compute(o, i):

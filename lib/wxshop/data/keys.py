@@ -38,6 +38,7 @@ __all__ = [
     "sorted_codes",
     "with_line_keys",
     "with_order_keys",
+    "with_sku_keys",
 ]
 
 
@@ -89,14 +90,18 @@ def with_order_keys(orders: pd.DataFrame) -> pd.DataFrame:
 
 
 def with_line_keys(order_items: pd.DataFrame, order_rows: np.ndarray) -> pd.DataFrame:
-    """``order_items`` with ``order_key`` (``order_rows``: each line's row among the checked
-    orders, as the loader found it, −1 for none) and ``sku_key`` added."""
+    """``order_items`` with ``order_key`` added: ``order_rows``, each line's row among the
+    checked orders as the loader found it (−1 for none)."""
     if len(order_rows) != len(order_items):
         raise ValueError("with_line_keys: one order row per line is needed")
-    keys = {ORDER_KEY: _int32(np.asarray(order_rows, np.int64))}
-    if SKU_ID in order_items.columns:
-        keys[SKU_KEY] = _int32(sorted_codes(order_items[SKU_ID])[0])
-    return order_items.assign(**keys)
+    return order_items.assign(**{ORDER_KEY: _int32(np.asarray(order_rows, np.int64))})
+
+
+def with_sku_keys(order_items: pd.DataFrame) -> pd.DataFrame:
+    """``order_items`` with ``sku_key`` added (when it has SKUs)."""
+    if SKU_ID not in order_items.columns:
+        return order_items
+    return order_items.assign(**{SKU_KEY: _int32(sorted_codes(order_items[SKU_ID])[0])})
 
 
 def customer_codes(orders: pd.DataFrame, keep: np.ndarray | None = None) -> tuple[np.ndarray, pd.Index]:

@@ -291,8 +291,11 @@ def load_store(
     results: dict[str, _Result] = {}
 
     def finish(table: str, result: _Result) -> None:  # in the writer's thread, behind the next table
-        if table == "orders":  # sorting the buyers' ids: 0.6 s at a million customers
+        # the keys that sort ids (a million customers: the buyers 0.6 s, the lines' SKUs 0.3 s)
+        if table == "orders":
             result.used = keys.with_order_keys(result.used)
+        elif table == "order_items":
+            result.used = keys.with_sku_keys(result.used)
         if table_cache is not None:
             table_cache.put(cache_keys[table], result)
 
