@@ -90,6 +90,10 @@ def test_customer_codes_and_line_orders_equal_the_text_answers(data, rows):
     line = keys.line_orders(data.order_items, orders)
     np.testing.assert_array_equal(line, positions(data.order_items["order_id"], orders["order_id"]))
     assert (line < 0).any() == (rows == "window")
+    among_kept = keys.line_orders(data.order_items, orders, keep)  # positions among the kept orders
+    kept_ids = orders["order_id"][keep]
+    np.testing.assert_array_equal(among_kept, positions(data.order_items["order_id"], kept_ids))
+    assert (among_kept < 0).any()
 
 
 def test_sku_codes_of_some_lines(data):

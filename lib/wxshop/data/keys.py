@@ -140,17 +140,21 @@ def product_rows(order_items: pd.DataFrame, products: pd.DataFrame) -> np.ndarra
     return at[code]
 
 
-def line_orders(order_items: pd.DataFrame, orders: pd.DataFrame) -> np.ndarray:
+def line_orders(order_items: pd.DataFrame, orders: pd.DataFrame,
+                keep: np.ndarray | None = None) -> np.ndarray:
     """Each order line's row in ``orders`` (−1 where its order is not among them): by
     ``order_key`` when both frames have it, else by looking ``order_id`` up among the
-    orders' ids (the first row of an id that appears twice).
+    orders' ids (the first row of an id that appears twice). With ``keep`` (a boolean array
+    over the orders), the line's position among the rows it selects, −1 for the others.
 
     >>> orders = pd.DataFrame({"order_id": ["o2", "o3"]})
-    >>> line_orders(pd.DataFrame({"order_id": ["o3", "o1", "o2"]}), orders).tolist()
-    [1, -1, 0]
+    >>> items = pd.DataFrame({"order_id": ["o3", "o1", "o2"]})
+    >>> line_orders(items, orders).tolist(), line_orders(items, orders, np.array([False, True])).tolist()
+    ([1, -1, 0], [0, -1, -1])
     """
     if ORDER_KEY not in order_items.columns or ORDER_KEY not in orders.columns:
-        return positions(order_items[ORDER_ID], orders[ORDER_ID])
+        among = orders[ORDER_ID] if keep is None else orders[ORDER_ID][keep]
+        return positions(order_items[ORDER_ID], among)
     line_key = order_items[ORDER_KEY].to_numpy().astype(np.int64, copy=False)
     order_key = orders[ORDER_KEY].to_numpy().astype(np.int64, copy=False)
     n = order_key.size
@@ -164,7 +168,10 @@ def line_orders(order_items: pd.DataFrame, orders: pd.DataFrame) -> np.ndarray:
     found = np.flatnonzero(rows >= 0)
     sample = found[np.linspace(0, found.size - 1, min(found.size, _SAMPLE)).astype(np.int64)]
     _same(order_items[ORDER_ID], sample, orders[ORDER_ID], rows[sample], ORDER_KEY)
-    return rows
+    if keep is None:
+        return rows
+    rank = np.append(np.where(keep, np.cumsum(keep) - 1, -1), -1)  # row −1 reads the last −1
+    return rank[rows]
 
 
 def _codes(frame: pd.DataFrame, key: str, id_column: str,

@@ -100,7 +100,7 @@ def item_lines(
         raise ValueError(f"item_lines: order_id {dup!r} appears more than once among paid orders")
     # each line's position among the paid orders (by its order's key: wxshop.data.keys); lines
     # of other orders are dropped
-    line_order = line_orders(order_items, orders.loc[keep, [c for c in (ORDER_ID, ORDER_KEY) if c in orders]])
+    line_order = line_orders(order_items, orders, keep)
     rows = np.flatnonzero(line_order >= 0)
     opos = line_order[rows].astype(np.int64)
 
