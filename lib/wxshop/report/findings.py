@@ -18,7 +18,8 @@ from wxshop.report.i18n import Translator
 from wxshop.report.thresholds import THRESHOLDS
 from wxshop.report.views.overview import change_text
 
-__all__ = ["PLAYBOOK", "ab_test", "for_notebook", "product_selection", "store_overview", "user_profiling"]
+__all__ = ["GROWTH_REFERENCE", "PLAYBOOK", "ab_test", "for_notebook", "growth", "product_selection",
+           "store_overview", "user_profiling"]
 
 # Thresholds the playbook states (CNY), from the table the index page marks with
 # (wxshop.report.thresholds.THRESHOLDS).
@@ -199,6 +200,39 @@ def product_selection(
     return out[:5] or [tr("finding.no_items")]
 
 
+# The playbook's growth figures quoted beside a store's own (context, not targets).
+GROWTH_REFERENCE = {
+    "activity_conversion": (0.09, 0.14),  # activity conversion before → after optimising
+    "invited_share": 0.60,  # new customers from invitation chains in a good fission programme
+}
+
+
+def growth(headline: Mapping[str, Any], tables: Mapping[str, Records], tr: Translator) -> list[str]:
+    """Activity conversion against the playbook's 9% → 14%, the step that loses most, the invited
+    share of buyers against 60%, and whether the busiest hours fall in the playbook's windows."""
+    h, out = headline, []
+    rate = h.get("activity_conversion")
+    if _ok(rate):
+        low, high = GROWTH_REFERENCE["activity_conversion"]
+        key = ("finding.growth_conversion_high" if rate >= high else
+               "finding.growth_conversion_mid" if rate >= low else "finding.growth_conversion_low")
+        out.append(tr(key, rate=_pct(rate), low=_pct(low), high=_pct(high)))
+    weakest = h.get("weakest_step")
+    if weakest and _ok(h.get("weakest_step_conversion")):
+        out.append(tr("growth.worst_step", step=tr(f"step.{weakest}"),
+                      rate=_pct(h["weakest_step_conversion"])))
+    share = h.get("invited_share")
+    if _ok(share):
+        out.append(tr("finding.growth_invited", share=_pct(share), k=f"{h.get('k_factor', 0):.2f}",
+                      reference=_pct(GROWTH_REFERENCE["invited_share"])))
+    peaks = h.get("peak_hours") or []
+    if peaks:
+        outside = [p for p in peaks if not h.get("peak_in_window", {}).get(str(p), False)]
+        hours = ", ".join(f"{int(p):02d}:00" for p in (outside or peaks))
+        out.append(tr("growth.timing_outside", hours=hours) if outside else tr("growth.timing_match"))
+    return out[:5] or [tr("growth.later")]
+
+
 def ab_test(lines: Sequence[str]) -> list[str]:
     """The A/B decision sentences (see :func:`wxshop.report.views.ab.decision_lines`), at most five."""
     return list(lines[:5])
@@ -207,10 +241,11 @@ def ab_test(lines: Sequence[str]) -> list[str]:
 def for_notebook(
     notebook: str, headline: Mapping[str, Any], tables: Mapping[str, Records], tr: Translator
 ) -> list[str]:
-    """Findings of ``store_overview``, ``user_profiling`` or ``product_selection``."""
+    """Findings of ``store_overview``, ``user_profiling``, ``product_selection`` or ``growth``."""
     makers = {
         "store_overview": store_overview,
         "user_profiling": user_profiling,
         "product_selection": product_selection,
+        "growth": growth,
     }
     return makers[notebook](headline, tables, tr)

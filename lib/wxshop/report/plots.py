@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib.font_manager as font_manager
@@ -293,5 +294,28 @@ def ab_intervals(metrics: pd.DataFrame, lang: str = "zh", ax: plt.Axes | None = 
     ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel(tr("chart.rel_lift"))
     ax.set_title(tr("ab.metrics"))
+    ax.figure.tight_layout()
+    return ax
+
+
+def hour_heatmap(grid: pd.DataFrame, windows: Sequence[tuple[int, int]] = (), lang: str = "zh",
+                 ax: plt.Axes | None = None) -> plt.Axes:
+    """Paid orders by weekday (rows, Monday first) × hour of day (columns 0–23), the
+    ``windows`` ([start, end) hours, e.g. the playbook's posting windows) outlined.
+
+    ``grid`` is :func:`wxshop.analysis.growth.timing.hour_grid` output."""
+    tr = Translator(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 3.2))
+    sns.heatmap(grid.astype(float), ax=ax, cmap="Greens", cbar=False, linewidths=0.2, linecolor="white")
+    ax.set_yticks([i + 0.5 for i in range(len(grid))], tr("weekday.short").split(",")[: len(grid)],
+                  rotation=0)
+    ax.set_xticks([h + 0.5 for h in range(0, 24, 3)], [str(h) for h in range(0, 24, 3)], rotation=0)
+    for start, end in windows:
+        ax.add_patch(plt.Rectangle((start, 0), end - start, len(grid), fill=False,
+                                   edgecolor=PALETTE[2], linewidth=1.5))
+    ax.set_xlabel(tr("chart.hour"))
+    ax.set_ylabel("")
+    ax.set_title(tr("chart.hour_heatmap"))
     ax.figure.tight_layout()
     return ax

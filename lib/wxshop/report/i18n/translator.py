@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from wxshop.report.i18n import ab, common, definitions, findings, index, overview, products, profiling
+from wxshop.report.i18n import (
+    ab,
+    common,
+    definitions,
+    findings,
+    growth,
+    index,
+    overview,
+    products,
+    profiling,
+)
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -25,6 +35,7 @@ CATALOGUES: dict[str, dict[str, tuple[str, str]]] = {
     "products": products.STRINGS,
     "findings": findings.STRINGS,
     "ab": ab.STRINGS,
+    "growth": growth.STRINGS,
     "definitions": definitions.STRINGS,
 }
 # key: (zh, en). Placeholders use str.format names and must match in both languages.

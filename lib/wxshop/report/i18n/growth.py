@@ -1,0 +1,203 @@
+"""Strings of the growth report (``04_growth``): the behaviour funnel, when customers buy,
+invitations (fission) and the sections the data cannot support yet.
+
+key: (zh, en); placeholders use str.format names and must match in both languages.
+"""
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "growth.title": ("增长：{store}", "Growth: {store}"),
+    "growth.headline": ("增长核心指标", "Growth key figures"),
+    "growth.reference": (
+        "参考线（行业手册的数字，仅作对照，不代表本店应达到的值）：活动转化率 9% → 14%（优化前后）；"
+        "裂变做得好的店铺约 60% 新客来自邀请链；内容阅读高峰 7–9 点、12–14 点、20–22 点。",
+        "Reference lines (the playbook's figures, context only, not a target for this store): activity "
+        "conversion 9% → 14% (before → after optimising); in a good fission programme about 60% of new "
+        "customers come through invitation chains; content is read at 7–9, 12–14 and 20–22 o'clock.",
+    ),
+    # funnel
+    "growth.funnel": ("行为漏斗：浏览 → 加购 → 下单 → 支付", "Funnel: view → add to cart → checkout → pay"),
+    "growth.funnel_text": (
+        "{window}的行为事件（{customers:,} 位有埋点的客户）。每一步的转化 = 该步事件数 ÷ 上一步事件数；"
+        "流失 = 1 − 转化。浏览到支付 {rate}。",
+        "Events of {window} ({customers:,} tracked customers). Step conversion = events of the step ÷ "
+        "events of the step before; drop-off = 1 − conversion. View to pay: {rate}.",
+    ),
+    "growth.worst_step": (
+        "流失最多的一步是「{step}」（转化 {rate}）：先优化这一步的页面与提醒。",
+        "The step that loses most is “{step}” (conversion {rate}): improve that page and its reminders "
+        "first.",
+    ),
+    "growth.funnel_by_channel": (
+        "按获客渠道（客户首次进店的渠道）拆开的漏斗，每个渠道内各步转化：",
+        "The funnel per acquisition channel (where the customer first came from), conversions within "
+        "each channel:",
+    ),
+    "growth.step_times": (
+        "相邻两步之间的时间：每个后一步事件配对同一客户、同一商品在 1 天内最近的前一步事件；单位：分钟。",
+        "Time between steps: each event is paired with the same customer's latest earlier event of the "
+        "step before on the same SKU within 1 day; minutes.",
+    ),
+    "growth.view_to_pay": (
+        "首次浏览到支付的间隔（同一客户、同一商品，首次浏览之后的首次支付），按性别 × 品类；单位：小时。",
+        "From first view to pay (same customer and SKU, the first pay after the first view), by "
+        "gender × category; hours.",
+    ),
+    # timing
+    "growth.timing": ("什么时候下单", "When customers buy"),
+    "growth.timing_text": (
+        "{window}的已支付订单按星期和小时（下单时间，店铺时钟）。本店下单最多的小时：{hours}；"
+        "手册建议的发内容时段：{windows}。",
+        "Paid orders of {window} by weekday and hour (order time, the shop's clock). This store's "
+        "busiest hours: {hours}; the playbook's posting windows: {windows}.",
+    ),
+    "growth.timing_match": (
+        "高峰小时都落在手册的时段内：按这些时段发朋友圈、社群消息。",
+        "Every peak hour falls in a playbook window: post to Moments and groups in those windows.",
+    ),
+    "growth.timing_outside": (
+        "高峰小时 {hours} 不在手册的时段内：以本店自己的高峰为准安排推送。",
+        "Peak hours {hours} fall outside the playbook's windows: schedule pushes by this store's own "
+        "peaks.",
+    ),
+    "growth.hour_table": (
+        "每小时的订单、GMV 与指数（该小时订单 ÷ 每小时平均订单；1 = 平均），并标出手册时段：",
+        "Orders, GMV and index per hour (orders in the hour ÷ mean orders per hour; 1 = average), "
+        "with the playbook's windows marked:",
+    ),
+    "growth.hourly_conversion": (
+        "每小时的浏览与支付事件，转化 = 支付事件 ÷ 浏览事件（同一小时内）：",
+        "View and pay events per hour; conversion = pay events ÷ view events in that hour:",
+    ),
+    # fission
+    "growth.fission": ("邀请裂变", "Invitations (fission)"),
+    "growth.fission_text": (
+        "{window}：{invitees:,} 位下单客户由老客邀请而来（占下单客户 {share}），来自 {inviters:,} 位邀请人；"
+        "K 因子 {k}（每位下单客户带来的下单新客）。参考：做得好的裂变约 60% 新客来自邀请。",
+        "{window}: {invitees:,} buying customers came through an invitation ({share} of buying "
+        "customers), from {inviters:,} inviters; K-factor {k} (buying invitees per buying customer). "
+        "Reference: in a good fission programme about 60% of new customers come through invitations.",
+    ),
+    "growth.invitation_share": (
+        "每月新客（当月首次付款）中被邀请的占比：",
+        "Invited share of each month's new customers (first paid order that month):",
+    ),
+    "growth.chain_depth": (
+        "邀请链深度：0 = 自己来的，1 = 被自己来的客户邀请，2 = 被受邀客户再邀请……",
+        "Invitation chain depth: 0 = came by themselves, 1 = invited by such a customer, 2 = invited "
+        "by an invitee, …",
+    ),
+    "growth.invitee_value": (
+        "受邀客户与自然客户首单后 {days} 天的价值（只算首单在数据结束前至少 {days} 天的客户，窗口完整）：",
+        "Value in the {days} days from the first paid order, invited against organic customers (only "
+        "customers whose first order is at least {days} days before the data ends, so the window is "
+        "complete):",
+    ),
+    "growth.invitee_diff": (
+        "受邀客户的人均 GMV 比自然客户 {diff}（95% 置信区间 {low} 至 {high}，Welch t 检验）。",
+        "Invited customers' mean GMV differs from organic customers' by {diff} (95% CI {low} to "
+        "{high}, Welch t-test).",
+    ),
+    "growth.top_inviters": (
+        "带来下单新客最多的邀请人（假名编号，可作为 KOC 候选）：",
+        "The inviters who brought the most buying customers (pseudonymous ids; KOC candidates):",
+    ),
+    "growth.no_invitations": (
+        "客户表没有邀请人（inviter_id）列，或没有一位下单客户是被邀请来的。",
+        "The customers table has no inviter (inviter_id) column, or no buying customer was invited.",
+    ),
+    # what the data cannot support yet
+    "growth.campaigns": ("活动 ROI", "Campaign ROI"),
+    "growth.group_buys": ("拼团", "Group buying"),
+    "growth.retention": ("新用户留存", "New-user retention"),
+    "growth.later": (
+        "以下部分需要尚未接入的数据，本报告未生成：活动 ROI（需要活动表：类型、起止、成本）；"
+        "拼团（需要拼团表）；新用户次日 / 7 日 / 30 日留存（需要访问事件）。",
+        "These sections need data not connected yet and are not in this report: campaign ROI (needs a "
+        "campaigns table: type, dates, cost); group buying (needs a group-buys table); new-user D1 / D7 "
+        "/ D30 retention (needs visit events).",
+    ),
+    # KPIs and their definitions
+    "kpi.activity_conversion": ("活动转化率（浏览 → 支付）", "Activity conversion (view → pay)"),
+    "def.activity_conversion": (
+        "支付事件数 ÷ 浏览事件数（行为事件表，有埋点的客户）",
+        "pay events ÷ view events (events table, tracked customers)",
+    ),
+    "kpi.invited_share": ("新客中受邀占比", "Invited share of new customers"),
+    "def.invited_share": (
+        "首次付款在窗口内、有邀请人（inviter_id）的新客 ÷ 首次付款在窗口内的新客",
+        "new customers (first paid order in the window) with an inviter (inviter_id) ÷ all new "
+        "customers of the window",
+    ),
+    "kpi.k_factor": ("K 因子", "K-factor"),
+    "def.k_factor": (
+        "被邀请且下过单的客户数 ÷ 下单客户数（每位下单客户带来的下单新客）",
+        "invited customers with a paid order ÷ buying customers (buying invitees per buying customer)",
+    ),
+    "kpi.peak_hour": ("下单最多的小时", "Busiest hour"),
+    "def.peak_hour": (
+        "已支付订单最多的钟点（0–23 点，店铺时钟）",
+        "hour of day (0–23, the shop's clock) with the most paid orders",
+    ),
+    # key findings
+    "finding.growth_conversion_low": (
+        "活动转化率（浏览 → 支付）{rate}，低于手册优化前的 {low}：先找流失最多的一步。",
+        "Activity conversion (view → pay) is {rate}, below the playbook's {low} before optimising: start "
+        "with the step that loses most.",
+    ),
+    "finding.growth_conversion_mid": (
+        "活动转化率（浏览 → 支付）{rate}，在手册的 {low}（优化前）与 {high}（优化后）之间：还有提升空间。",
+        "Activity conversion (view → pay) is {rate}, between the playbook's {low} (before) and {high} "
+        "(after optimising): there is room to improve.",
+    ),
+    "finding.growth_conversion_high": (
+        "活动转化率（浏览 → 支付）{rate}，达到手册优化后的 {high}：保持现在的页面与提醒。",
+        "Activity conversion (view → pay) is {rate}, at or above the playbook's {high} after optimising: "
+        "keep the current pages and reminders.",
+    ),
+    "finding.growth_invited": (
+        "近期新客中 {share} 由邀请而来（K 因子 {k}；手册：做得好的裂变约 {reference} 新客来自邀请）："
+        "奖励带来下单新客最多的邀请人。",
+        "{share} of recent new customers came through an invitation (K-factor {k}; the playbook: "
+        "about {reference} of new customers in a good fission programme): reward the inviters who "
+        "bring the most buyers.",
+    ),
+    # columns
+    "col.step": ("步骤", "Step"),
+    "col.events": ("事件数", "Events"),
+    "col.step_conversion": ("本步转化", "Step conversion"),
+    "col.from_view": ("自浏览累计转化", "From view"),
+    "col.drop_off": ("流失", "Drop-off"),
+    "col.group": ("分组", "Group"),
+    "col.from_step": ("从", "From"),
+    "col.to_step": ("到", "To"),
+    "col.pairs": ("配对数", "Pairs"),
+    "col.median_minutes": ("中位数（分钟）", "Median (minutes)"),
+    "col.p80_minutes": ("P80（分钟）", "P80 (minutes)"),
+    "col.median_hours": ("中位数（小时）", "Median (hours)"),
+    "col.p80_hours": ("P80（小时）", "P80 (hours)"),
+    "col.gender": ("性别", "Gender"),
+    "col.hour": ("钟点", "Hour"),
+    "col.share": ("占比", "Share"),
+    "col.hour_index": ("指数", "Index"),
+    "col.in_window": ("手册时段", "Playbook window"),
+    "col.views": ("浏览", "Views"),
+    "col.pays": ("支付", "Pays"),
+    "col.invited": ("受邀", "Invited"),
+    "col.depth": ("深度", "Depth"),
+    "col.mean_gmv": ("人均 GMV", "Mean GMV"),
+    "col.median_gmv": ("GMV 中位数", "Median GMV"),
+    "col.inviter": ("邀请人", "Inviter"),
+    "col.invitees": ("带来的下单客户", "Buying invitees"),
+    "col.invitee_gmv": ("受邀客户 GMV", "Invitees' GMV"),
+    "step.view": ("浏览", "view"),
+    "step.add_to_cart": ("加购", "add to cart"),
+    "step.checkout": ("下单", "checkout"),
+    "step.pay": ("支付", "pay"),
+    "group.invited": ("受邀客户", "invited"),
+    "group.organic": ("自然客户", "organic"),
+    "weekday.short": ("一,二,三,四,五,六,日", "Mon,Tue,Wed,Thu,Fri,Sat,Sun"),
+    "chart.hour_heatmap": ("已支付订单：星期 × 钟点", "Paid orders: weekday × hour"),
+    "chart.hour": ("钟点", "hour"),
+    "table.campaigns": ("活动", "campaigns"),
+    "table.group_buys": ("拼团", "group-buys"),
+}
