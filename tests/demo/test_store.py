@@ -75,8 +75,8 @@ def test_column_types_keys_and_values(tables):
             assert pd.api.types.is_numeric_dtype(df[col]), (name, col)
         for col in spec.ids:
             assert pd.api.types.is_string_dtype(df[col]), (name, col)
-        for col in spec.nonnegative:
-            assert (df[col] >= 0).all(), (name, col)
+        for col in spec.nonnegative:  # missing where it does not apply (a 折 campaign's threshold)
+            assert (df[col].dropna() >= 0).all() and df[col].notna().any(), (name, col)
         if spec.key:
             assert not df.duplicated(list(spec.key)).any(), name
         for col, allowed in spec.choices.items():

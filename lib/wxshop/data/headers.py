@@ -88,8 +88,8 @@ def header_names(
             claims.append((target, rank))
         else:
             claims.append((clean, (3, 0)))
-    if table != "products":  # outside products, a plain "name" is a person's name, and
-        # 商品名称 / 品名 the name of the item bought
+    if table not in ("products", "campaigns"):  # elsewhere a plain "name" is a person's name,
+        # and 商品名称 / 品名 the name of the item bought
         claims = [
             (("name_real" if normalise_header(h) == "name" else "item_name") if n == "name" else n, r)
             for h, (n, r) in zip(headers, claims, strict=True)

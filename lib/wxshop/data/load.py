@@ -159,6 +159,10 @@ class Store:
         return self.tables.get("events")
 
     @property
+    def campaigns(self) -> pd.DataFrame | None:
+        return self.tables.get("campaigns")
+
+    @property
     def contacts(self) -> pd.DataFrame | None:
         return self.tables.get("contacts")
 
@@ -352,9 +356,9 @@ def load_store(
         tables=loaded,
         quality=_quality_frame(quality),
         rejected=rejected_frame,
-        # contacts feed the private-domain playbook only: not missed when absent unless asked
+        # contacts and campaigns feed one playbook each: not missed when absent unless asked
         missing=[t for t in wanted if t not in loaded and t not in REQUIRED_TABLES
-                 and (tables is not None or t != "contacts")],
+                 and (tables is not None or t not in ("contacts", "campaigns"))],
         notes=notes,
         warnings=warnings,
     )

@@ -37,6 +37,9 @@ STATUS_VALUES = ("paid", "refunded", "cancelled")
 # row): it folds into its order's refund_amount / refunded_at and is not an order itself.
 REFUND_ROW = "refund"
 EVENT_VALUES = ("view", "add_to_cart", "checkout", "pay")
+# Campaign types of the campaigns table (the playbook's kinds): spend-threshold cut, percentage
+# off, festival, member day, coupon, group buying, flash sale, distribution (commission).
+CAMPAIGN_TYPES = ("满减", "折扣", "节日", "会员日", "优惠券", "拼团", "秒杀", "分销")
 
 # Columns that identify a person. They may be present in a customers export
 # but are dropped at load and never reach a report.
@@ -133,6 +136,17 @@ TABLES: dict[str, TableSpec] = {
         ids=(CUSTOMER_ID, SKU_ID),
         choices={"event": EVENT_VALUES},
     ),
+    "campaigns": TableSpec(
+        "campaigns",
+        required=(CAMPAIGN_ID, "start", "end"),
+        optional=("name", "type", "rule", "threshold", "off", "fixed_cost", "audience"),
+        key=(CAMPAIGN_ID,),
+        timestamps=("start", "end"),
+        numeric=("threshold", "off", "fixed_cost", "audience"),
+        ids=(CAMPAIGN_ID,),
+        nonnegative=("threshold", "off", "fixed_cost", "audience"),
+        choices={"type": CAMPAIGN_TYPES},
+    ),
     "contacts": TableSpec(
         "contacts",
         required=("contact_id", "added_at"),
@@ -209,6 +223,20 @@ HEADER_ALIASES: dict[str, str] = {
     "活动编号": CAMPAIGN_ID,
     "优惠金额": DISCOUNT,
     "折扣金额": DISCOUNT,
+    # campaigns
+    "活动名称": "name",
+    "活动类型": "type",
+    "开始时间": "start",
+    "活动开始时间": "start",
+    "结束时间": "end",
+    "活动结束时间": "end",
+    "活动规则": "rule",
+    "门槛": "threshold",
+    "满减门槛": "threshold",
+    "减免金额": "off",
+    "固定成本": "fixed_cost",
+    "活动成本": "fixed_cost",
+    "触达人数": "audience",
     # order items / products
     "商品编码": SKU_ID,
     "商品id": SKU_ID,
@@ -347,6 +375,8 @@ FILE_ALIASES: dict[str, str] = {
     "客户列表": "contacts",
     "企微客户": "contacts",
     "实验": "experiments",
+    "活动": "campaigns",
+    "营销活动": "campaigns",
     "行为": "events",
     "埋点": "events",
 }

@@ -184,6 +184,11 @@ SPRING_FESTIVAL = {
     2030: "2030-02-03", 2031: "2031-01-23", 2032: "2032-02-11",
 }
 
+# What running a campaign costs besides its discounts (design, ads, staff), in CNY per customer
+# of the store, and the share of the store's customers it reaches (the campaigns table).
+CAMPAIGN_FIXED_COST = {"节日": 0.20, "会员日": 0.05, "满减": 0.03}
+CAMPAIGN_REACH = {"节日": 0.60, "会员日": 0.25, "满减": 0.35}
+
 # -------------------------------------------------------------------------- experiments
 
 

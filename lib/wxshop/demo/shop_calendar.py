@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 
 from wxshop.demo.settings import (
+    CAMPAIGN_FIXED_COST,
+    CAMPAIGN_REACH,
     FUTURE_DAYS,
     HOUR_PROFILE,
     SECONDS_PER_DAY,
@@ -68,6 +70,7 @@ def shop_calendar(start: pd.Timestamp, end_excl: pd.Timestamp) -> ShopCalendar:
         if not span or (kind != "节日" and (camp_of_day[span] >= 0).any()):
             return
         camp_of_day[span] = len(campaigns)
+        before = float(mult[span].sum())
         mult[span] *= lift
         if peak is not None and peak[0] in day_num:
             mult[day_num[peak[0]]] *= peak[1] / lift
@@ -80,6 +83,9 @@ def shop_calendar(start: pd.Timestamp, end_excl: pd.Timestamp) -> ShopCalendar:
             "start": f"{first:%Y-%m-%d}", "end": f"{last:%Y-%m-%d}", "rule": text,
             **{k: float(v) for k, v in rule.items()}, "participation": participation,
             "intensity_multiplier": lift,
+            # orders over the campaign's days ÷ the orders those days would have had without it
+            # (the peak day included): the effect an incremental analysis should recover
+            "lift_planted": float(mult[span].sum()) / before,
         })
 
     ts = pd.Timestamp
@@ -118,3 +124,26 @@ def shop_calendar(start: pd.Timestamp, end_excl: pd.Timestamp) -> ShopCalendar:
         horizon_days=horizon_days, cum_intensity=cum, hour_weight=hour_w,
         campaign_of_day=camp_of_day, campaigns=campaigns, day_multiplier=mult,
     )
+
+
+def campaign_table(cal: ShopCalendar, n_customers: int) -> pd.DataFrame:
+    """The campaigns table: the shop campaigns that overlap the window (experiment coupons are
+    not campaigns of the shop), with their rule, the planted fixed cost (CNY) and audience
+    (customers reached), in the contract's columns (``wxshop.data.schema.TABLES["campaigns"]``)."""
+    first = pd.Timestamp(cal.origin)
+    last = first + pd.Timedelta(days=cal.window_days - 1)
+    rows = [c for c in cal.campaigns
+            if pd.Timestamp(c["start"]) <= last and pd.Timestamp(c["end"]) >= first]
+    return pd.DataFrame({
+        "campaign_id": pd.array([c["campaign_id"] for c in rows], dtype="str"),
+        "name": pd.array([c["name"] for c in rows], dtype="str"),
+        "type": pd.array([c["type"] for c in rows], dtype="str"),
+        "start": pd.to_datetime([c["start"] for c in rows]).astype("datetime64[s]"),
+        "end": pd.to_datetime([c["end"] for c in rows]).astype("datetime64[s]"),
+        "rule": pd.array([c["rule"] for c in rows], dtype="str"),
+        "threshold": np.asarray([c.get("threshold", np.nan) for c in rows], float),
+        "off": np.asarray([c.get("off", np.nan) for c in rows], float),
+        "fixed_cost": np.asarray([round(CAMPAIGN_FIXED_COST[c["type"]] * n_customers, 2) for c in rows],
+                                 float),
+        "audience": np.asarray([round(CAMPAIGN_REACH[c["type"]] * n_customers) for c in rows], float),
+    })

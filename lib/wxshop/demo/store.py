@@ -41,7 +41,7 @@ from wxshop.demo.settings import (
     DEMO_PROFILES,
     Format,
 )
-from wxshop.demo.shop_calendar import shop_calendar
+from wxshop.demo.shop_calendar import campaign_table, shop_calendar
 from wxshop.demo.truth import store_truth
 from wxshop.jsonable import to_jsonable
 
@@ -84,7 +84,8 @@ def generate_store(
     --------
     >>> tables, truth = generate_store(200, seed=1)
     >>> print({name: len(df) for name, df in tables.items()})
-    {'orders': 927, 'order_items': 1515, 'products': 68, 'customers': 200, 'experiments': 42, 'events': 211}
+    {'orders': 927, 'order_items': 1515, 'products': 68, 'customers': 200, 'experiments': 42, 'events': 211,
+     'campaigns': 52}
     >>> print(truth["window"]["start"], truth["window"]["end"], truth["window"]["days"])
     2024-11-01 00:00:00 2026-10-31 730
     """
@@ -130,6 +131,7 @@ def generate_store(
         "customers": customers_df,
         "experiments": experiment_table(exp, cal, customers),
         "events": events,
+        "campaigns": campaign_table(cal, customers),
     }
     truth = store_truth(store_id, seed, customers, t_start, end_excl, cal, cust, proc, exp, orders,
                    pos, prod, tables, coupon_campaigns, events_truth)
@@ -173,7 +175,8 @@ def write_store(
     ...     folder = write_store(tables, truth, Path(tmp) / "tiny", fmt="csv")
     ...     print(sorted(p.name for p in folder.glob("*.csv")))
     ...     print((folder / "truth.json").exists(), (folder / "truth_customers.parquet").exists())
-    ['customers.csv', 'events.csv', 'experiments.csv', 'order_items.csv', 'orders.csv', 'products.csv']
+    ['campaigns.csv', 'customers.csv', 'events.csv', 'experiments.csv', 'order_items.csv', 'orders.csv',
+     'products.csv']
     True True
     """
     if fmt not in ("parquet", "csv"):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wxshop.report.i18n import LANGS, t
+from wxshop.report.views import growth as growth_view
 from wxshop.report.views import overview as overview_view
 from wxshop.report.views import products as products_view
 from wxshop.report.views import profiling as profiling_view
@@ -31,7 +32,7 @@ class Figure:
     unit: str
 
 
-REPORTS: tuple[str, ...] = ("store_overview", "user_profiling", "product_selection", "ab_test")
+REPORTS: tuple[str, ...] = ("store_overview", "user_profiling", "product_selection", "ab_test", "growth")
 AB_METRICS: tuple[str, ...] = (
     "conversion", "revenue_per_user", "orders_per_user", "aov", "spend_per_buyer", "profit_per_user",
 )
@@ -92,6 +93,14 @@ def figures(report: str) -> list[Figure]:
                           "doc.unit.share" if m == "conversion" else "doc.unit.cny" if m != "orders_per_user"
                           else "doc.unit.float") for m in AB_METRICS]
         return [*(_doc(n, "", "doc.window.ab", u) for n, u in whole), *per_variant, *metrics]
+    if report == "growth":
+        windows = {"activity_conversion": "doc.window.events", "k_factor": "doc.window.history"}
+        kpis = [f if f.name != "peak_hour" else Figure(f.name, f.label, f.formula, f.window, "doc.unit.hour")
+                for f in _kpis(growth_view.KPIS, "doc.window.period", windows)]
+        return [*kpis, _doc("weakest_step", "", "doc.window.events", "doc.unit.code"),
+                _doc("weakest_step_conversion", "", "doc.window.events", "doc.unit.share"),
+                _doc("peak_hours", "", "doc.window.period", "doc.unit.hour"),
+                _doc("peak_in_window", "", "doc.window.period", "doc.unit.code")]
     raise ValueError(f"unknown report {report!r}; one of {', '.join(REPORTS)}")
 
 

@@ -5,6 +5,30 @@ key: (zh, en); placeholders use str.format names and must match in both language
 """
 
 STRINGS: dict[str, tuple[str, str]] = {
+    "notebook.growth": ("增长", "Growth"),
+    # docs/definitions.md rows of figures without a KPI row of their own
+    "doc.window.events": ("行为事件表覆盖的日期（截至 period_end）", "the days the events table covers (up to period_end)"),
+    "doc.unit.hour": ("钟点 0–23", "hour of day 0–23"),
+    "doc.label.weakest_step": ("流失最多的一步", "Step that loses most"),
+    "doc.def.weakest_step": (
+        "本步转化（本步事件 ÷ 上一步事件）最低的一步",
+        "the step with the lowest step conversion (events of the step ÷ events of the step before)",
+    ),
+    "doc.label.weakest_step_conversion": ("该步转化", "Its conversion"),
+    "doc.def.weakest_step_conversion": (
+        "流失最多那一步的事件数 ÷ 上一步事件数",
+        "events of the step that loses most ÷ events of the step before",
+    ),
+    "doc.label.peak_hours": ("下单最多的 3 个钟点", "The 3 busiest hours"),
+    "doc.def.peak_hours": (
+        "已支付订单最多的 3 个钟点，多的在前",
+        "the 3 hours of day with the most paid orders, busiest first",
+    ),
+    "doc.label.peak_in_window": ("高峰是否在手册时段", "Peak in a playbook window"),
+    "doc.def.peak_in_window": (
+        "每个高峰钟点是否落在 7–9、12–14、20–22 点之一（含起点，不含终点）",
+        "whether each peak hour falls in 7–9, 12–14 or 20–22 h (start included, end excluded)",
+    ),
     "growth.title": ("增长：{store}", "Growth: {store}"),
     "growth.headline": ("增长核心指标", "Growth key figures"),
     "growth.reference": (
