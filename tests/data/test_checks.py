@@ -127,16 +127,16 @@ def test_other_tables_types_and_keys(tmp_path):
         tmp_path,
         "行为.csv",
         "用户ID,时间,事件,sku_id\nc1,2024-06-01 10:00,浏览,s1\nc1,2024-06-01 10:01,加购,\n"
-        "c1,2024-06-01 10:02,share,s1\n",
+        "c1,2024-06-01 10:02,分享回流,s1\nc1,2024-06-01 10:03,打开小程序,\nc1,2024-06-01 10:04,like,s1\n",
     )
     store = load_store(tmp_path)
     assert store.experiments["variant"].tolist() == ["A", "B"]
     assert store.experiments["assigned_at"].dtype == "datetime64[us]"
-    assert store.events["event"].tolist() == ["view", "add_to_cart"]
-    assert store.events["sku_id"].isna().tolist() == [False, True]
+    assert store.events["event"].tolist() == ["view", "add_to_cart", "share_click", "visit"]
+    assert store.events["sku_id"].isna().tolist() == [False, True, False, True]
     assert store.rejected["reason"].tolist() == [
         "duplicate experiment_id+customer_id+variant",
-        "event not one of view/add_to_cart/checkout/pay",
+        "event not one of visit/share/share_click/coupon_received/view/add_to_cart/checkout/pay",
     ]
     assert_counts_add_up(store)
 

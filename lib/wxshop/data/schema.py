@@ -36,7 +36,11 @@ STATUS_VALUES = ("paid", "refunded", "cancelled")
 # A row of an export that records a refund rather than an order (a WeChat Pay bill's REFUND
 # row): it folds into its order's refund_amount / refunded_at and is not an order itself.
 REFUND_ROW = "refund"
-EVENT_VALUES = ("view", "add_to_cart", "checkout", "pay")
+# The behaviour funnel's steps, in order; then every event a mini-program analytics export
+# may carry: a visit (app open, with its scene), sharing and the share's click-back, a coupon
+# received, and the funnel steps.
+FUNNEL_STEPS = ("view", "add_to_cart", "checkout", "pay")
+EVENT_VALUES = ("visit", "share", "share_click", "coupon_received", *FUNNEL_STEPS)
 # Campaign types of the campaigns table (the playbook's kinds): spend-threshold cut, percentage
 # off, festival, member day, coupon, group buying, flash sale, distribution (commission).
 CAMPAIGN_TYPES = ("满减", "折扣", "节日", "会员日", "优惠券", "拼团", "秒杀", "分销")
@@ -131,9 +135,9 @@ TABLES: dict[str, TableSpec] = {
     "events": TableSpec(
         "events",
         required=(CUSTOMER_ID, "ts", "event"),
-        optional=(SKU_ID,),
+        optional=(SKU_ID, "scene"),
         timestamps=("ts",),
-        ids=(CUSTOMER_ID, SKU_ID),
+        ids=(CUSTOMER_ID, SKU_ID, "scene"),
         choices={"event": EVENT_VALUES},
     ),
     "campaigns": TableSpec(
@@ -358,6 +362,17 @@ EVENT_ALIASES: dict[str, str] = {
     "提交订单": "checkout",
     "支付": "pay",
     "付款": "pay",
+    "访问": "visit",
+    "打开": "visit",
+    "打开小程序": "visit",
+    "进入小程序": "visit",
+    "app_open": "visit",
+    "分享": "share",
+    "转发": "share",
+    "分享回流": "share_click",
+    "点击分享": "share_click",
+    "领券": "coupon_received",
+    "领取优惠券": "coupon_received",
 }
 
 # Value aliases per column; matching ignores case and surrounding spaces.

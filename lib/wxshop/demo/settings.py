@@ -242,6 +242,15 @@ MAX_CONVERSION = 0.95
 EVENT_DAYS = 60
 TRACKED_SHARE = 0.20  # customers whose app events are logged (sampled tracking)
 FUNNEL_RATES = {"view_to_cart": 0.35, "cart_to_checkout": 0.60, "checkout_to_pay": 0.85}
+# New users' visits (every customer registered in the events window is logged): a visit at
+# registration, then on day n after it with chance RETENTION_D1 × n^-RETENTION_DECAY (so 12% come
+# back the next day, 6% on day 7, 3.6% on day 30), times the acquisition channel's factor.
+RETENTION_D1 = 0.12
+RETENTION_DECAY = 0.3562  # ln(0.12 / 0.06) / ln 7: day 7 is half of day 1
+RETENTION_DAYS = 30  # visits are drawn for days 1..30 after registration
+RETENTION_CHANNEL = {"拼团邀请": 1.25, "社群": 1.15, "视频号直播": 0.80}  # others 1.0
+# 小程序 scene of a visit (场景值) and its share: chat, group chat, app share card, pull-down, search
+VISIT_SCENES = {"1007": 0.30, "1008": 0.25, "1036": 0.10, "1089": 0.25, "1005": 0.10}
 
 Format = Literal["parquet", "csv"]
 

@@ -1,5 +1,5 @@
 """The behaviour funnel of a mini-program shop from its ``events`` table: events reaching each
-step (view → add_to_cart → checkout → pay, :data:`wxshop.data.schema.EVENT_VALUES`; rows with
+step (view → add_to_cart → checkout → pay, :data:`wxshop.data.schema.FUNNEL_STEPS`; rows with
 another ``event`` are ignored), time per step, by channel, category or SKU, and view to pay.
 
 Conventions: :mod:`wxshop.analysis.growth`; a missing group label is ``"—"`` (``paid.UNKNOWN``).
@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from wxshop.analysis.paid import UNKNOWN, require_columns, timestamps
-from wxshop.data.schema import CUSTOMER_ID, EVENT_VALUES, SKU_ID
+from wxshop.data.schema import CUSTOMER_ID, FUNNEL_STEPS, SKU_ID
 
 __all__ = ["FUNNEL_COLUMNS", "MAX_STEP_GAP", "STEP_TIME_COLUMNS", "VIEW_TO_PAY_COLUMNS", "funnel_by",
            "funnel_steps", "step_times", "view_to_pay"]
@@ -20,13 +20,13 @@ FUNNEL_COLUMNS = ["step", "events", "customers", "step_conversion", "from_view",
 STEP_TIME_COLUMNS = ["from_step", "to_step", "pairs", "median_seconds", "p80_seconds"]
 VIEW_TO_PAY_COLUMNS = ["gender", "category", "customers", "pairs", "median_hours", "p80_hours"]
 MAX_STEP_GAP = pd.Timedelta(days=1)  # default longest gap between two steps of one path
-_FUNNEL_NSTEPS = len(EVENT_VALUES)
+_FUNNEL_NSTEPS = len(FUNNEL_STEPS)
 
 
 def _funnel_step_codes(events: pd.DataFrame, what: str) -> np.ndarray:
     """Step index 0–3 of each event row, -1 for a row whose event is not a step."""
     require_columns(events, [CUSTOMER_ID, "event"], what)
-    return pd.Index(EVENT_VALUES).get_indexer(events["event"]).astype(np.int64)
+    return pd.Index(FUNNEL_STEPS).get_indexer(events["event"]).astype(np.int64)
 
 
 def _funnel_empty(columns: list[str]) -> pd.DataFrame:
@@ -103,7 +103,7 @@ def funnel_steps(events: pd.DataFrame, by: pd.Series | None = None) -> pd.DataFr
     prev = np.column_stack([np.full(ngroups, np.nan), nf[:, :-1]])
     conv = np.divide(nf, prev, out=np.full_like(nf, np.nan), where=prev > 0)
     from_view = np.divide(nf, nf[:, :1], out=np.full_like(nf, np.nan), where=nf[:, :1] > 0)
-    out = pd.DataFrame({"step": pd.Series(np.tile(EVENT_VALUES, ngroups), dtype="str"),
+    out = pd.DataFrame({"step": pd.Series(np.tile(FUNNEL_STEPS, ngroups), dtype="str"),
                         "events": n.ravel().astype(np.int64), "customers": who.ravel().astype(np.int64),
                         "step_conversion": conv.ravel(), "from_view": from_view.ravel(),
                         "drop_off": 1.0 - conv.ravel()})
@@ -176,8 +176,8 @@ def step_times(events: pd.DataFrame, max_gap: pd.Timedelta = MAX_STEP_GAP) -> pd
                            tolerance=max_gap).dropna(subset=["t0"])
     grouped = (paired["t"] - paired["t0"]).dt.total_seconds().groupby(paired["s"])
     idx = pd.RangeIndex(1, _FUNNEL_NSTEPS)  # the later step of each transition
-    return pd.DataFrame({"from_step": pd.Series(EVENT_VALUES[:-1], dtype="str"),
-                         "to_step": pd.Series(EVENT_VALUES[1:], dtype="str"),
+    return pd.DataFrame({"from_step": pd.Series(FUNNEL_STEPS[:-1], dtype="str"),
+                         "to_step": pd.Series(FUNNEL_STEPS[1:], dtype="str"),
                          "pairs": grouped.size().reindex(idx, fill_value=0).to_numpy().astype(np.int64),
                          "median_seconds": grouped.median().reindex(idx).to_numpy(dtype=float),
                          "p80_seconds": grouped.quantile(0.8).reindex(idx).to_numpy(dtype=float)})
@@ -239,7 +239,7 @@ def funnel_by(events: pd.DataFrame, customers: pd.DataFrame | None = None,
     if dimension == "category":
         return funnel_steps(events, by=_funnel_lookup(events[SKU_ID], products, SKU_ID, "category",
                                                       what + ": products"))
-    views = events.loc[events["event"] == EVENT_VALUES[0], SKU_ID].value_counts().sort_index()
+    views = events.loc[events["event"] == FUNNEL_STEPS[0], SKU_ID].value_counts().sort_index()
     keep = events[SKU_ID].isin(views.sort_values(ascending=False, kind="stable").index[:top]).to_numpy()
     return funnel_steps(events[keep], by=events.loc[keep, SKU_ID])
 
