@@ -13,9 +13,9 @@ import pyarrow.compute as pc
 from wxshop.data import schema
 from wxshop.demo.columns import id_column, iso_time, label_column, timestamp_column
 from wxshop.demo.customers import Customers
+from wxshop.demo.draws import draw_codes
 from wxshop.demo.orders import Orders
 from wxshop.demo.products import Products, pick_sku
-from wxshop.demo.draws import draw_codes
 from wxshop.demo.settings import (
     CHANNELS,
     EVENT_DAYS,
