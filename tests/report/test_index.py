@@ -214,6 +214,9 @@ def test_builtin_thresholds_are_the_playbooks():
     assert ix.THRESHOLDS == {
         "spend_per_buyer": ix.Threshold(150.0, "higher", "playbook"),
         "session_open_rate": ix.Threshold(0.50, "higher", "playbook"),
+        "activity_conversion": ix.Threshold(0.14, "higher", "playbook"),  # 9% → 14% after optimising
+        "d1_retention": ix.Threshold(0.15, "higher", "playbook"),  # 8% → 15% after onboarding work
+        "invited_share": ix.Threshold(0.60, "higher", "playbook"),  # a good fission programme
     }
     for key, th in ix.THRESHOLDS.items():
         assert ix.FIGURES_BY_KEY[key].better == th.better
@@ -230,6 +233,7 @@ def test_thresholds_overridable_from_defaults_yaml(tmp_path):
                                    "  aov: 180\n  session_open_rate: null\n")
     th = ix.load_thresholds(root)
     assert th == {
+        **{k: v for k, v in ix.THRESHOLDS.items() if k not in ("session_open_rate",)},
         "spend_per_buyer": ix.Threshold(150.0, "higher", "playbook"),
         "aov": ix.Threshold(180.0, "higher", "house"),
         "repurchase_rate": ix.Threshold(0.25, "higher", "house"),

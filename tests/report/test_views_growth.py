@@ -62,3 +62,25 @@ def test_hour_heatmap_draws_every_cell_and_outlines_each_window():
     assert [t.get_text() for t in ax.get_yticklabels()] == EN("weekday.short").split(",")
     assert ax.collections[0].get_array().size == 7 * 24
     matplotlib.pyplot.close(ax.figure)
+
+
+@pytest.mark.parametrize(("rate", "word"), [(0.05, "below"), (0.149, "below"), (0.15, "at or above")])
+def test_retention_finding_compares_with_the_playbooks_15_percent(rate, word):
+    lines = findings.growth(headline(d1_retention=rate), {}, EN)
+    assert word in lines[1] and f"{100 * rate:.1f}%" in lines[1] and "15.0%" in lines[1]
+    assert len(lines) == 5  # at most five: the busiest hours give way
+
+
+def test_campaign_views_put_the_playbook_beside_the_store():
+    nan = float("nan")
+    types = pd.DataFrame({"type": ["节日", "秒杀"], "campaigns": [2, 1], "participation": [0.3, 0.5],
+                          "aov_uplift": [0.4, 0.1], "gmv": [900.0, 10.0], "cost": [300.0, 0.0],
+                          "roi_gmv": [3.0, nan], "incremental_gmv": [120.5, -3.0], "significant": [1, 0],
+                          "reference_roi": [4.3, nan], "reference_participation": [0.28, nan],
+                          "reference_aov_uplift": [0.45, nan]})
+    shown = view.campaign_types_view(types, EN)
+    assert shown["roi_gmv"].tolist() == ["1 : 3.0 (1 : 4.3)", "—"]
+    assert shown["participation"].tolist() == ["30.0% (28.0%)", "50.0%"]
+    lines = view.bunching_lines(pd.DataFrame({"threshold": [199.0], "width": [0.1], "ratio": [3.0],
+                                              "baseline_ratio": [1.0]}), EN)
+    assert "199–218.9" in lines[0] and "179.1–199" in lines[0] and "3.00" in lines[0] and "1.00" in lines[0]

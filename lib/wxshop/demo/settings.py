@@ -248,7 +248,7 @@ FUNNEL_RATES = {"view_to_cart": 0.35, "cart_to_checkout": 0.60, "checkout_to_pay
 RETENTION_D1 = 0.12
 RETENTION_DECAY = 0.3562  # ln(0.12 / 0.06) / ln 7: day 7 is half of day 1
 RETENTION_DAYS = 30  # visits are drawn for days 1..30 after registration
-RETENTION_CHANNEL = {"拼团邀请": 1.25, "社群": 1.15, "视频号直播": 0.80}  # others 1.0
+RETENTION_CHANNEL = {"拼团邀请": 1.35, "社群": 1.15, "视频号直播": 0.80}  # others 1.0
 # 小程序 scene of a visit (场景值) and its share: chat, group chat, app share card, pull-down, search
 VISIT_SCENES = {"1007": 0.30, "1008": 0.25, "1036": 0.10, "1089": 0.25, "1005": 0.10}
 

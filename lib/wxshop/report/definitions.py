@@ -94,7 +94,9 @@ def figures(report: str) -> list[Figure]:
                           else "doc.unit.float") for m in AB_METRICS]
         return [*(_doc(n, "", "doc.window.ab", u) for n, u in whole), *per_variant, *metrics]
     if report == "growth":
-        windows = {"activity_conversion": "doc.window.events", "k_factor": "doc.window.history"}
+        windows = {"activity_conversion": "doc.window.events", "d1_retention": "doc.window.events",
+                   "k_factor": "doc.window.history", "campaign_roi_gmv": "doc.window.history",
+                   "campaigns_with_gain": "doc.window.history"}
         kpis = [f if f.name != "peak_hour" else Figure(f.name, f.label, f.formula, f.window, "doc.unit.hour")
                 for f in _kpis(growth_view.KPIS, "doc.window.period", windows)]
         return [*kpis, _doc("weakest_step", "", "doc.window.events", "doc.unit.code"),

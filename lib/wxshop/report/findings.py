@@ -204,12 +204,14 @@ def product_selection(
 GROWTH_REFERENCE = {
     "activity_conversion": (0.09, 0.14),  # activity conversion before → after optimising
     "invited_share": 0.60,  # new customers from invitation chains in a good fission programme
+    "d1_retention": (0.08, 0.15),  # new users' next-day retention before → after onboarding work
 }
 
 
 def growth(headline: Mapping[str, Any], tables: Mapping[str, Records], tr: Translator) -> list[str]:
-    """Activity conversion against the playbook's 9% → 14%, the step that loses most, the invited
-    share of buyers against 60%, and whether the busiest hours fall in the playbook's windows."""
+    """Activity conversion against the playbook's 9% → 14%, new users' next-day retention against
+    8% → 15%, the step that loses most, the invited share of new customers against 60%, and
+    whether the busiest hours fall in the playbook's windows; the first five that apply."""
     h, out = headline, []
     rate = h.get("activity_conversion")
     if _ok(rate):
@@ -217,6 +219,11 @@ def growth(headline: Mapping[str, Any], tables: Mapping[str, Records], tr: Trans
         key = ("finding.growth_conversion_high" if rate >= high else
                "finding.growth_conversion_mid" if rate >= low else "finding.growth_conversion_low")
         out.append(tr(key, rate=_pct(rate), low=_pct(low), high=_pct(high)))
+    d1 = h.get("d1_retention")
+    if _ok(d1):
+        low, high = GROWTH_REFERENCE["d1_retention"]
+        key = "finding.growth_d1_high" if d1 >= high else "finding.growth_d1_low"
+        out.append(tr(key, rate=_pct(d1), low=_pct(low), high=_pct(high)))
     weakest = h.get("weakest_step")
     if weakest and _ok(h.get("weakest_step_conversion")):
         out.append(tr("growth.worst_step", step=tr(f"step.{weakest}"),

@@ -116,6 +116,13 @@ FIGURES: tuple[Figure, ...] = (
     # product selection: the last `window_days` (365) days, products with costs only
     Figure("gross_margin", "product_selection", _field("gross_margin"), "kpi.gross_margin", "share",
            "higher", "index.def.gross_margin"),
+    # growth: the events' days (conversion, retention), the last `period_days` days (new customers)
+    Figure("activity_conversion", "growth", _field("activity_conversion"), "kpi.activity_conversion",
+           "share", "higher", "def.activity_conversion"),
+    Figure("d1_retention", "growth", _field("d1_retention"), "kpi.d1_retention", "share", "higher",
+           "def.d1_retention"),
+    Figure("invited_share", "growth", _field("invited_share"), "kpi.invited_share", "share", "higher",
+           "def.invited_share"),
     # A/B tests: one report per experiment listed in the store's YAML
     Figure("experiments", "ab_test", _count("decision"), "index.fig.experiments", "count", None,
            "index.def.experiments"),

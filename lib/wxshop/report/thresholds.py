@@ -6,7 +6,10 @@ Only the playbook's own numbers are built in:
 - spend_per_buyer (客单价: GMV ÷ buying customers, as 生意参谋 counts it) ≥ 150 CNY is good —
   playbook; the value per order (笔单价, ``aov``) has no built-in line;
 - session_open_rate (会话打开率) ≥ 50% — playbook; listed on the index, but every store
-  shows "—" until a report records the figure.
+  shows "—" until a report records the figure;
+- activity_conversion (view → pay) ≥ 14%, the playbook's figure after optimising (9% before);
+  d1_retention (新用户次日留存) ≥ 15%, its figure after onboarding changes (8% before);
+  invited_share ≥ 60% of new customers from invitation chains, its good fission programme.
 
 Repurchase and refund rates have no built-in threshold: the store overview measures them
 over the whole data span (a longer span gives a higher repurchase rate) and a fair refund
@@ -54,4 +57,7 @@ class Threshold:
 THRESHOLDS: dict[str, Threshold] = {
     "spend_per_buyer": Threshold(150.0, "higher", "playbook"),
     "session_open_rate": Threshold(0.50, "higher", "playbook"),
+    "activity_conversion": Threshold(0.14, "higher", "playbook"),
+    "d1_retention": Threshold(0.15, "higher", "playbook"),
+    "invited_share": Threshold(0.60, "higher", "playbook"),
 }

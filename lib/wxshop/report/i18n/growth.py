@@ -131,14 +131,56 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     # what the data cannot support yet
     "growth.campaigns": ("活动 ROI", "Campaign ROI"),
+    "growth.campaigns_text": (
+        "每场活动的增量 = 活动期实际 − 假如没有活动的预测：用活动开始前 {baseline} 天（去掉其他活动日）的每日订单和 GMV，"
+        "对星期几和线性趋势做回归，预测活动那几天；区间是这几天合计的 95% 预测区间。成本 = 活动订单的优惠 + 活动固定成本；"
+        "GMV : 成本按手册的写法（活动订单 GMV ÷ 成本）；增量毛利 = 增量 GMV × 店铺毛利率 − 固定成本。"
+        "数据里共 {n} 场活动，{significant} 场的增量 GMV 区间在 0 以上。",
+        "A campaign's increment = what its days sold − what they would have sold without it, predicted "
+        "by a regression of daily orders and GMV on weekday and a linear trend over the {baseline} days "
+        "before it (other campaigns' days left out); the interval is the 95% prediction interval of "
+        "those days' sum. Cost = discounts on its orders + its fixed cost; GMV : cost as the playbook "
+        "writes it (GMV of campaign orders ÷ cost); incremental profit = incremental GMV × the store's "
+        "gross margin − fixed cost. {n} campaigns in the data; for {significant} the incremental GMV "
+        "interval lies above 0.",
+    ),
+    "growth.campaign_types": (
+        "按活动类型，括号里是手册的参考数字：",
+        "By campaign type, the playbook's figures in brackets:",
+    ),
+    "growth.campaign_list": ("最近 {n} 场活动：", "The last {n} campaigns:"),
+    "growth.pull_forward": (
+        "活动结束后 {days} 天的订单比预测{direction} {orders:,.0f} 单（{n} 场活动合计；少于预测说明活动提前透支了后面的购买）。",
+        "In the {days} days after the campaigns, orders were {orders:,.0f} {direction} the prediction "
+        "(summed over {n} campaigns; below means the campaigns pulled purchases forward).",
+    ),
+    "growth.bunching": (
+        "满 {threshold:g} 元门槛：活动期间优惠前金额刚过门槛（{threshold:g}–{high:g} 元）与刚不到（{low:g}–{threshold:g} 元）"
+        "的订单之比 {ratio}，非活动日 {baseline}。明显更高说明顾客在凑单。",
+        "The {threshold:g} CNY threshold: on the campaign days, orders whose basket before the discount is "
+        "just above it ({threshold:g}–{high:g}) against just below ({low:g}–{threshold:g}) {ratio}, on other "
+        "days {baseline}. A clearly higher ratio means customers top up their baskets to reach it.",
+    ),
     "growth.group_buys": ("拼团", "Group buying"),
     "growth.retention": ("新用户留存", "New-user retention"),
+    "growth.retention_text": (
+        "{window}注册的新用户：注册日为第 0 天，第 n 天打开过小程序算第 n 天留存（只算第 n 天已在数据内的新用户）。"
+        "次日留存 {d1}，7 日 {d7}，30 日 {d30}。参考：手册里新用户次日留存从 8% 提到 15%（改进新人引导后）。",
+        "New users registered in {window}: the registration day is day 0; a user is retained on day n "
+        "when they open the mini-program that day (only users whose day n the data covers). Next day "
+        "{d1}, day 7 {d7}, day 30 {d30}. Reference: the playbook's next-day retention went from 8% to "
+        "15% after onboarding changes.",
+    ),
+    "growth.retention_by_channel": ("按获客渠道：", "By acquisition channel:"),
+    "growth.retention_by_cohort": ("按注册月份：", "By registration month:"),
+    "growth.no_visits": (
+        "行为事件表里没有访问（visit）事件，无法计算新用户留存。",
+        "The events table holds no visit events, so new-user retention cannot be measured.",
+    ),
     "growth.later": (
-        "以下部分需要尚未接入的数据，本报告未生成：活动 ROI（需要活动表：类型、起止、成本）；"
-        "拼团（需要拼团表）；新用户次日 / 7 日 / 30 日留存（需要访问事件）。",
-        "These sections need data not connected yet and are not in this report: campaign ROI (needs a "
-        "campaigns table: type, dates, cost); group buying (needs a group-buys table); new-user D1 / D7 "
-        "/ D30 retention (needs visit events).",
+        "拼团（成团率、团规模）需要拼团表，数据里还没有，本报告未生成。",
+        "Group buying (completion rate, group sizes) needs a group-buys table the data does not have yet, "
+        "so this report leaves it out.",
     ),
     # KPIs and their definitions
     "kpi.activity_conversion": ("活动转化率（浏览 → 支付）", "Activity conversion (view → pay)"),
@@ -156,6 +198,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "def.k_factor": (
         "被邀请且下过单的客户数 ÷ 下单客户数（每位下单客户带来的下单新客）",
         "invited customers with a paid order ÷ buying customers (buying invitees per buying customer)",
+    ),
+    "kpi.d1_retention": ("新用户次日留存", "New-user next-day retention"),
+    "def.d1_retention": (
+        "注册后第 1 天（注册日的下一天）打开过小程序的新用户 ÷ 该天已在数据内的新用户",
+        "new users who opened the mini-program on the day after registering ÷ new users whose next day "
+        "the data covers",
+    ),
+    "kpi.campaign_roi_gmv": ("活动 GMV : 成本", "Campaign GMV : cost"),
+    "def.campaign_roi_gmv": (
+        "全部活动的活动订单 GMV ÷（活动订单优惠 + 活动固定成本），手册写作 1 : x",
+        "GMV of all campaigns' orders ÷ (their discounts + the campaigns' fixed costs), the playbook's 1 : x",
+    ),
+    "kpi.campaigns_with_gain": ("确有增量的活动数", "Campaigns with a clear gain"),
+    "def.campaigns_with_gain": (
+        "增量 GMV 的 95% 预测区间整个在 0 以上的活动数（相对活动前的星期 + 趋势回归）",
+        "campaigns whose incremental GMV 95% prediction interval lies above 0 (against a weekday + trend "
+        "regression on the days before)",
     ),
     "kpi.peak_hour": ("下单最多的小时", "Busiest hour"),
     "def.peak_hour": (
@@ -177,6 +236,16 @@ STRINGS: dict[str, tuple[str, str]] = {
         "活动转化率（浏览 → 支付）{rate}，达到手册优化后的 {high}：保持现在的页面与提醒。",
         "Activity conversion (view → pay) is {rate}, at or above the playbook's {high} after optimising: "
         "keep the current pages and reminders.",
+    ),
+    "finding.growth_d1_low": (
+        "新用户次日留存 {rate}，低于手册改进后的 {high}（改进前 {low}）：优化新人引导，注册当天送首单券、次日提醒。",
+        "New users' next-day retention is {rate}, below the playbook's {high} after onboarding work ({low} "
+        "before): improve onboarding, give a first-order coupon on day 0 and a reminder on day 1.",
+    ),
+    "finding.growth_d1_high": (
+        "新用户次日留存 {rate}，达到手册改进后的 {high}：保持现在的新人引导。",
+        "New users' next-day retention is {rate}, at or above the playbook's {high} after onboarding "
+        "work: keep the current onboarding.",
     ),
     "finding.growth_invited": (
         "近期新客中 {share} 由邀请而来（K 因子 {k}；手册：做得好的裂变约 {reference} 新客来自邀请）："
@@ -211,6 +280,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.mean_gmv": ("人均 GMV", "Mean GMV"),
     "col.median_gmv": ("GMV 中位数", "Median GMV"),
     "col.inviter": ("邀请人", "Inviter"),
+    "col.campaign_type": ("活动类型", "Type"),
+    "col.campaigns": ("活动数", "Campaigns"),
+    "col.participation": ("参与率（手册）", "Participation (playbook)"),
+    "col.aov_uplift": ("笔单价提升（手册）", "AOV uplift (playbook)"),
+    "col.roi_gmv": ("GMV : 成本（手册）", "GMV : cost (playbook)"),
+    "col.incremental_gmv": ("增量 GMV（95% 区间）", "Incremental GMV (95% interval)"),
+    "col.significant_campaigns": ("确有增量的活动", "Campaigns with a clear gain"),
+    "col.campaign": ("活动", "Campaign"),
+    "col.start": ("开始", "Start"),
+    "col.days": ("天数", "Days"),
+    "col.orders_lift": ("订单倍数", "Order lift"),
+    "col.roi_incremental": ("增量毛利 ÷ 成本", "Incremental profit ÷ cost"),
+    "col.cohort": ("注册月份", "Cohort"),
+    "col.registered": ("新用户", "New users"),
+    "col.d1": ("次日留存", "D1"),
+    "col.d7": ("7 日留存", "D7"),
+    "col.d30": ("30 日留存", "D30"),
     "col.invitees": ("带来的下单客户", "Buying invitees"),
     "col.invitee_gmv": ("受邀客户 GMV", "Invitees' GMV"),
     "step.view": ("浏览", "view"),
@@ -223,5 +309,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart.hour_heatmap": ("已支付订单：星期 × 钟点", "Paid orders: weekday × hour"),
     "chart.hour": ("钟点", "hour"),
     "table.campaigns": ("活动", "campaigns"),
+    "word.above": ("多", "above"),
+    "word.below": ("少", "below"),
     "table.group_buys": ("拼团", "group-buys"),
 }

@@ -17,14 +17,16 @@ from wxshop.report.i18n import Translator
 from wxshop.report.views.display import formatted
 
 __all__ = [
-    "KPIS", "LABELS", "depth_view", "funnel_view", "hour_view", "hourly_conversion_view", "in_windows",
-    "invitation_view", "invitee_diff", "invitee_value_view", "inviters_view", "step_times_view",
-    "view_to_pay_view", "weakest_step", "windows_text",
+    "KPIS", "LABELS", "bunching_lines", "campaign_types_view", "campaigns_view", "depth_view",
+    "funnel_view", "hour_view", "hourly_conversion_view", "in_windows", "invitation_view", "invitee_diff",
+    "invitee_value_view", "inviters_view", "retention_view", "step_times_view", "view_to_pay_view",
+    "weakest_step", "windows_text",
 ]
 
 # The headline table: (figure, format kind), in the order shown.
 KPIS: list[tuple[str, str]] = [
-    ("activity_conversion", "share"), ("invited_share", "share"), ("k_factor", "float"),
+    ("activity_conversion", "share"), ("d1_retention", "share"), ("invited_share", "share"),
+    ("k_factor", "float"), ("campaign_roi_gmv", "float"), ("campaigns_with_gain", "int"),
     ("peak_hour", "int"),
 ]
 
@@ -41,6 +43,11 @@ LABELS: dict[str, str] = {
     "new_customers": "col.new_customers", "invited": "col.invited", "depth": "col.depth",
     "mean_gmv": "col.mean_gmv", "median_gmv": "col.median_gmv", "repeat_rate": "col.repurchase_rate",
     "inviter_id": "col.inviter", "invitees": "col.invitees", "invitee_gmv": "col.invitee_gmv",
+    "type": "col.campaign_type", "campaigns": "col.campaigns", "participation": "col.participation",
+    "aov_uplift": "col.aov_uplift", "roi_gmv": "col.roi_gmv", "incremental_gmv": "col.incremental_gmv",
+    "significant": "col.significant_campaigns", "name": "col.campaign", "start": "col.start",
+    "days": "col.days", "orders_lift": "col.orders_lift", "roi_incremental": "col.roi_incremental",
+    "cohort": "col.cohort", "registered": "col.registered", "d1": "col.d1", "d7": "col.d7", "d30": "col.d30",
 }
 
 
@@ -158,6 +165,110 @@ def invitee_diff(value: pd.DataFrame, tr: Translator) -> str | None:
 def inviters_view(inviters: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     """The top inviters: pseudonymous id, buying invitees, their GMV."""
     return formatted(inviters, {"invitees": "int", "invitee_gmv": "cny"}, tr.lang)
+
+
+def retention_view(table: pd.DataFrame, tr: Translator) -> pd.DataFrame:
+    """New-user retention: [cohort,] [group,] registered and the D1 / D7 / D30 shares (%); the
+    eligible and returned counts stay in the JSON.
+
+    Examples
+    --------
+    >>> r = pd.DataFrame({"group": ["社群"], "registered": [200], "d1_eligible": [190],
+    ...                   "d1_returned": [19], "d1": [0.1], "d7_eligible": [150], "d7_returned": [6],
+    ...                   "d7": [0.04], "d30_eligible": [0], "d30_returned": [0], "d30": [float("nan")]})
+    >>> print(retention_view(r, Translator("en")).to_string())
+      group registered     d1    d7 d30
+    0    社群        200  10.0%  4.0%   —
+    """
+    keep = [c for c in table.columns if not c.endswith(("_eligible", "_returned"))]
+    shares = {c: "share" for c in keep if c.startswith("d") and c[1:].isdigit()}
+    return formatted(table[keep], {"registered": "int", **shares}, tr.lang)
+
+
+def _ratio_text(value: float) -> str:
+    """``1 : x`` as the playbook writes a GMV : cost ratio; ``—`` when unknown."""
+    return f"1 : {value:.1f}" if pd.notna(value) and math.isfinite(float(value)) else "—"
+
+
+def campaign_types_view(types: pd.DataFrame, tr: Translator) -> pd.DataFrame:
+    """Per campaign type: campaigns, participation, AOV uplift and GMV : cost, each beside the
+    playbook's figure, incremental GMV and how many campaigns added GMV beyond doubt.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"type": ["满减"], "campaigns": [3], "participation": [0.3], "aov_uplift": [0.1],
+    ...                   "gmv": [1000.0], "cost": [400.0], "roi_gmv": [2.5], "incremental_gmv": [500.0],
+    ...                   "significant": [1], "reference_roi": [2.8], "reference_participation": [0.35],
+    ...                   "reference_aov_uplift": [0.2]})
+    >>> row = campaign_types_view(t, Translator("en")).iloc[0]
+    >>> print(row["participation"], "|", row["aov_uplift"], "|", row["roi_gmv"], "|", row["incremental_gmv"])
+    30.0% (35.0%) | 10.0% (20.0%) | 1 : 2.5 (1 : 2.8) | ¥500.00
+    """
+    def pair(value: object, reference: object, kind: str) -> str:
+        text = _ratio_text(value) if kind == "ratio" else format_value(value, kind)
+        if pd.isna(reference):
+            return text
+        return f"{text} ({_ratio_text(reference) if kind == 'ratio' else format_value(reference, kind)})"
+
+    rows = [{
+        "type": row["type"], "campaigns": format_value(row["campaigns"], "int"),
+        "participation": pair(row["participation"], row["reference_participation"], "share"),
+        "aov_uplift": pair(row["aov_uplift"], row["reference_aov_uplift"], "share"),
+        "roi_gmv": pair(row["roi_gmv"], row["reference_roi"], "ratio"),
+        "incremental_gmv": format_value(row["incremental_gmv"], "cny"),
+        "significant": format_value(row["significant"], "int"),
+    } for row in types.to_dict("records")]
+    columns = ["type", "campaigns", "participation", "aov_uplift", "roi_gmv", "incremental_gmv",
+               "significant"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def campaigns_view(effects: pd.DataFrame, tr: Translator) -> pd.DataFrame:
+    """One row per campaign: name, start, days, participation, AOV uplift, incremental GMV with
+    its interval, order lift, GMV : cost and incremental profit ÷ cost.
+
+    Examples
+    --------
+    >>> e = pd.DataFrame({"name": ["双11"], "start": [pd.Timestamp("2025-11-01")], "days": [11],
+    ...                   "participation": [0.5], "aov_uplift": [0.2], "incremental_gmv": [900.0],
+    ...                   "incremental_gmv_low": [100.0], "incremental_gmv_high": [1700.0],
+    ...                   "orders_lift": [1.6], "roi_gmv": [4.0], "roi_incremental": [float("nan")]})
+    >>> row = campaigns_view(e, Translator("en")).iloc[0]
+    >>> print(row["start"], "|", row["incremental_gmv"], "|", row["orders_lift"], "|", row["roi_gmv"],
+    ...       "|", row["roi_incremental"])
+    2025-11-01 | ¥900.00 (¥100.00 – ¥1,700.00) | ×1.60 | 1 : 4.0 | —
+    """
+    rows = [{
+        "name": row["name"], "start": pd.Timestamp(row["start"]).date().isoformat(),
+        "days": format_value(row["days"], "int"),
+        "participation": format_value(row["participation"], "share"),
+        "aov_uplift": format_value(row["aov_uplift"], "share"),
+        "incremental_gmv": (f"{format_value(row['incremental_gmv'], 'cny')} "
+                            f"({format_value(row['incremental_gmv_low'], 'cny')} – "
+                            f"{format_value(row['incremental_gmv_high'], 'cny')})"
+                            if pd.notna(row["incremental_gmv"]) else "—"),
+        "orders_lift": f"×{row['orders_lift']:.2f}" if pd.notna(row["orders_lift"]) else "—",
+        "roi_gmv": _ratio_text(row["roi_gmv"]),
+        "roi_incremental": format_value(row["roi_incremental"], "float"),
+    } for row in effects.to_dict("records")]
+    columns = ["name", "start", "days", "participation", "aov_uplift", "incremental_gmv", "orders_lift",
+               "roi_gmv", "roi_incremental"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def bunching_lines(table: pd.DataFrame, tr: Translator) -> list[str]:
+    """One sentence per 满X threshold of :func:`wxshop.analysis.growth.campaigns.bunching`.
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"threshold": [100.0], "width": [0.1], "ratio": [2.5], "baseline_ratio": [0.9]})
+    >>> print(bunching_lines(b, Translator("zh"))[0].split("，")[0])
+    满 100 元门槛：活动期间优惠前金额刚过门槛（100–110 元）与刚不到（90–100 元）的订单之比 2.50
+    """
+    return [tr("growth.bunching", threshold=row["threshold"], low=row["threshold"] * (1 - row["width"]),
+               high=row["threshold"] * (1 + row["width"]), ratio=format_value(row["ratio"], "float"),
+               baseline=format_value(row["baseline_ratio"], "float"))
+            for row in table.to_dict("records")]
 
 
 def windows_text(windows: Sequence[tuple[int, int]], tr: Translator) -> str:
