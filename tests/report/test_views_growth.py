@@ -45,7 +45,7 @@ def test_growth_findings_quote_the_weakest_step_the_invited_share_and_hours_outs
 def test_growth_findings_leave_out_what_is_unknown():
     lines = findings.growth({"activity_conversion": None, "invited_share": float("nan"), "peak_hours": []},
                             {}, EN)
-    assert lines == [EN("growth.later")]
+    assert lines == [EN("finding.growth_none")]
 
 
 def test_in_windows_uses_half_open_hours():

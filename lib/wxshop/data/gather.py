@@ -213,7 +213,7 @@ def gather(
             dropped.append(headers[i])
             continue
         values = raw.iloc[:, i]
-        if name in ("customer_id", "inviter_id") and identity.looks_like(values, "mobile"):
+        if name in ("customer_id", "inviter_id", "leader_id") and identity.looks_like(values, "mobile"):
             columns[name] = identity.pseudonymise(values, "phone", "u")
             pseudonymised[headers[i]] = "phone"
         elif _free_text(name, values, spec_columns) and identity.personal_shape(values):

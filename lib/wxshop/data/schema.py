@@ -16,6 +16,7 @@ AMOUNT = "amount"
 STATUS = "status"
 CHANNEL = "channel"
 CAMPAIGN_ID = "campaign_id"
+GROUP_BUY_ID = "group_buy_id"
 DISCOUNT = "discount"
 SKU_ID = "sku_id"
 QUANTITY = "quantity"
@@ -44,6 +45,8 @@ EVENT_VALUES = ("visit", "share", "share_click", "coupon_received", *FUNNEL_STEP
 # Campaign types of the campaigns table (the playbook's kinds): spend-threshold cut, percentage
 # off, festival, member day, coupon, group buying, flash sale, distribution (commission).
 CAMPAIGN_TYPES = ("满减", "折扣", "节日", "会员日", "优惠券", "拼团", "秒杀", "分销")
+# How a group buy (拼团) ended: enough members joined in time, not enough, or still running.
+GROUP_BUY_STATUSES = ("completed", "failed", "open")
 
 # Columns that identify a person. They may be present in a customers export
 # but are dropped at load and never reach a report.
@@ -83,12 +86,13 @@ TABLES: dict[str, TableSpec] = {
     "orders": TableSpec(
         "orders",
         required=(ORDER_ID, CUSTOMER_ID, ORDERED_AT, AMOUNT),
-        optional=(STATUS, CHANNEL, CAMPAIGN_ID, DISCOUNT, REFUND_AMOUNT, REFUNDED_AT),
+        optional=(STATUS, CHANNEL, CAMPAIGN_ID, DISCOUNT, REFUND_AMOUNT, REFUNDED_AT, "coupon_amount",
+                  "commission", GROUP_BUY_ID),
         key=(ORDER_ID,),
         timestamps=(ORDERED_AT, REFUNDED_AT),
-        numeric=(AMOUNT, DISCOUNT, REFUND_AMOUNT),
-        ids=(ORDER_ID, CUSTOMER_ID, CAMPAIGN_ID),
-        nonnegative=(AMOUNT, DISCOUNT, REFUND_AMOUNT),
+        numeric=(AMOUNT, DISCOUNT, REFUND_AMOUNT, "coupon_amount", "commission"),
+        ids=(ORDER_ID, CUSTOMER_ID, CAMPAIGN_ID, GROUP_BUY_ID),
+        nonnegative=(AMOUNT, DISCOUNT, REFUND_AMOUNT, "coupon_amount", "commission"),
         choices={STATUS: STATUS_VALUES},
     ),
     "order_items": TableSpec(
@@ -150,6 +154,17 @@ TABLES: dict[str, TableSpec] = {
         ids=(CAMPAIGN_ID,),
         nonnegative=("threshold", "off", "fixed_cost", "audience"),
         choices={"type": CAMPAIGN_TYPES},
+    ),
+    "group_buys": TableSpec(
+        "group_buys",
+        required=(GROUP_BUY_ID, "leader_id", "opened_at"),
+        optional=("required_size", "joined", "group_status", "closed_at", SKU_ID),
+        key=(GROUP_BUY_ID,),
+        timestamps=("opened_at", "closed_at"),
+        numeric=("required_size", "joined"),
+        ids=(GROUP_BUY_ID, "leader_id", SKU_ID),
+        nonnegative=("required_size", "joined"),
+        choices={"group_status": GROUP_BUY_STATUSES},
     ),
     "contacts": TableSpec(
         "contacts",
@@ -227,6 +242,23 @@ HEADER_ALIASES: dict[str, str] = {
     "活动编号": CAMPAIGN_ID,
     "优惠金额": DISCOUNT,
     "折扣金额": DISCOUNT,
+    "优惠券金额": "coupon_amount",
+    "券抵扣金额": "coupon_amount",
+    "佣金": "commission",
+    "分销佣金": "commission",
+    "推广佣金": "commission",
+    "拼团id": GROUP_BUY_ID,
+    "拼团编号": GROUP_BUY_ID,
+    "团号": GROUP_BUY_ID,
+    # group buys (拼团)
+    "团长id": "leader_id",
+    "开团时间": "opened_at",
+    "成团人数": "required_size",
+    "参团人数": "joined",
+    "拼团状态": "group_status",
+    "成团状态": "group_status",
+    "成团时间": "closed_at",
+    "结束时间(拼团)": "closed_at",
     # campaigns
     "活动名称": "name",
     "活动类型": "type",
@@ -375,8 +407,22 @@ EVENT_ALIASES: dict[str, str] = {
     "领取优惠券": "coupon_received",
 }
 
+# How 拼团 exports word a group's outcome.
+GROUP_STATUS_ALIASES: dict[str, str] = {
+    "成团": "completed",
+    "已成团": "completed",
+    "拼团成功": "completed",
+    "未成团": "failed",
+    "拼团失败": "failed",
+    "失败": "failed",
+    "拼团中": "open",
+    "进行中": "open",
+    "待成团": "open",
+}
+
 # Value aliases per column; matching ignores case and surrounding spaces.
-VALUE_ALIASES: dict[str, dict[str, str]] = {STATUS: STATUS_ALIASES, "event": EVENT_ALIASES}
+VALUE_ALIASES: dict[str, dict[str, str]] = {STATUS: STATUS_ALIASES, "event": EVENT_ALIASES,
+                                            "group_status": GROUP_STATUS_ALIASES}
 
 # File names (without extension) seen in Chinese exports mapped to table names.
 # A file named after the table itself (orders.csv) is always found.
@@ -392,6 +438,8 @@ FILE_ALIASES: dict[str, str] = {
     "实验": "experiments",
     "活动": "campaigns",
     "营销活动": "campaigns",
+    "拼团": "group_buys",
+    "拼团记录": "group_buys",
     "行为": "events",
     "埋点": "events",
 }

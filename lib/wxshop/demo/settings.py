@@ -189,6 +189,14 @@ SPRING_FESTIVAL = {
 CAMPAIGN_FIXED_COST = {"节日": 0.20, "会员日": 0.05, "满减": 0.03}
 CAMPAIGN_REACH = {"节日": 0.60, "会员日": 0.25, "满减": 0.35}
 
+# 拼团: groups opened per customer over the window, the size a group needs and how often a group
+# of that size fills within GROUP_BUY_HOURS (the rest fail with fewer members).
+GROUP_BUYS_PER_CUSTOMER = 0.25
+GROUP_BUY_SIZES = {2: 0.50, 3: 0.35, 5: 0.15}
+GROUP_BUY_COMPLETION = {2: 0.80, 3: 0.60, 5: 0.35}
+GROUP_BUY_HOURS = 24
+GROUP_BUY_FILL_HOURS = 5.0  # mean hours a completed group takes to fill
+
 # -------------------------------------------------------------------------- experiments
 
 

@@ -30,6 +30,7 @@ from wxshop.csvsafe import safe_frame
 from wxshop.demo.customers import customer_table, draw_customers
 from wxshop.demo.events import event_table
 from wxshop.demo.experiments import experiment_table, run_experiments
+from wxshop.demo.group_buys import group_buy_table
 from wxshop.demo.orders import draw_orders, order_tables
 from wxshop.demo.products import make_products
 from wxshop.demo.purchases import purchase_process
@@ -84,8 +85,8 @@ def generate_store(
     --------
     >>> tables, truth = generate_store(200, seed=1)
     >>> print({name: len(df) for name, df in tables.items()})
-    {'orders': 927, 'order_items': 1515, 'products': 68, 'customers': 200, 'experiments': 42, 'events': 211,
-     'campaigns': 52}
+    {'orders': 927, 'order_items': 1515, 'products': 68, 'customers': 200, 'experiments': 42, 'events': 273,
+     'campaigns': 52, 'group_buys': 45}
     >>> print(truth["window"]["start"], truth["window"]["end"], truth["window"]["days"])
     2024-11-01 00:00:00 2026-10-31 730
     """
@@ -111,7 +112,7 @@ def generate_store(
 
     # one stream per part, so changing one part leaves the others' draws alone
     streams = [np.random.Generator(np.random.PCG64(s))
-               for s in np.random.SeedSequence(seed).spawn(7)]
+               for s in np.random.SeedSequence(seed).spawn(8)]
     cal = shop_calendar(t_start, end_excl)
     prod = make_products(streams[0])
     cust = draw_customers(streams[1], customers, cal, pd.Timestamp(end).year,
@@ -123,6 +124,7 @@ def generate_store(
     order_table, items, pos = order_tables(orders, prod, cal, campaign_ids, customers)
     customers_df = customer_table(streams[5], cust, cal)
     events, events_truth = event_table(streams[6], cust, orders, pos, prod, cal)
+    group_buys, group_buys_truth = group_buy_table(streams[7], cust, prod, cal)
 
     tables = {
         "orders": order_table,
@@ -132,9 +134,11 @@ def generate_store(
         "experiments": experiment_table(exp, cal, customers),
         "events": events,
         "campaigns": campaign_table(cal, customers),
+        "group_buys": group_buys,
     }
     truth = store_truth(store_id, seed, customers, t_start, end_excl, cal, cust, proc, exp, orders,
                    pos, prod, tables, coupon_campaigns, events_truth)
+    truth["group_buys"] = group_buys_truth
     return tables, truth
 
 
@@ -175,8 +179,8 @@ def write_store(
     ...     folder = write_store(tables, truth, Path(tmp) / "tiny", fmt="csv")
     ...     print(sorted(p.name for p in folder.glob("*.csv")))
     ...     print((folder / "truth.json").exists(), (folder / "truth_customers.parquet").exists())
-    ['campaigns.csv', 'customers.csv', 'events.csv', 'experiments.csv', 'order_items.csv', 'orders.csv',
-     'products.csv']
+    ['campaigns.csv', 'customers.csv', 'events.csv', 'experiments.csv', 'group_buys.csv', 'order_items.csv',
+     'orders.csv', 'products.csv']
     True True
     """
     if fmt not in ("parquet", "csv"):

@@ -96,13 +96,14 @@ def figures(report: str) -> list[Figure]:
     if report == "growth":
         windows = {"activity_conversion": "doc.window.events", "d1_retention": "doc.window.events",
                    "k_factor": "doc.window.history", "campaign_roi_gmv": "doc.window.history",
-                   "campaigns_with_gain": "doc.window.history"}
+                   "campaigns_with_gain": "doc.window.history", "group_completion_rate": "doc.window.history"}
         kpis = [f if f.name != "peak_hour" else Figure(f.name, f.label, f.formula, f.window, "doc.unit.hour")
                 for f in _kpis(growth_view.KPIS, "doc.window.period", windows)]
         return [*kpis, _doc("weakest_step", "", "doc.window.events", "doc.unit.code"),
                 _doc("weakest_step_conversion", "", "doc.window.events", "doc.unit.share"),
                 _doc("peak_hours", "", "doc.window.period", "doc.unit.hour"),
-                _doc("peak_in_window", "", "doc.window.period", "doc.unit.code")]
+                _doc("peak_in_window", "", "doc.window.period", "doc.unit.code"),
+                _doc("acquired_difference_90", "", "doc.window.history", "doc.unit.cny")]
     raise ValueError(f"unknown report {report!r}; one of {', '.join(REPORTS)}")
 
 

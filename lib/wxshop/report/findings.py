@@ -237,7 +237,7 @@ def growth(headline: Mapping[str, Any], tables: Mapping[str, Records], tr: Trans
         outside = [p for p in peaks if not h.get("peak_in_window", {}).get(str(p), False)]
         hours = ", ".join(f"{int(p):02d}:00" for p in (outside or peaks))
         out.append(tr("growth.timing_outside", hours=hours) if outside else tr("growth.timing_match"))
-    return out[:5] or [tr("growth.later")]
+    return out[:5] or [tr("finding.growth_none")]
 
 
 def ab_test(lines: Sequence[str]) -> list[str]:

@@ -24,6 +24,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "已支付订单最多的 3 个钟点，多的在前",
         "the 3 hours of day with the most paid orders, busiest first",
     ),
+    "doc.label.acquired_difference_90": ("活动新客与自然新客 90 天价值之差", "Campaign vs organic buyers, 90-day value"),
+    "doc.def.acquired_difference_90": (
+        "首单用了活动的新客与自然新客，首单后 90 天人均已支付 GMV 之差（活动 − 自然）及其 Welch 95% 区间、p 值、两边人数；"
+        "只算首单在数据结束前至少 90 天的客户",
+        "mean paid GMV in the 90 days from the first order, buyers whose first order used a campaign minus "
+        "organic ones, with its Welch 95% interval, p-value and both counts; buyers whose first order is at "
+        "least 90 days before the data ends",
+    ),
     "doc.label.peak_in_window": ("高峰是否在手册时段", "Peak in a playbook window"),
     "doc.def.peak_in_window": (
         "每个高峰钟点是否落在 7–9、12–14、20–22 点之一（含起点，不含终点）",
@@ -162,6 +170,25 @@ STRINGS: dict[str, tuple[str, str]] = {
         "days {baseline}. A clearly higher ratio means customers top up their baskets to reach it.",
     ),
     "growth.group_buys": ("拼团", "Group buying"),
+    "growth.group_buys_text": (
+        "{window}共开团 {groups:,} 个，成团率 {rate}（成团 ÷（成团 + 未成团），进行中的团不计）。按成团人数：",
+        "{groups:,} groups opened in {window}; completion rate {rate} (completed ÷ (completed + failed); "
+        "groups still running left out). By group size:",
+    ),
+    "growth.group_buys_by_month": ("按开团月份（最近 12 个月）：", "By month opened (last 12 months):"),
+    "growth.acquired": (
+        "活动带来的新客值不值：首单就用了活动的客户与自然新客，首单后 30 / 60 / 90 天的复购率与人均 GMV"
+        "（只算窗口完整的客户）。注意：满减类活动只在够门槛时才算用了活动，所以活动新客本来就偏向大单客户。",
+        "Are the buyers a campaign brought in worth keeping: customers whose first paid order used a "
+        "campaign against organic ones, repurchase and mean GMV in the 30 / 60 / 90 days from the first "
+        "order (complete windows only). Note: a threshold campaign only counts once the basket reached it, "
+        "so campaign buyers lean towards big baskets from the start.",
+    ),
+    "growth.acquired_diff": (
+        "活动新客首单后 90 天人均 GMV 比自然新客 {diff}（95% 置信区间 {low} 至 {high}，Welch t 检验）。",
+        "Campaign buyers' mean GMV in their first 90 days differs from organic buyers' by {diff} (95% CI "
+        "{low} to {high}, Welch t-test).",
+    ),
     "growth.retention": ("新用户留存", "New-user retention"),
     "growth.retention_text": (
         "{window}注册的新用户：注册日为第 0 天，第 n 天打开过小程序算第 n 天留存（只算第 n 天已在数据内的新用户）。"
@@ -176,11 +203,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "growth.no_visits": (
         "行为事件表里没有访问（visit）事件，无法计算新用户留存。",
         "The events table holds no visit events, so new-user retention cannot be measured.",
-    ),
-    "growth.later": (
-        "拼团（成团率、团规模）需要拼团表，数据里还没有，本报告未生成。",
-        "Group buying (completion rate, group sizes) needs a group-buys table the data does not have yet, "
-        "so this report leaves it out.",
     ),
     # KPIs and their definitions
     "kpi.activity_conversion": ("活动转化率（浏览 → 支付）", "Activity conversion (view → pay)"),
@@ -216,6 +238,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "campaigns whose incremental GMV 95% prediction interval lies above 0 (against a weekday + trend "
         "regression on the days before)",
     ),
+    "kpi.group_completion_rate": ("拼团成团率", "Group-buy completion rate"),
+    "def.group_completion_rate": (
+        "成团的团 ÷（成团 + 未成团的团），进行中的团不计",
+        "completed groups ÷ (completed + failed groups); groups still running left out",
+    ),
     "kpi.peak_hour": ("下单最多的小时", "Busiest hour"),
     "def.peak_hour": (
         "已支付订单最多的钟点（0–23 点，店铺时钟）",
@@ -236,6 +263,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "活动转化率（浏览 → 支付）{rate}，达到手册优化后的 {high}：保持现在的页面与提醒。",
         "Activity conversion (view → pay) is {rate}, at or above the playbook's {high} after optimising: "
         "keep the current pages and reminders.",
+    ),
+    "finding.growth_none": (
+        "数据里没有行为事件、邀请人或已支付订单，无法给出增长要点：接入小程序行为数据与客户表后重跑。",
+        "The data has no events, inviters or paid orders to draw growth findings from: connect the "
+        "mini-program's events and the customers table, then run again.",
     ),
     "finding.growth_d1_low": (
         "新用户次日留存 {rate}，低于手册改进后的 {high}（改进前 {low}）：优化新人引导，注册当天送首单券、次日提醒。",
@@ -281,6 +313,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.median_gmv": ("GMV 中位数", "Median GMV"),
     "col.inviter": ("邀请人", "Inviter"),
     "col.campaign_type": ("活动类型", "Type"),
+    "col.required_size": ("成团人数", "Group size"),
+    "col.groups": ("开团数", "Groups"),
+    "col.completed": ("成团", "Completed"),
+    "col.failed": ("未成团", "Failed"),
+    "col.open": ("进行中", "Running"),
+    "col.completion_rate": ("成团率", "Completion rate"),
+    "col.mean_joined": ("平均参团人数", "Mean members"),
+    "col.median_hours_to_fill": ("成团用时中位数（小时）", "Median hours to fill"),
+    "col.buyer_group": ("新客来源", "Buyers"),
+    "col.repurchase_30": ("30 天复购", "Repurchase 30 d"),
+    "col.repurchase_60": ("60 天复购", "Repurchase 60 d"),
+    "col.repurchase_90": ("90 天复购", "Repurchase 90 d"),
+    "col.value_30": ("30 天人均 GMV", "GMV 30 d"),
+    "col.value_60": ("60 天人均 GMV", "GMV 60 d"),
+    "col.value_90": ("90 天人均 GMV", "GMV 90 d"),
     "col.campaigns": ("活动数", "Campaigns"),
     "col.participation": ("参与率（手册）", "Participation (playbook)"),
     "col.aov_uplift": ("笔单价提升（手册）", "AOV uplift (playbook)"),
@@ -305,6 +352,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "step.pay": ("支付", "pay"),
     "group.invited": ("受邀客户", "invited"),
     "group.organic": ("自然客户", "organic"),
+    "group.campaign": ("活动新客", "via a campaign"),
     "weekday.short": ("一,二,三,四,五,六,日", "Mon,Tue,Wed,Thu,Fri,Sat,Sun"),
     "chart.hour_heatmap": ("已支付订单：星期 × 钟点", "Paid orders: weekday × hour"),
     "chart.hour": ("钟点", "hour"),

@@ -17,7 +17,8 @@ from wxshop.report.i18n import Translator
 from wxshop.report.views.display import formatted
 
 __all__ = [
-    "KPIS", "LABELS", "bunching_lines", "campaign_types_view", "campaigns_view", "depth_view",
+    "KPIS", "LABELS", "acquired_view", "bunching_lines", "campaign_types_view", "campaigns_view",
+    "depth_view", "group_buys_view",
     "funnel_view", "hour_view", "hourly_conversion_view", "in_windows", "invitation_view", "invitee_diff",
     "invitee_value_view", "inviters_view", "retention_view", "step_times_view", "view_to_pay_view",
     "weakest_step", "windows_text",
@@ -27,7 +28,7 @@ __all__ = [
 KPIS: list[tuple[str, str]] = [
     ("activity_conversion", "share"), ("d1_retention", "share"), ("invited_share", "share"),
     ("k_factor", "float"), ("campaign_roi_gmv", "float"), ("campaigns_with_gain", "int"),
-    ("peak_hour", "int"),
+    ("group_completion_rate", "share"), ("peak_hour", "int"),
 ]
 
 # Column → i18n key of its header, for every view below.
@@ -47,6 +48,11 @@ LABELS: dict[str, str] = {
     "aov_uplift": "col.aov_uplift", "roi_gmv": "col.roi_gmv", "incremental_gmv": "col.incremental_gmv",
     "significant": "col.significant_campaigns", "name": "col.campaign", "start": "col.start",
     "days": "col.days", "orders_lift": "col.orders_lift", "roi_incremental": "col.roi_incremental",
+    "required_size": "col.required_size", "groups": "col.groups", "completed": "col.completed",
+    "failed": "col.failed", "open": "col.open", "completion_rate": "col.completion_rate",
+    "mean_joined": "col.mean_joined", "median_hours_to_fill": "col.median_hours_to_fill",
+    "buyers": "col.buyer_group",
+    **{f"{k}_{n}": f"col.{k}_{n}" for k in ("repurchase", "value") for n in (30, 60, 90)},
     "cohort": "col.cohort", "registered": "col.registered", "d1": "col.d1", "d7": "col.d7", "d30": "col.d30",
 }
 
@@ -269,6 +275,38 @@ def bunching_lines(table: pd.DataFrame, tr: Translator) -> list[str]:
                high=row["threshold"] * (1 + row["width"]), ratio=format_value(row["ratio"], "float"),
                baseline=format_value(row["baseline_ratio"], "float"))
             for row in table.to_dict("records")]
+
+
+def group_buys_view(summary: pd.DataFrame, tr: Translator) -> pd.DataFrame:
+    """拼团 per size or month: groups, completed, failed, running, completion rate (%), mean
+    members and median hours to fill."""
+    sizes = {"required_size": "int"} if "required_size" in summary.columns else {}
+    return formatted(summary, {**sizes, "groups": "int", "completed": "int", "failed": "int", "open": "int",
+                               "completion_rate": "share", "mean_joined": "float",
+                               "median_hours_to_fill": "float"}, tr.lang)
+
+
+def acquired_view(value: pd.DataFrame, tr: Translator) -> pd.DataFrame:
+    """Campaign-acquired against organic buyers: buyers, repurchase (%) and mean GMV (CNY) per
+    window; the eligible counts stay in the JSON.
+
+    Examples
+    --------
+    >>> v = pd.DataFrame({"customers": [10, 90], "eligible_30": [9, 80], "repurchase_30": [0.5, 0.25],
+    ...                   "value_30": [120.0, 80.5]}, index=pd.Index(["campaign", "organic"], name="group"))
+    >>> print(acquired_view(v, Translator("en")).to_string())
+               buyers customers repurchase_30 value_30
+    0  via a campaign        10         50.0%  ¥120.00
+    1         organic        90         25.0%   ¥80.50
+    """
+    value = value.reset_index() if "group" not in value.columns else value
+    labels = {"campaign": tr("group.campaign"), "organic": tr("group.organic")}
+    shown = value.drop(columns=[c for c in value.columns if c.startswith("eligible_")])
+    shown = shown.rename(columns={"group": "buyers"}).assign(
+        buyers=[labels.get(g, g) for g in value["group"]])
+    kinds = {c: ("share" if c.startswith("repurchase_") else "cny")
+             for c in shown.columns if c.startswith(("repurchase_", "value_"))}
+    return formatted(shown, {"customers": "int", **kinds}, tr.lang)
 
 
 def windows_text(windows: Sequence[tuple[int, int]], tr: Translator) -> str:
