@@ -78,16 +78,20 @@ def _campaign_days(values: pd.Series) -> np.ndarray:
 
 
 def _campaign_text(values: pd.Series | None, default: np.ndarray) -> np.ndarray:
-    """``values`` as stripped text, ``default`` where missing or blank (everywhere without values)."""
+    """``values`` as stripped text, ``default`` where missing or blank (everywhere without values).
+    Each distinct value is cleaned once (millions of orders carry a few dozen campaign ids)."""
     if values is None:
         return default
-    v = values.astype("str").str.strip()
-    return np.where((v.notna() & (v != "")).to_numpy(bool), v.to_numpy(object), default)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    clean = pd.Index(uniques, dtype=object).astype("str").str.strip().to_numpy(object)
+    labels = np.append(np.where(clean != "", clean, None), None)  # code −1 (missing) reads None
+    text = labels[codes]
+    return np.where(pd.notna(text), text, default)
 
 
 def _campaign_paid(orders: pd.DataFrame, what: str) -> dict[str, np.ndarray] | None:
-    """Paid orders with a timestamp (day, amount, discount, campaign id, customer id) and the
-    data's first and last day (``lo``, ``hi``, over orders of any status); None without orders."""
+    """Paid orders with a timestamp (day, amount, discount, campaign id, ``rows`` in ``orders``) and
+    the data's first and last day (``lo``, ``hi``, orders of any status); None without orders."""
     require_columns(orders, [ORDERED_AT, AMOUNT], what)
     day = _campaign_days(orders[ORDERED_AT])
     known = day != _NO_DAY
@@ -96,10 +100,10 @@ def _campaign_paid(orders: pd.DataFrame, what: str) -> dict[str, np.ndarray] | N
     keep = known & paid_mask(orders).to_numpy(bool)
     out = {c: pd.to_numeric(orders[c][keep]).fillna(0.0).to_numpy(np.float64) if c in orders.columns
            else np.zeros(int(keep.sum())) for c in (AMOUNT, DISCOUNT)}
-    for key, c in (("campaign", CAMPAIGN_ID), ("customer", CUSTOMER_ID)):  # missing or blank: NaN
-        out[key] = _campaign_text(orders[c][keep] if c in orders.columns else None,
-                                  np.full(int(keep.sum()), np.nan, object))
-    return {**out, "day": day[keep], "lo": int(day[known].min()), "hi": int(day[known].max())}
+    out["campaign"] = _campaign_text(orders[CAMPAIGN_ID][keep] if CAMPAIGN_ID in orders.columns else None,
+                                     np.full(int(keep.sum()), np.nan, object))  # missing or blank: NaN
+    lo, hi = int(day[known].min()), int(day[known].max())
+    return {**out, "day": day[keep], "rows": np.flatnonzero(keep), "lo": lo, "hi": hi}
 
 
 def _campaign_daily(p: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
@@ -309,7 +313,8 @@ def campaign_effects(
     camp = {"campaign_orders": np.bincount(cc, minlength=k),
             "campaign_gmv": np.bincount(cc, weights=p["amount"][mine], minlength=k),
             "discount_cost": np.bincount(cc, weights=p["discount"][mine], minlength=k)}
-    cust = pd.factorize(p["customer"][mine])[0]
+    ids = orders[CUSTOMER_ID].iloc[p["rows"][mine]] if CUSTOMER_ID in orders.columns else None
+    cust = pd.factorize(_campaign_text(ids, np.full(int(mine.sum()), np.nan, object)))[0]
     width = int(cust.max(initial=0)) + 1
     camp["buyers"] = np.bincount(np.unique(cc[cust >= 0] * width + cust[cust >= 0]) // width, minlength=k)
     rows = []
@@ -433,14 +438,24 @@ def threshold_bunching(
     if not threshold > 0 or not 0 < width < 1:
         raise ValueError(f"threshold_bunching: need threshold > 0, 0 < width < 1: {threshold!r}, {width!r}")
     p = _campaign_paid(orders, "threshold_bunching") if len(orders) else None
+    if p is None:
+        return _campaign_bunch(np.zeros(0), np.zeros(0, bool), np.zeros(0, bool), threshold, width)
+    take = (p["campaign"] == campaign_id) if campaign_id is not None else np.ones(p["day"].size, bool)
+    return _campaign_bunch(np.round(p["amount"] + p["discount"], 2), take,
+                           _campaign_calm(p, campaign_spans(orders, campaigns)), threshold, width)
+
+
+def _campaign_calm(p: dict[str, np.ndarray], spans: pd.DataFrame) -> np.ndarray:
+    """Whether each paid order of ``p`` falls on a day outside every campaign span."""
+    n = p["hi"] - p["lo"] + 1
+    return ~_campaign_busy(spans, p["lo"], n, np.zeros(0, np.int64))[2][p["day"] - p["lo"]]
+
+
+def _campaign_bunch(gross: np.ndarray, take: np.ndarray, calm: np.ndarray, threshold: float,
+                    width: float) -> dict[str, float | int]:
+    """Orders just below and just above ``threshold`` (gross baskets, bounds to the fen) among
+    ``take`` and, as the baseline, among ``calm``."""
     out: dict[str, float | int] = {"threshold": float(threshold), "width": float(width)}
-    gross, take, calm = np.zeros(0), np.zeros(0, bool), np.zeros(0, bool)
-    if p is not None:
-        gross = np.round(p["amount"] + p["discount"], 2)  # to the fen, as are the bounds
-        take = (p["campaign"] == campaign_id) if campaign_id is not None else np.ones(gross.size, bool)
-        n = p["hi"] - p["lo"] + 1
-        calm = ~_campaign_busy(campaign_spans(orders, campaigns), p["lo"], n, np.zeros(0, np.int64))[2][
-            p["day"] - p["lo"]]
     below = (gross >= round(threshold * (1 - width), 2)) & (gross < threshold)
     above = (gross >= threshold) & (gross < round(threshold * (1 + width), 2))
     for prefix, mask in (("", take), ("baseline_", calm)):
@@ -470,14 +485,15 @@ def bunching(
     0      100.0          1           1           1                    1
     """
     spans = campaign_spans(orders, campaigns)
+    p = _campaign_paid(orders, "bunching") if len(orders) else None
     rows = []
-    day = timestamps(orders[ORDERED_AT]).dt.normalize().to_numpy("datetime64[D]")
-    for threshold, group in spans.dropna(subset=["threshold"]).groupby("threshold"):
-        days = np.concatenate([np.arange(np.datetime64(s, "D"), np.datetime64(e, "D") + 1)
-                               for s, e in zip(group["start"], group["end"], strict=True)])
-        marked = orders.assign(**{CAMPAIGN_ID: np.where(np.isin(day, days), "\0days", None)})
-        rows.append({"threshold": float(threshold), "campaigns": len(group),
-                     **threshold_bunching(marked, threshold, width, "\0days", spans)})
+    if p is not None:
+        gross, calm = np.round(p["amount"] + p["discount"], 2), _campaign_calm(p, spans)
+        for threshold, group in spans.dropna(subset=["threshold"]).groupby("threshold"):
+            days = np.concatenate([np.arange(s_, e_ + 1) for s_, e_ in zip(
+                _campaign_days(group["start"]), _campaign_days(group["end"]), strict=True)])
+            rows.append({"threshold": float(threshold), "campaigns": len(group),
+                         **_campaign_bunch(gross, np.isin(p["day"], days), calm, threshold, width)})
     columns = ["threshold", "campaigns", "width", "just_below", "just_above", "ratio", "baseline_just_below",
                "baseline_just_above", "baseline_ratio"]
     return pd.DataFrame(rows, columns=columns).astype({"campaigns": np.int64}) if rows else pd.DataFrame(
