@@ -310,6 +310,15 @@ def test_null_simulation_flags_about_alpha_of_placebo_campaigns():
     assert orders_rate <= bound
     assert after_rate <= bound
     assert (e["campaign_orders"] == 0).all() and e["participation"].eq(0).all()
+    # incremental profit = incremental GMV × margin − fixed cost is increasing in GMV, so its
+    # interval is the GMV interval mapped through it: a placebo shows a significant gain in profit
+    # (lower bound above 0) no more often than α / 2 plus noise, at any margin and fixed cost
+    for margin, fixed in ((0.4, 0.0), (0.25, 500.0)):
+        profit_low = e["incremental_gmv_low"] * margin - fixed
+        assert (profit_low > 0).mean() <= alpha / 2 + 3 * np.sqrt(alpha / 2 * (1 - alpha / 2) / n)
+    with_margin = campaign_effects(orders, table.assign(fixed_cost=500.0), alpha=alpha, gross_margin=0.4)
+    np.testing.assert_allclose(with_margin["incremental_profit"],
+                               with_margin["incremental_gmv"] * 0.4 - 500.0, atol=0.01)
 
 
 # ----------------------------------------------------------------------------- the demo store

@@ -64,6 +64,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The funnel per acquisition channel (where the customer first came from), conversions within "
         "each channel:",
     ),
+    "growth.funnel_by_category": (
+        "按品类（浏览的商品所属品类）拆开的漏斗：",
+        "The funnel per category (of the product viewed):",
+    ),
     "growth.step_times": (
         "相邻两步之间的时间：每个后一步事件配对同一客户、同一商品在 1 天内最近的前一步事件；单位：分钟。",
         "Time between steps: each event is paired with the same customer's latest earlier event of the "
