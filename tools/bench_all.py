@@ -62,7 +62,7 @@ SAMPLE = ROOT / "data" / "sample"
 DOCS = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 EXPERIMENTS = {"exp_coupon": {}}
-NOTEBOOKS = ("store_overview", "user_profiling", "product_selection", "ab_test")
+NOTEBOOKS = ("store_overview", "user_profiling", "product_selection", "ab_test", "growth")
 ONE_REPORT = "store_overview"  # the notebook of the one-report-in-a-fresh-process figure
 SIZES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
 TARGETS = {
@@ -308,7 +308,7 @@ def step_overhead(session: Session) -> dict[str, Any]:
         single.append(wxshop_run(session, project, ["-n", ONE_REPORT, "--jobs", "1"],
                                  f"1-one-report-rep{rep}"))
     lib = {nb: libonly(session, project, "sample", nb, f"1-libonly-{nb}")
-           for nb in ("store_overview", "user_profiling", "product_selection", "ab_test")}
+           for nb in NOTEBOOKS}
 
     n = ours[0]["reports"]
     per_report = [s["seconds"] for r in ours for s in r["statuses"]]
@@ -510,7 +510,7 @@ def growth(sizes: dict[str, Any]) -> dict[str, Any]:
         "libonly_process": {n: sizes[n]["libonly_sum_seconds"] for n in names},
         "full_run": {n: sizes[n]["full_sum_seconds"] for n in names},
     }
-    for nb in ("store_overview", "user_profiling", "product_selection", "ab_test"):
+    for nb in NOTEBOOKS:
         measures[f"libonly_analysis:{nb}"] = {
             n: sizes[n]["notebooks"][nb]["libonly"]["analysis_seconds"] for n in names}
     out: dict[str, Any] = {"million_order_lines": {n: round(v, 3) for n, v in lines.items()}}
