@@ -664,7 +664,7 @@ def evaluate(steps: dict[str, Any]) -> list[dict[str, Any]]:
                       if v["full"]["returncode"] or v["full"]["reports_ok"] != v["full"]["reports"]]
             rows.append({
                 "id": "l_complete", "target": "L notebooks complete (full runs, executed + HTML)",
-                "measured": "all 4 ok" if not failed else f"failed: {', '.join(failed)}",
+                "measured": f"all {len(NOTEBOOKS)} ok" if not failed else f"failed: {', '.join(failed)}",
                 "baseline": "—", "met": not failed, "why": "",
             })
     if batch := steps.get("batch"):
