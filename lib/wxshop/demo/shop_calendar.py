@@ -14,10 +14,13 @@ import numpy as np
 import pandas as pd
 
 from wxshop.demo.settings import (
+    AFTER_DAYS,
     CAMPAIGN_FIXED_COST,
     CAMPAIGN_REACH,
     FUTURE_DAYS,
     HOUR_PROFILE,
+    PULL_FORWARD_DAYS,
+    PULL_FORWARD_FACTOR,
     SECONDS_PER_DAY,
     SPRING_FESTIVAL,
     WEEKDAY_PROFILE,
@@ -63,9 +66,11 @@ def shop_calendar(start: pd.Timestamp, end_excl: pd.Timestamp) -> ShopCalendar:
     camp_of_day = np.full(horizon_days, -1, np.int32)
     campaigns: list[dict[str, Any]] = []
 
+    dip = np.ones(horizon_days)  # the pull-forward factor of each day (1 = none)
+
     def add(name: str, kind: str, code: str, first: pd.Timestamp, last: pd.Timestamp,
             rule: dict[str, float], participation: float, lift: float,
-            peak: tuple[pd.Timestamp, float] | None = None) -> None:
+            peak: tuple[pd.Timestamp, float] | None = None, pull_forward: bool = False) -> None:
         span = [day_num[d] for d in pd.date_range(first, last) if d in day_num]
         if not span or (kind != "节日" and (camp_of_day[span] >= 0).any()):
             return
@@ -74,6 +79,11 @@ def shop_calendar(start: pd.Timestamp, end_excl: pd.Timestamp) -> ShopCalendar:
         mult[span] *= lift
         if peak is not None and peak[0] in day_num:
             mult[day_num[peak[0]]] *= peak[1] / lift
+        if pull_forward:  # buyers who bought ahead buy less for a week after a big sale
+            after = np.arange(span[-1] + 1, min(span[-1] + 1 + PULL_FORWARD_DAYS, horizon_days))
+            after = after[camp_of_day[after] < 0]
+            mult[after] *= PULL_FORWARD_FACTOR
+            dip[after] *= PULL_FORWARD_FACTOR
         if "threshold" in rule:
             text = f"满{rule['threshold']:g}减{rule['off']:g}"
         else:
@@ -92,9 +102,9 @@ def shop_calendar(start: pd.Timestamp, end_excl: pd.Timestamp) -> ShopCalendar:
     years = range(start.year - 1, days[-1].year + 1)
     for y in years:  # festivals first: they win over member days and 满减
         add("双11", "节日", "S11", ts(y, 11, 1), ts(y, 11, 11), {"threshold": 199, "off": 30},
-            0.70, 1.6, (ts(y, 11, 11), 2.8))
+            0.70, 1.6, (ts(y, 11, 11), 2.8), pull_forward=True)
         add("618", "节日", "618", ts(y, 6, 1), ts(y, 6, 18), {"threshold": 199, "off": 25},
-            0.65, 1.4, (ts(y, 6, 18), 2.2))
+            0.65, 1.4, (ts(y, 6, 18), 2.2), pull_forward=True)
         add("女神节", "节日", "W38", ts(y, 3, 1), ts(y, 3, 8), {"percent": 0.10}, 0.55, 1.2)
         if y in SPRING_FESTIVAL:
             cny = ts(SPRING_FESTIVAL[y])
@@ -109,6 +119,12 @@ def shop_calendar(start: pd.Timestamp, end_excl: pd.Timestamp) -> ShopCalendar:
         last = month + pd.offsets.MonthEnd(0)
         add("月末满减", "满减", "MJ", last - pd.Timedelta(days=2), last,
             {"threshold": 129, "off": 15}, 0.50, 1.1)
+    for c in campaigns:  # orders over the AFTER_DAYS after it (other campaigns' days left out)
+        end = day_num.get(pd.Timestamp(c["end"]))  # ÷ those days' orders without any pull-forward
+        after = np.arange(end + 1, min(end + 1 + AFTER_DAYS, horizon_days)) if end is not None else []
+        after = [d for d in after if camp_of_day[d] < 0]
+        c["after_ratio_planted"] = (float(mult[after].sum() / (mult[after] / dip[after]).sum())
+                                    if len(after) else None)
     order = np.argsort([c["start"] for c in campaigns], kind="stable")
     remap = np.empty(len(campaigns) + 1, np.int32)
     remap[-1] = -1

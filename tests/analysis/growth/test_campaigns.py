@@ -22,7 +22,7 @@ from wxshop.analysis.growth.campaigns import (
     daily_series,
     threshold_bunching,
 )
-from wxshop.demo.settings import SPRING_FESTIVAL
+from wxshop.demo.settings import PULL_FORWARD_DAYS, SPRING_FESTIVAL
 
 EFFECTS = [
     "campaign_id", "name", "type", "start", "end", "days", "orders", "campaign_orders", "participation",
@@ -324,15 +324,19 @@ def test_null_simulation_flags_about_alpha_of_placebo_campaigns():
 # ----------------------------------------------------------------------------- the demo store
 
 
-def demo_exclude(tables: dict[str, pd.DataFrame]) -> pd.DatetimeIndex:
+def demo_exclude(tables: dict[str, pd.DataFrame], truth: dict | None = None) -> pd.DatetimeIndex:
     """春节: the shop's slowdown from 7 days before to 6 days after (wxshop.demo.shop_calendar);
     the experiments: their orders replace the participants' usual ones for 14 days after
-    assignment, so from the first assignment to 14 days after the last."""
+    assignment, so from the first assignment to 14 days after the last; with ``truth``, also the
+    pull-forward week after each campaign that has one (双11, 618), which would pull the
+    baselines of the campaigns after it down."""
     spring = [pd.date_range(pd.Timestamp(d) - pd.Timedelta(days=7), pd.Timestamp(d) + pd.Timedelta(days=6))
               for d in SPRING_FESTIVAL.values()]
     at = tables["experiments"]["assigned_at"]
     trial = pd.date_range(at.min().normalize(), (at.max() + pd.Timedelta(days=14)).normalize())
-    return pd.DatetimeIndex(np.concatenate([*(s.values for s in spring), trial.values])).unique()
+    dips = [pd.date_range(pd.Timestamp(c["end"]) + pd.Timedelta(days=1), periods=PULL_FORWARD_DAYS)
+            for c in (truth or {}).get("campaigns", []) if (c.get("after_ratio_planted") or 1) < 1]
+    return pd.DatetimeIndex(np.concatenate([*(s.values for s in [*spring, *dips]), trial.values])).unique()
 
 
 @lru_cache(maxsize=1)
@@ -341,7 +345,7 @@ def demo_effects() -> pd.DataFrame:
     planted = pd.DataFrame(truth["campaigns"]).dropna(subset=["start"])  # experiment coupons: no dates
     table = tables["campaigns"]  # the demo's campaigns table (with fixed_cost and audience)
     assert sorted(table["campaign_id"]) == sorted(planted["campaign_id"])
-    skip = demo_exclude(tables)
+    skip = demo_exclude(tables, truth)
     e = campaign_effects(tables["orders"], table, exclude=skip)
     e = e.merge(planted[["campaign_id", "lift_planted"]], on="campaign_id", validate="1:1")
     e = e.merge(table[["campaign_id", "fixed_cost"]].rename(columns={"fixed_cost": "table_cost"}),
@@ -369,13 +373,45 @@ def test_demo_planted_lifts_lie_in_the_intervals():
     err = (fest["orders_lift"] - fest["lift_planted"]).abs().mean()
     print(f"demo 节日 mean |orders_lift - lift_planted| = {err:.4f} over {len(fest)}")
     assert err < 0.08
-    # every order's rate scales with the day's intensity: no pull-forward dip after campaigns
+    # every order's rate scales with the day's intensity: no dip after the campaigns planted
+    # without one (the pull-forward weeks are excluded above, so no after window reads them)
     after = tested[tested["after_low"].notna()]
     zero_in = ((after["after_low"] <= 0) & (after["after_high"] >= 0)).mean()
     print(f"demo after-window intervals containing 0: {zero_in:.3f} of {len(after)}")
     assert len(after) >= 20 and zero_in >= 0.8
     # the festivals' planted lift is large: all significant
     assert fest["significant"].all()
+
+
+def test_demo_pull_forward_after_the_big_sales_is_recovered():
+    """双11 and 618 are planted with a week at 80% intensity after them: over the 14 days after,
+    orders ÷ orders without the dip = truth's after_ratio_planted. The after window's increment
+    and interval give the ratio actual ÷ (actual − increment), which must cover it, and the dip
+    must be significant."""
+    tables, truth = demo_store()
+    planted = {c["campaign_id"]: c["after_ratio_planted"] for c in truth["campaigns"]
+               if (c.get("after_ratio_planted") or 1) < 1}
+    e = campaign_effects(tables["orders"], tables["campaigns"], exclude=demo_exclude(tables))
+    e = e[e["campaign_id"].isin(planted) & e["after_low"].notna()].set_index("campaign_id")
+    assert len(e) >= 2
+    daily = daily_series(tables["orders"]).set_index("day")["orders"]
+    busy = set()
+    for s_, t_ in zip(tables["campaigns"]["start"], tables["campaigns"]["end"], strict=True):
+        busy.update(pd.date_range(s_, t_))
+    busy.update(demo_exclude(tables))
+    found = []
+    for cid, row in e.iterrows():
+        window = [d for d in pd.date_range(row["end"] + pd.Timedelta(days=1), periods=14)
+                  if d not in busy and d in daily.index]
+        actual = daily[window].sum()
+        ratio = actual / (actual - row["after_incremental_orders"])
+        low, high = actual / (actual - row["after_low"]), actual / (actual - row["after_high"])
+        found.append((planted[cid], ratio, low, high))
+        print(f"{cid}: planted {planted[cid]:.3f}, recovered {ratio:.3f} [{low:.3f}, {high:.3f}]")
+    found = np.array(found)
+    assert (found[:, 1] < 1).all()  # every dip seen
+    assert np.abs(found[:, 1] - found[:, 0]).mean() < 0.08  # and about its planted depth
+    assert ((found[:, 2] <= found[:, 0]) & (found[:, 0] <= found[:, 3])).mean() >= 0.5
 
 
 def test_demo_by_type_and_threshold_bunching():
