@@ -36,6 +36,8 @@ from wxshop.demo.settings import (
     REFUND_RATE,
     REFUND_RATE_DEFAULT,
     SECONDS_PER_DAY,
+    TOP_UP_BAND,
+    TOP_UP_PROB,
 )
 from wxshop.demo.shop_calendar import ShopCalendar
 
@@ -62,7 +64,7 @@ class Orders:
 
 def draw_orders(
     rng: np.random.Generator, cust: Customers, proc: PurchaseProcess, exp: ExperimentOrders,
-    prod: Products, cal: ShopCalendar,
+    prod: Products, cal: ShopCalendar, top_up_rng: np.random.Generator | None = None,
 ) -> tuple[Orders, list[dict[str, Any]]]:
     """Lines, quantities, campaign or coupon discount, channel and status of every
     purchase; returns the orders and the experiment coupon campaigns."""
@@ -120,6 +122,14 @@ def draw_orders(
     thr = np.asarray([c.get("threshold", 0) * 100 for c in cal.campaigns] + [0.0])
     off = np.asarray([c.get("off", 0) * 100 for c in cal.campaigns] + [0.0])
     pct = np.asarray([c.get("percent", 0) for c in cal.campaigns] + [0.0])
+    if top_up_rng is not None:  # 凑单: a basket just short of 满X gets its first line topped up
+        short = (thr[camp] > 0) & (gross < thr[camp]) & (gross >= (1 - TOP_UP_BAND) * thr[camp])
+        top = np.flatnonzero(short & (top_up_rng.random(n) < TOP_UP_PROB))
+        first = line_start[top]
+        price = prod.price_fen[line_sku[first]]
+        more = np.ceil((thr[camp[top]] - gross[top]) / price).astype(np.int64)
+        line_qty[first] += more
+        gross[top] += more * price
     used = (camp >= 0) & (rng.random(n) < part[camp]) & (gross >= thr[camp])
     discount = np.where(used, np.where(pct[camp] > 0, np.rint(gross * pct[camp]), off[camp]), 0)
     discount = discount.astype(np.int64)

@@ -194,6 +194,10 @@ CAMPAIGN_REACH = {"节日": 0.60, "会员日": 0.25, "满减": 0.35}
 PULL_FORWARD_DAYS = 7
 PULL_FORWARD_FACTOR = 0.80
 AFTER_DAYS = 14
+# 凑单: on a 满X day, a basket within 10% below X is topped up to reach it (more of its first
+# item) with this chance; the growth report's bunching ratio should show it.
+TOP_UP_BAND = 0.10
+TOP_UP_PROB = 0.50
 
 # 拼团: groups opened per customer over the window, the size a group needs and how often a group
 # of that size fills within GROUP_BUY_HOURS (the rest fail with fewer members).

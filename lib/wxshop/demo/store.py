@@ -112,14 +112,14 @@ def generate_store(
 
     # one stream per part, so changing one part leaves the others' draws alone
     streams = [np.random.Generator(np.random.PCG64(s))
-               for s in np.random.SeedSequence(seed).spawn(8)]
+               for s in np.random.SeedSequence(seed).spawn(9)]
     cal = shop_calendar(t_start, end_excl)
     prod = make_products(streams[0])
     cust = draw_customers(streams[1], customers, cal, pd.Timestamp(end).year,
                       shares, cat_w, acquisition_growth)
     proc = purchase_process(streams[2], cust, cal)
     proc, exp = run_experiments(streams[3], cust, proc, cal)
-    orders, coupon_campaigns = draw_orders(streams[4], cust, proc, exp, prod, cal)
+    orders, coupon_campaigns = draw_orders(streams[4], cust, proc, exp, prod, cal, streams[8])
     campaign_ids = [c["campaign_id"] for c in cal.campaigns + coupon_campaigns]
     order_table, items, pos = order_tables(orders, prod, cal, campaign_ids, customers)
     customers_df = customer_table(streams[5], cust, cal)

@@ -581,3 +581,15 @@ def test_bunching_pools_every_order_on_the_days_of_campaigns_sharing_a_threshold
         assert row["baseline_just_below"] == (below & calm).sum()
         assert row["baseline_just_above"] == (above & calm).sum()
     assert got.loc[100.0, "campaigns"] == 2 and got.loc[90.0, "campaigns"] == 1
+
+
+def test_demo_baskets_bunch_above_each_threshold():
+    """The demo tops up half the baskets within 10% below 满X on the campaign's days (demo.settings
+    TOP_UP_*): above ÷ below the threshold must be well over the same ratio on days without a
+    campaign, at every threshold (129, 159, 199)."""
+    tables, _ = demo_store()
+    b = bunching(tables["orders"], tables["campaigns"]).set_index("threshold")
+    print(b[["just_below", "just_above", "ratio", "baseline_ratio"]].to_string())
+    assert sorted(b.index) == [129.0, 159.0, 199.0]
+    assert (b["just_below"] >= 100).all() and (b["baseline_just_below"] >= 1000).all()
+    assert (b["ratio"] > 1.5 * b["baseline_ratio"]).all()
