@@ -79,11 +79,13 @@ def shop_calendar(start: pd.Timestamp, end_excl: pd.Timestamp) -> ShopCalendar:
         mult[span] *= lift
         if peak is not None and peak[0] in day_num:
             mult[day_num[peak[0]]] *= peak[1] / lift
-        if pull_forward:  # buyers who bought ahead buy less for a week after a big sale
+        if pull_forward:  # buyers bought ahead: the week after the sale loses what the sale gained
             after = np.arange(span[-1] + 1, min(span[-1] + 1 + PULL_FORWARD_DAYS, horizon_days))
             after = after[camp_of_day[after] < 0]
+            moved = float(mult[after].sum()) * (1 - PULL_FORWARD_FACTOR)
             mult[after] *= PULL_FORWARD_FACTOR
             dip[after] *= PULL_FORWARD_FACTOR
+            mult[span] *= 1 + moved / float(mult[span].sum())  # the same purchases, earlier
         if "threshold" in rule:
             text = f"满{rule['threshold']:g}减{rule['off']:g}"
         else:
