@@ -85,7 +85,7 @@ def generate_store(
     --------
     >>> tables, truth = generate_store(200, seed=1)
     >>> print({name: len(df) for name, df in tables.items()})
-    {'orders': 927, 'order_items': 1515, 'products': 68, 'customers': 200, 'experiments': 42, 'events': 275,
+    {'orders': 927, 'order_items': 1515, 'products': 68, 'customers': 200, 'experiments': 42, 'events': 273,
      'campaigns': 52, 'group_buys': 45}
     >>> print(truth["window"]["start"], truth["window"]["end"], truth["window"]["days"])
     2024-11-01 00:00:00 2026-10-31 730
