@@ -132,6 +132,16 @@ class PaidOrders:
         last[none] = -1
         return first, last
 
+    def opening(self, days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per customer over their first ``days`` days (the first purchase day and the
+        ``days − 1`` after it): the first purchase day, the amount paid (CNY) and the number of
+        distinct purchase days."""
+        first, _ = self.first_last_day()
+        code, day, amount = self.daily()
+        inside = day - first[code] < days
+        paid = np.bincount(code[inside], weights=amount[inside], minlength=self.n)
+        return first, paid, np.bincount(code[inside], minlength=self.n)
+
     def daily(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Distinct (customer code, day) pairs sorted by customer then day, and each pair's
         amount: the sum of the customer's orders that day (CNY; 0 without amounts). Worked

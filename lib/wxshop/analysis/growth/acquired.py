@@ -19,13 +19,12 @@ Definitions shared by every function here:
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from wxshop.analysis.growth.compare import welch
 from wxshop.analysis.paid import (
     UNKNOWN,
     PaidOrders,
@@ -106,17 +105,6 @@ def _acquired_buyers(orders: pd.DataFrame, campaigns: pd.DataFrame | None, by_ty
     return paid, np.where(pos >= 0, group, len(names) - 1).astype(np.int64), names
 
 
-def _acquired_window(paid: PaidOrders, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per buyer: eligible for ``n`` days, paid amount in the first ``n`` days (CNY, unrounded)
-    and whether they paid on another, later day within them."""
-    first, _ = paid.first_last_day()
-    code, day, amount = paid.daily()
-    inside = day - first[code] < n
-    value = np.bincount(code[inside], weights=amount[inside], minlength=paid.n)
-    active = np.bincount(code[inside], minlength=paid.n)
-    return first <= paid.end_day - n, value, active >= 2
-
-
 def acquired_value(orders: pd.DataFrame, campaigns: pd.DataFrame | None = None,
                    days: int | Sequence[int] = (30, 60, 90), by_type: bool = False) -> pd.DataFrame:
     """Repurchase and value in the first days of campaign-acquired and organic buyers.
@@ -166,7 +154,8 @@ def acquired_value(orders: pd.DataFrame, campaigns: pd.DataFrame | None = None,
     g = len(names)
     out = {"customers": np.bincount(group, minlength=g).astype(np.int64)}
     for n in days:
-        eligible, value, again = _acquired_window(paid, n)
+        first, value, days_bought = paid.opening(n)
+        eligible, again = first <= paid.end_day - n, days_bought >= 2
         count = np.bincount(group, weights=eligible, minlength=g)
         with np.errstate(divide="ignore", invalid="ignore"):
             share = np.bincount(group, weights=eligible & again, minlength=g) / count
@@ -206,16 +195,14 @@ def acquired_difference(orders: pd.DataFrame, campaigns: pd.DataFrame | None = N
     out: dict[str, float | int] = dict.fromkeys(DIFFERENCE_KEYS, float("nan"))
     if paid is None:
         return {**out, "n_campaign": 0, "n_organic": 0}
-    eligible, value, _ = _acquired_window(paid, days)
+    first, value, _ = paid.opening(days)
+    eligible = first <= paid.end_day - days
     a, b = value[eligible & (group == 0)], value[eligible & (group == 1)]
     out.update(n_campaign=int(a.size), n_organic=int(b.size),
                campaign_mean=round(float(a.mean()), 2) if a.size else float("nan"),
                organic_mean=round(float(b.mean()), 2) if b.size else float("nan"))
-    if a.size >= 2 and b.size >= 2:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore", RuntimeWarning)
-            res = stats.ttest_ind(a, b, equal_var=False)
-            ci = res.confidence_interval(confidence_level=1 - alpha)
-        out.update(diff=round(float(a.mean() - b.mean()), 2), ci_low=round(float(ci.low), 2),
-                   ci_high=round(float(ci.high), 2), p_value=float(res.pvalue))
+    w = welch(a, b, alpha)
+    if np.isfinite(w["diff"]):
+        out.update(diff=round(w["diff"], 2), ci_low=round(w["low"], 2), ci_high=round(w["high"], 2),
+                   p_value=w["p_value"])
     return out

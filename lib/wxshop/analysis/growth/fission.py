@@ -16,12 +16,10 @@ With no paid orders the frame-returning functions return empty frames with their
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from wxshop.analysis.growth.compare import welch
 from wxshop.analysis.paid import PaidOrders, check_days, paid_orders, require_columns, timestamps
 from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDERED_AT
 
@@ -60,17 +58,6 @@ def _fission_inviter_of(customers: pd.DataFrame, buyers: pd.Index, what: str) ->
     ids, inviter = _fission_table(customers, what)
     at = ids.get_indexer(buyers.astype("str"))
     return inviter.reindex(at).where(at >= 0).reset_index(drop=True).astype("str")
-
-
-def _fission_window(paid: PaidOrders, days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per buyer: first paid day, paid GMV in the first ``days`` days (CNY) and the number of
-    distinct days with a paid order in them."""
-    first, _ = paid.first_last_day()
-    code, day, amount = paid.daily()
-    inside = day - first[code] < days
-    gmv = np.bincount(code[inside], weights=amount[inside], minlength=paid.n)
-    active = np.bincount(code[inside], minlength=paid.n)
-    return first, gmv, active
 
 
 def invitation_share(customers: pd.DataFrame, orders: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
@@ -264,7 +251,7 @@ def invitee_value(customers: pd.DataFrame, orders: pd.DataFrame, days: int = 90)
         return pd.DataFrame({c: pd.Series(dtype=np.int64 if c == "customers" else float)
                              for c in VALUE_COLUMNS}, index=pd.Index([], dtype="str", name="group"))
     invited = _fission_inviter_of(customers, paid.ids, "invitee_value").notna().to_numpy(bool)
-    first, gmv, active = _fission_window(paid, days)
+    first, gmv, active = paid.opening(days)
     complete = first <= paid.end_day - days
     rows = {}
     for group, member in (("invited", invited), ("organic", ~invited)):
@@ -275,14 +262,9 @@ def invitee_value(customers: pd.DataFrame, orders: pd.DataFrame, days: int = 90)
                        "median_gmv": np.median(values) if values.size else np.nan,
                        "repeat_rate": (active[take] >= 2).mean() if values.size else np.nan}
     a, b = gmv[complete & invited], gmv[complete & ~invited]
-    test = {"diff_mean": np.nan, "diff_ci_low": np.nan, "diff_ci_high": np.nan, "p_value": np.nan}
-    if a.size >= 2 and b.size >= 2:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore", RuntimeWarning)
-            res = stats.ttest_ind(a, b, equal_var=False)
-            ci = res.confidence_interval(0.95)
-        test = {"diff_mean": a.mean() - b.mean(), "diff_ci_low": float(ci.low),
-                "diff_ci_high": float(ci.high), "p_value": float(res.pvalue)}
+    w = welch(a, b)
+    test = {"diff_mean": w["diff"], "diff_ci_low": w["low"], "diff_ci_high": w["high"],
+            "p_value": w["p_value"]}
     out = pd.DataFrame.from_dict(rows, orient="index").assign(**{c: [v, np.nan] for c, v in test.items()})
     money = ["mean_gmv", "median_gmv", "diff_mean", "diff_ci_low", "diff_ci_high"]
     out[money] = out[money].round(2)
@@ -317,7 +299,7 @@ def top_inviters(customers: pd.DataFrame, orders: pd.DataFrame, n: int = 20, day
         return pd.DataFrame({INVITER_ID: pd.Series(dtype="str"), "invitees": pd.Series(dtype=np.int64),
                              "invitee_gmv": pd.Series(dtype=float)})
     inviter = _fission_inviter_of(customers, paid.ids, "top_inviters")
-    _, gmv, _ = _fission_window(paid, days)
+    _, gmv, _ = paid.opening(days)
     code, names = pd.factorize(inviter)  # -1 = not invited
     has = code >= 0
     out = pd.DataFrame({
