@@ -118,7 +118,8 @@ def demo_report_names() -> list[str]:
 
     params = yaml.safe_load((ROOT / "params" / "stores" / f"{DEMO_STORE}.yaml").read_text("utf-8"))
     experiments = [f"ab_test-{e}" for e in params.get("experiments", {})]
-    return ["store_overview", "user_profiling", "product_selection", *experiments, "growth"]
+    return ["store_overview", "user_profiling", "product_selection", *experiments, "growth",
+            "private_domain"]
 
 
 def edit_csv(path: Path, change) -> None:

@@ -37,7 +37,7 @@ def test_an_undefined_figure_is_caught():
     assert definitions.documented("ab_test", "treatment_b.rel_lift")
     assert not definitions.documented("user_profiling", "repurchase_rate_orders")
     with pytest.raises(ValueError, match="unknown report"):
-        definitions.figures("private_domain")
+        definitions.figures("loyalty_programme")
 
 
 @pytest.mark.slow

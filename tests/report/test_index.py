@@ -34,6 +34,7 @@ STORES: dict[str, dict[str, dict | None]] = {
                            "repurchase_rate": 0.20, "refund_rate": 0.05},
         "product_selection": {"gross_margin": 0.45},
         "ab_test-exp1": {"decision": "dont_ship"},
+        "private_domain": {"friend_add_rate": 0.38, "session_open_rate": 0.42},
     },
     "c": {
         "store_overview": {"customers": 300, "orders": 400, "gmv": 60000.0, "aov": 150.0,
@@ -152,8 +153,10 @@ def test_figures_read_from_each_report_json(reports):
     assert c["experiments"] is None  # its only A/B report failed
     assert values[SCRIPT_STORE]["aov"] is None
     assert all(v is None for v in values["broken"].values())
-    # no report records the chat open rate: never a number
-    assert all(v["session_open_rate"] is None for v in values.values())
+    # the private-domain report: only b has one; the others show no number
+    assert (values["b"]["friend_add_rate"], values["b"]["session_open_rate"]) == (0.38, 0.42)
+    assert all(v["session_open_rate"] is None and v["friend_add_rate"] is None
+               for store, v in values.items() if store != "b")
 
 
 def test_compare_medians_differences_and_marks(reports):
@@ -190,10 +193,17 @@ def test_compare_medians_differences_and_marks(reports):
     # counts: experiments 2 and 1 → 1.5
     exp = _row(table, "a", "experiments")
     assert (exp["median"], exp["difference"]) == (1.5, 0.5)
-    # a figure nobody has: no median, no mark
+    # a figure one store has: its median is that store's; a has no value and no mark
     open_rate = _row(table, "a", "session_open_rate")
-    assert pd.isna(open_rate["median"]) and open_rate["stores_with_figure"] == 0
+    assert open_rate["median"] == 0.42 and open_rate["stores_with_figure"] == 1
     assert pd.isna(open_rate["mark"])
+    # the playbook's lines: 会话打开率 ≥ 50% (b misses it), 好友添加率 ≥ 25% (b meets it)
+    assert _row(table, "b", "session_open_rate")["mark"] == "bad"
+    assert _row(table, "b", "friend_add_rate")["mark"] == "good"
+    # a figure nobody has: no median, no mark
+    margin = _row(table, "a", "activity_conversion")
+    assert pd.isna(margin["median"]) and margin["stores_with_figure"] == 0
+    assert pd.isna(margin["mark"])
 
 
 def test_compare_on_exact_frame():
@@ -213,6 +223,7 @@ def test_compare_on_exact_frame():
 def test_builtin_thresholds_are_the_playbooks():
     assert ix.THRESHOLDS == {
         "spend_per_buyer": ix.Threshold(150.0, "higher", "playbook"),
+        "friend_add_rate": ix.Threshold(0.25, "higher", "playbook"),  # 好友添加率 above 25% is good
         "session_open_rate": ix.Threshold(0.50, "higher", "playbook"),
         "activity_conversion": ix.Threshold(0.14, "higher", "playbook"),  # 9% → 14% after optimising
         "d1_retention": ix.Threshold(0.15, "higher", "playbook"),  # 8% → 15% after onboarding work
@@ -302,14 +313,16 @@ def test_page_shows_median_row_thresholds_and_legend(reports, lang):
     assert f"+5.0 {'个百分点' if lang == 'zh' else 'pp'}" in row_a
     row_b = table.split('<th class="store">b</th>', 1)[1].split("</tr>", 1)[0]
     assert re.search(r"¥144\.00 <span class=\"mark bad\"[^>]*>✗</span><br><small>-28%</small>", row_b)
-    # the chat open rate has a threshold but no data: a dash for every store, no invented number
+    # the chat open rate has a threshold; stores without a private-domain report show a dash
     open_col = [f.key for f in ix.FIGURES].index("session_open_rate")
-    for store in ("a", "b", "c"):
+    row_b_cells = re.findall(r'<td class="num">(.*?)</td>', row_b, flags=re.S)
+    assert row_b_cells[open_col].startswith("42.0%") and "✗" in row_b_cells[open_col]
+    for store in ("a", "c"):
         row = table.split(f'<th class="store">{store}</th>', 1)[1].split("</tr>", 1)[0]
         cells = re.findall(r'<td class="num">(.*?)</td>', row, flags=re.S)
         assert len(cells) == len(ix.FIGURES)
         assert cells[open_col] == "—"
-    assert t("index.no_report", lang) in html
+    assert t("notebook.private_domain", lang) in html  # the legend names the report behind each figure
     assert ("店铺对比" in html) == (lang == "zh")
 
 

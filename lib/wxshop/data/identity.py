@@ -42,7 +42,8 @@ ENV_SECRET_FILE = "WXSHOP_SECRET_FILE"
 # them), so an openid and a phone number with the same characters never collide.
 
 # pseudonym prefix per target column
-PREFIX = {"customer_id": "u", "inviter_id": "u", "leader_id": "u", "contact_id": "k", "staff_id": "s"}
+PREFIX = {"customer_id": "u", "inviter_id": "u", "leader_id": "u", "contact_id": "k", "staff_id": "s",
+          "member_id": "k"}
 _HEX = 20  # 80 bits: no collision to expect among billions of ids
 
 _MOBILE = r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}|\*{4})[ -]?\d{4}(?!\d)"

@@ -63,6 +63,7 @@ from wxshop.data.headers import check_required, mapping_for
 from wxshop.data.parse import clean_id, map_values, parse_numbers, parse_timestamps
 from wxshop.data.schema import (
     ORDER_ID,
+    PRIVATE_TABLES,
     REFUND_AMOUNT,
     REQUIRED_TABLES,
     STATUS,
@@ -348,9 +349,10 @@ def load_store(
         tables=loaded,
         quality=_quality_frame(quality),
         rejected=rejected_frame,
-        # contacts, campaigns and group buys feed one playbook each: not missed unless asked
+        # campaigns, group buys and the private domain's tables feed one playbook each: not missed
+        # unless asked
         missing=[t for t in wanted if t not in loaded and t not in REQUIRED_TABLES
-                 and (tables is not None or t not in ("contacts", "campaigns", "group_buys"))],
+                 and (tables is not None or t not in ("campaigns", "group_buys", *PRIVATE_TABLES))],
         notes=notes,
         warnings=warnings,
     )
@@ -423,7 +425,7 @@ def _load_table(
             typed[c], bad = parse_numbers(s)
             parse_failed[c] = bad
             reasons.add(f"{c} not a number", bad)
-        elif c in aliases:
+        elif c in aliases and (c == STATUS or c in spec.choices):  # orders' channel is free text
             choices = allowed.get(c, spec.choices.get(c, ()))
             typed[c] = map_values(s, aliases[c], choices)
             if c == STATUS:

@@ -47,6 +47,10 @@ EVENT_VALUES = ("visit", "share", "share_click", "coupon_received", *FUNNEL_STEP
 CAMPAIGN_TYPES = ("满减", "折扣", "节日", "会员日", "优惠券", "拼团", "秒杀", "分销")
 # How a group buy (拼团) ended: enough members joined in time, not enough, or still running.
 GROUP_BUY_STATUSES = ("completed", "failed", "open")
+# Private domain: how a staff member reached a customer (one-to-one chat, 群发助手 mass message,
+# a 朋友圈 post, a 公众号 push), and where content is posted.
+TOUCH_KINDS = ("1v1", "群发", "朋友圈", "公众号")
+POST_CHANNELS = ("朋友圈", "公众号", "视频号")
 
 # Columns that identify a person. They may be present in a customers export
 # but are dropped at load and never reach a report.
@@ -169,12 +173,76 @@ TABLES: dict[str, TableSpec] = {
     "contacts": TableSpec(
         "contacts",
         required=("contact_id", "added_at"),
-        optional=("staff_id", "add_source", "tags", CUSTOMER_ID),
+        optional=("staff_id", "add_source", "tags", CUSTOMER_ID, "deleted_at"),
         key=("contact_id", "staff_id"),
-        timestamps=("added_at",),
+        timestamps=("added_at", "deleted_at"),
         ids=("contact_id", "staff_id", CUSTOMER_ID),
     ),
+    # 企业微信 联系客户统计 (the API's get_user_behavior_data): one row per staff member per day
+    "staff_daily": TableSpec(
+        "staff_daily",
+        required=("staff_id", "date"),
+        optional=("requests_sent", "requests_passed", "new_contacts", "chats", "messages",
+                  "reply_percentage", "avg_reply_minutes", "deleted"),
+        key=("staff_id", "date"),
+        timestamps=("date",),
+        numeric=("requests_sent", "requests_passed", "new_contacts", "chats", "messages",
+                 "reply_percentage", "avg_reply_minutes", "deleted"),
+        ids=("staff_id",),
+        nonnegative=("requests_sent", "requests_passed", "new_contacts", "chats", "messages",
+                     "reply_percentage", "avg_reply_minutes", "deleted"),
+    ),
+    # 企业微信 客户群: the groups, and who joined and left them
+    "groups": TableSpec(
+        "groups",
+        required=("group_id",),
+        optional=("group_type", "staff_id", "created_at", "dismissed_at"),
+        key=("group_id",),
+        timestamps=("created_at", "dismissed_at"),
+        ids=("group_id", "staff_id"),
+    ),
+    "group_members": TableSpec(
+        "group_members",
+        required=("group_id", "member_id", "joined_at"),
+        optional=("left_at", "join_scene", CUSTOMER_ID),
+        key=("group_id", "member_id", "joined_at"),
+        timestamps=("joined_at", "left_at"),
+        ids=("group_id", "member_id", CUSTOMER_ID, "join_scene"),
+    ),
+    # 企业微信 客户群统计, where member lists are not exported: one row per group (or owner) per day
+    "group_daily": TableSpec(
+        "group_daily",
+        required=("date",),
+        optional=("group_id", "staff_id", "members", "joined", "left", "messages", "active_members"),
+        timestamps=("date",),
+        numeric=("members", "joined", "left", "messages", "active_members"),
+        ids=("group_id", "staff_id"),
+        nonnegative=("members", "joined", "left", "messages", "active_members"),
+    ),
+    "touches": TableSpec(
+        "touches",
+        required=(CUSTOMER_ID, "ts", "kind"),
+        optional=("staff_id", "opened", "replied"),
+        timestamps=("ts",),
+        numeric=("opened", "replied"),
+        ids=(CUSTOMER_ID, "staff_id"),
+        nonnegative=("opened", "replied"),
+        choices={"kind": TOUCH_KINDS},
+    ),
+    "posts": TableSpec(
+        "posts",
+        required=("channel", "posted_at"),
+        optional=("post_id", "kind", "reach", "opens", "clicks", "interactions", "orders", "gmv"),
+        timestamps=("posted_at",),
+        numeric=("reach", "opens", "clicks", "interactions", "orders", "gmv"),
+        ids=("post_id",),
+        nonnegative=("reach", "opens", "clicks", "interactions", "orders", "gmv"),
+        choices={"channel": POST_CHANNELS},
+    ),
 }
+
+# The private-domain playbook's tables (05_private_domain): never missed by another report.
+PRIVATE_TABLES = ("contacts", "staff_daily", "groups", "group_members", "group_daily", "touches", "posts")
 
 REQUIRED_TABLES = ("orders",)
 
@@ -273,6 +341,78 @@ HEADER_ALIASES: dict[str, str] = {
     "固定成本": "fixed_cost",
     "活动成本": "fixed_cost",
     "触达人数": "audience",
+    # 企业微信 联系客户统计 (staff_daily); the API's field names map too
+    "日期": "date",
+    "统计日期": "date",
+    "成员id": "staff_id",
+    "员工id": "staff_id",
+    "userid": "staff_id",
+    "发起申请数": "requests_sent",
+    "newapplycnt": "requests_sent",
+    "申请通过数": "requests_passed",
+    "通过申请数": "requests_passed",
+    "新增客户数": "new_contacts",
+    "newcontactcnt": "new_contacts",
+    "聊天数": "chats",
+    "chatcnt": "chats",
+    "发送消息数": "messages",
+    "messagecnt": "messages",
+    "已回复聊天占比": "reply_percentage",
+    "replypercentage": "reply_percentage",
+    "平均首次回复时长": "avg_reply_minutes",
+    "平均首次回复时长(分钟)": "avg_reply_minutes",
+    "avgreplytime": "avg_reply_minutes",
+    "删除/拉黑成员的客户数": "deleted",
+    "negativefeedbackcnt": "deleted",
+    # contacts, groups, group members, group statistics
+    "流失时间": "deleted_at",
+    "删除时间": "deleted_at",
+    "群id": "group_id",
+    "群聊id": "group_id",
+    "客户群id": "group_id",
+    "chatid": "group_id",
+    "群类型": "group_type",
+    "群主id": "staff_id",
+    "建群时间": "created_at",
+    "解散时间": "dismissed_at",
+    "成员userid": "member_id",
+    "群成员id": "member_id",
+    "入群时间": "joined_at",
+    "jointime": "joined_at",
+    "退群时间": "left_at",
+    "入群方式": "join_scene",
+    "joinscene": "join_scene",
+    "群成员总数": "members",
+    "membertotal": "members",
+    "新增群成员数": "joined",
+    "newmembercnt": "joined",
+    "退群人数": "left",
+    "退群成员数": "left",
+    "群消息总数": "messages",
+    "msgtotal": "messages",
+    "发过消息的群成员数": "active_members",
+    "memberhasmsg": "active_members",
+    # touches, posts
+    "触达时间": "ts",
+    "触达方式": "kind",
+    "是否打开": "opened",
+    "已读": "opened",
+    "是否回复": "replied",
+    "发布渠道": "channel",
+    "发布时间": "posted_at",
+    "内容id": "post_id",
+    "内容类型": "kind",
+    "曝光人数": "reach",
+    "触达人数(内容)": "reach",
+    "阅读人数": "opens",
+    "打开人数": "opens",
+    "点击人数": "clicks",
+    "互动数": "interactions",
+    "点赞评论数": "interactions",
+    "成交订单数": "orders",
+    "引导订单数": "orders",
+    "成交金额": "gmv",
+    "引导成交金额": "gmv",
     # order items / products
     "商品编码": SKU_ID,
     "商品id": SKU_ID,
@@ -420,9 +560,32 @@ GROUP_STATUS_ALIASES: dict[str, str] = {
     "待成团": "open",
 }
 
+# How SCRM and 企业微信 exports word a touch (kind) and a content channel.
+TOUCH_KIND_ALIASES: dict[str, str] = {
+    "单聊": "1v1",
+    "私聊": "1v1",
+    "一对一": "1v1",
+    "1对1": "1v1",
+    "群发助手": "群发",
+    "客户群发": "群发",
+    "群发消息": "群发",
+    "朋友圈": "朋友圈",
+    "客户朋友圈": "朋友圈",
+    "公众号推送": "公众号",
+    "模板消息": "公众号",
+    "公众号文章": "公众号",
+}
+POST_CHANNEL_ALIASES: dict[str, str] = {
+    "客户朋友圈": "朋友圈",
+    "公众号文章": "公众号",
+    "视频号直播": "视频号",
+    "直播": "视频号",
+}
+
 # Value aliases per column; matching ignores case and surrounding spaces.
 VALUE_ALIASES: dict[str, dict[str, str]] = {STATUS: STATUS_ALIASES, "event": EVENT_ALIASES,
-                                            "group_status": GROUP_STATUS_ALIASES}
+                                            "group_status": GROUP_STATUS_ALIASES,
+                                            "kind": TOUCH_KIND_ALIASES, "channel": POST_CHANNEL_ALIASES}
 
 # File names (without extension) seen in Chinese exports mapped to table names.
 # A file named after the table itself (orders.csv) is always found.
@@ -442,6 +605,18 @@ FILE_ALIASES: dict[str, str] = {
     "拼团记录": "group_buys",
     "行为": "events",
     "埋点": "events",
+    "联系客户统计": "staff_daily",
+    "成员统计": "staff_daily",
+    "客户群": "groups",
+    "客户群列表": "groups",
+    "群成员": "group_members",
+    "客户群成员": "group_members",
+    "客户群统计": "group_daily",
+    "群统计": "group_daily",
+    "触达记录": "touches",
+    "跟进记录": "touches",
+    "内容": "posts",
+    "内容数据": "posts",
 }
 
 

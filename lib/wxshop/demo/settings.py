@@ -1,5 +1,6 @@
 """The planted parameters of the demo stores: channels, cities, categories, the purchase
-process, refunds and seasons, the experiments, the tracked events and the store profiles.
+process, refunds and seasons, the experiments, the tracked events, the private domain (企业微信,
+社群, SOP touches, content) and the store profiles.
 
 Every figure the generator draws from is here, so the truth can quote it; the modules that
 draw read them by name.
@@ -269,6 +270,83 @@ RETENTION_DAYS = 30  # visits are drawn for days 1..30 after registration
 RETENTION_CHANNEL = {"拼团邀请": 1.35, "社群": 1.15, "视频号直播": 0.80}  # others 1.0
 # 小程序 scene of a visit (场景值) and its share: chat, group chat, app share card, pull-down, search
 VISIT_SCENES = {"1007": 0.30, "1008": 0.25, "1036": 0.10, "1089": 0.25, "1005": 0.10}
+
+# ----------------------------------------------------------------------- private domain
+# 企业微信 contacts and staff, 社群, SOP touches and content over the last PD_DAYS days of the
+# window (wxshop.demo.private_domain). Rates are shares 0–1, times in days unless named.
+PD_DAYS = 365
+STAFF_PER_CUSTOMERS = 2500  # staff = clamp(round(customers / 2500), 3, 12)
+STAFF_RANGE = (3, 12)
+STAFF_PROFILES = ("real", "logo")  # profile photo: a real person or the shop's logo
+PASS_PROB = {"real": 0.68, "logo": 0.46}  # a friend request the staff member sends is passed
+REQUEST_RATE_RANGE = (3.0, 12.0)  # requests sent per staff member per day ~ Poisson(U(3, 12))
+CHAT_RATE_RANGE = (8.0, 25.0)  # chats per staff member per day ~ Poisson(U(8, 25))
+MESSAGES_PER_CHAT = 4.0  # messages = chats + Poisson(3 × chats)
+REPLY_SHARE_RANGE = (0.60, 0.95)  # per staff member: mean share of chats replied to
+REPLY_MINUTES_RANGE = (5.0, 30.0)  # per staff member: mean first-reply minutes, Gamma(shape 2)
+FRIEND_ADD_RANGE = (0.30, 0.45)  # p_add: a new buyer becomes a contact
+ADD_AFTER_SHARE = 0.75  # added after the first order (the package card's QR code) …
+ADD_AFTER_MEAN_DAYS = 1.5
+ADD_BEFORE_MEAN_DAYS = 10.0  # … else before it
+ADD_SOURCES_AFTER = {"扫描二维码": 0.80, "名片分享": 0.10, "群聊": 0.10}
+ADD_SOURCES_BEFORE = {"搜索手机号": 0.50, "视频号添加": 0.50}
+ADD_SOURCES_OTHER = {"扫描二维码": 0.40, "名片分享": 0.30, "群聊": 0.30}  # older buyers
+ADD_SOURCES_PROSPECT = {"搜索手机号": 0.30, "视频号添加": 0.30, "群聊": 0.25, "名片分享": 0.15}
+OLD_BUYER_ADD_PROB = 0.15  # a buyer whose first order is before the window, at a uniform time
+PROSPECT_SHARE = 0.30  # prospects (never buy) = 30% of the buyer contacts
+UNTAGGED_SHARE = 0.15  # buyer contacts without a tag; else 新客 (one paid order) / 复购
+DELETE_PROB = 0.08  # the customer deletes the staff member …
+DELETE_MEAN_DAYS = 40.0  # … Exponential(mean 40 days) after adding
+
+GROUPS_PER_CUSTOMERS = 800  # groups = clamp(customers // 800, 4, 40)
+GROUP_RANGE = (4, 40)
+GROUP_TYPES = ("综合福利群", "垂直兴趣群", "VIP会员群")
+GROUP_LEAVE_RATE = (0.023, 0.012, 0.006)  # μ per member-day: a stay is Exponential(rate μ)
+GROUP_REPLENISH = (0.20, 0.17, 0.15)  # r per month: joins per day ~ Poisson(r / 30 × members)
+GROUP_MESSAGES = (35.0, 52.0, 28.0)  # messages per group-day ~ Poisson
+GROUP_ACTIVE_SHARE = 0.08  # members who post on a day ~ Binomial(members, 0.08), ≤ messages
+GROUP_SIZE_RANGE = (200, 480)  # members at creation
+GROUP_CREATED_DAYS = (-60, 200)  # created between pd_start − 60 and pd_start + 200 days
+GROUP_CONTACT_SHARE = 0.80  # a member is one of the buyer contacts, else an outsider
+JOIN_SCENES = {"扫码入群": 0.60, "邀请入群": 0.40}
+
+SILENT_DAYS = 60  # silent stage: 60 days without a paid order
+STAGE_WINDOW_DAYS = {"new": 3, "silent": 14}  # an observational 1v1 touch within these days
+OUTCOME_DAYS = 30  # the SOP's outcome window after entry
+ADD_GRACE_DAYS = 3  # a contact added up to 3 days after the entry can be touched
+HOLDOUT_ENROL_SHARE = 0.40  # silent entries enrolled in experiment sop_holdout …
+HOLDOUT_SHARE = 0.20  # … of which the holdout arm (no 1v1 touch for OUTCOME_DAYS)
+SOP_TOUCH_DAYS = 3  # the sop arm's touch: assigned_at + U(0, 3) days
+HOLDOUT_EXPERIMENT = "sop_holdout"
+TOUCH_CONFOUNDING = 1.0  # observational touch: p = logistic(a + 1.0 z), mean p = 0.5
+TOUCH_MEAN_PROB = 0.5
+TOUCH_EFFECT = 0.06  # δ: a 1v1 SOP touch makes an extra paid order with this chance …
+EXTRA_ORDER_DAYS = 10  # … at the touch + U(0, 10) days
+EXTRA_ORDER_CHANNEL = "企业微信"
+SESSION_OPEN_RANGE = (0.45, 0.65)  # a 1v1 message is opened (store level)
+REPLY_GIVEN_OPEN = 0.30  # an opened 1v1 message is replied to
+MASS_DAYS = (1, 16)  # 群发 to every contact on these days of each month, 10:00–12:00
+MASS_OPEN = 0.35
+MASS_REPLY_GIVEN_OPEN = 0.05
+OA_WEEKDAY = 3  # 公众号 push every Thursday 20:00–21:00 to a fresh random 30% of contacts
+OA_SHARE = 0.30
+OA_OPEN = 0.22
+
+MOMENTS_PER_DAY = 1.5  # 朋友圈 posts per day ~ Poisson(1.5)
+MOMENTS_KINDS = {"短文案": 0.40, "长图文": 0.25, "产品图": 0.35}
+MOMENTS_HOURS = (  # relative 朋友圈 posting intensity by hour: 7–9, 12–14 and 20–22 peaks
+    0.05, 0.02, 0.01, 0.01, 0.01, 0.05, 0.30, 1.60, 1.80, 1.40, 0.50, 0.60,
+    1.60, 1.80, 1.20, 0.40, 0.40, 0.50, 0.60, 0.80, 1.80, 2.00, 1.50, 0.30,
+)
+OA_POST_WEEKDAYS = (1, 4)  # 公众号 文章: Tuesday and Friday, 20:00–21:00
+LIVE_WEEKDAY = 5  # 视频号 直播: Saturday at 20:00
+POST_OPEN_RATE = {("朋友圈", "短文案"): 0.68, ("朋友圈", "长图文"): 0.55, ("朋友圈", "产品图"): 0.60,
+                  ("公众号", "文章"): 0.22, ("视频号", "直播"): 0.41}
+POST_OPEN_FACTOR_RANGE = (0.8, 1.1)  # store factor on every open rate
+POST_REACH_RANGE = (0.3, 0.8)  # reach = active contacts × U(0.3, 0.8)
+POST_CLICK_RATE = 0.08  # of opens
+POST_INTERACTION_RATE = {"朋友圈": 0.032, "公众号": 0.01, "视频号": 0.05}  # of reach
+POST_ORDER_RATE = 0.05  # of clicks
 
 Format = Literal["parquet", "csv"]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from wxshop.report.i18n import LANGS, t
 from wxshop.report.views import growth as growth_view
 from wxshop.report.views import overview as overview_view
+from wxshop.report.views import private_domain as private_view
 from wxshop.report.views import products as products_view
 from wxshop.report.views import profiling as profiling_view
 
@@ -32,7 +33,8 @@ class Figure:
     unit: str
 
 
-REPORTS: tuple[str, ...] = ("store_overview", "user_profiling", "product_selection", "ab_test", "growth")
+REPORTS: tuple[str, ...] = ("store_overview", "user_profiling", "product_selection", "ab_test", "growth",
+                            "private_domain")
 AB_METRICS: tuple[str, ...] = (
     "conversion", "revenue_per_user", "orders_per_user", "aov", "spend_per_buyer", "profit_per_user",
 )
@@ -104,6 +106,16 @@ def figures(report: str) -> list[Figure]:
                 _doc("peak_hours", "", "doc.window.period", "doc.unit.hour"),
                 _doc("peak_in_window", "", "doc.window.period", "doc.unit.code"),
                 _doc("acquired_difference_90", "", "doc.window.history", "doc.unit.cny")]
+    if report == "private_domain":
+        windows = {"daily_leaving_rate": "doc.window.period", "touch_effect": "doc.window.holdout_sop"}
+        kpis = [f if f.name != "avg_reply_minutes" else Figure(f.name, f.label, f.formula, f.window,
+                                                                "doc.unit.minutes")
+                for f in _kpis(private_view.KPIS, "doc.window.period", windows)]
+        return [*kpis,
+                _doc("touch_effect_interval", "", "doc.window.holdout_sop", "doc.unit.share"),
+                _doc("naive_touch_difference", "", "doc.window.period", "doc.unit.share"),
+                _doc("contacts", "", "doc.window.history", "doc.unit.int"),
+                _doc("private_tables", "", "doc.window.none", "doc.unit.code")]
     raise ValueError(f"unknown report {report!r}; one of {', '.join(REPORTS)}")
 
 

@@ -234,10 +234,12 @@ class Report:
         """Record a key table for the JSON."""
         self.tables[name] = table_records(df)
 
-    def skip(self, section_key: str, table: str) -> None:
-        """Note (and show) that a section was skipped for lack of ``table``."""
+    def skip(self, section_key: str, table: str, show: bool = True) -> None:
+        """Note (and, with ``show``, say) that a section was skipped for lack of ``table``; a page
+        that already lists what is missing records it without a sentence."""
         self.skipped.append({"section": section_key, "table": table})
-        self.text("report.skipped", section=self.tr(section_key), table=self.tr(f"table.{table}"))
+        if show:
+            self.text("report.skipped", section=self.tr(section_key), table=self.tr(f"table.{table}"))
 
     # ---- data quality ----------------------------------------------------------
     # the per-table columns shown and recorded; rows_merged and source only when used

@@ -18,8 +18,8 @@ from wxshop.report.i18n import Translator
 from wxshop.report.thresholds import THRESHOLDS
 from wxshop.report.views.overview import change_text
 
-__all__ = ["GROWTH_REFERENCE", "PLAYBOOK", "ab_test", "for_notebook", "growth", "product_selection",
-           "store_overview", "user_profiling"]
+__all__ = ["GROWTH_REFERENCE", "PLAYBOOK", "PRIVATE_REFERENCE", "ab_test", "for_notebook", "growth",
+           "private_domain", "product_selection", "store_overview", "user_profiling"]
 
 # Thresholds the playbook states (CNY), from the table the index page marks with
 # (wxshop.report.thresholds.THRESHOLDS).
@@ -240,6 +240,48 @@ def growth(headline: Mapping[str, Any], tables: Mapping[str, Records], tr: Trans
     return out[:5] or [tr("finding.growth_none")]
 
 
+# The playbook's private-domain figures quoted beside a store's own (context, not targets).
+PRIVATE_REFERENCE = {
+    "friend_add_rate": THRESHOLDS["friend_add_rate"].value,  # 好友添加率 above 25% is good
+    "session_open_rate": THRESHOLDS["session_open_rate"].value,  # 会话打开率 above 50% meets the bar
+    "request_pass_rate": 0.68,  # friend requests pass with a real-person profile photo
+    "daily_leaving_rate": 0.023,  # a 500-member group left to itself, per day
+    "replenishment": (0.15, 0.20),  # new members a group needs a month
+}
+
+
+def private_domain(headline: Mapping[str, Any], tables: Mapping[str, Records], tr: Translator) -> list[str]:
+    """The friend-add rate against 25%, the randomised touch effect beside the naive comparison, the
+    chat open rate against 50%, the groups' leaving rate against 2.3% a day with their replenishment,
+    and the request pass rate against 68%; the first five that apply."""
+    h, out, ref = headline, [], PRIVATE_REFERENCE
+    rate = h.get("friend_add_rate")
+    if _ok(rate):
+        good = rate > ref["friend_add_rate"]
+        out.append(tr("finding.private_friend_add", rate=_pct(rate), good=_pct(ref["friend_add_rate"]),
+                      action=tr("finding.private_friend_add_ok" if good else "finding.private_friend_add_low")))
+    effect, interval = h.get("touch_effect"), h.get("touch_effect_interval") or [None, None]
+    if _ok(effect) and all(_ok(v) for v in interval):
+        naive = h.get("naive_touch_difference")
+        out.append(tr("finding.private_touch_effect", diff=_pct(effect), low=_pct(interval[0]),
+                      high=_pct(interval[1]), naive=_pct(naive) if _ok(naive) else "—"))
+    rate = h.get("session_open_rate")
+    if _ok(rate):
+        good = rate > ref["session_open_rate"]
+        out.append(tr("finding.private_open_rate", rate=_pct(rate), good=_pct(ref["session_open_rate"]),
+                      action=tr("finding.private_open_ok" if good else "finding.private_open_low")))
+    rate = h.get("daily_leaving_rate")
+    if _ok(rate):
+        replenish = h.get("replenishment_rate")
+        out.append(tr("finding.private_leaving", rate=f"{100 * rate:.2f}%",
+                      reference=f"{100 * ref['daily_leaving_rate']:.1f}%",
+                      replenish=_pct(replenish) if _ok(replenish) else "—"))
+    rate = h.get("request_pass_rate")
+    if _ok(rate):
+        out.append(tr("finding.private_pass_rate", rate=_pct(rate)))
+    return out[:5] or [tr("finding.private_none")]
+
+
 def ab_test(lines: Sequence[str]) -> list[str]:
     """The A/B decision sentences (see :func:`wxshop.report.views.ab.decision_lines`), at most five."""
     return list(lines[:5])
@@ -248,11 +290,13 @@ def ab_test(lines: Sequence[str]) -> list[str]:
 def for_notebook(
     notebook: str, headline: Mapping[str, Any], tables: Mapping[str, Records], tr: Translator
 ) -> list[str]:
-    """Findings of ``store_overview``, ``user_profiling``, ``product_selection`` or ``growth``."""
+    """Findings of ``store_overview``, ``user_profiling``, ``product_selection``, ``growth`` or
+    ``private_domain``."""
     makers = {
         "store_overview": store_overview,
         "user_profiling": user_profiling,
         "product_selection": product_selection,
         "growth": growth,
+        "private_domain": private_domain,
     }
     return makers[notebook](headline, tables, tr)

@@ -106,10 +106,12 @@ FIGURES: tuple[Figure, ...] = (
            "share", "higher", "def.repurchase_rate"),
     Figure("refund_rate", "store_overview", _field("refund_rate"), "kpi.refund_rate", "share", "lower",
            "def.refund_rate"),
-    # 会话打开率: the playbook gives a threshold, but no report records the figure yet (the
-    # data contract has no chat/session table). Set `notebook` and `read` when one does.
-    Figure("session_open_rate", None, _field("session_open_rate"), "index.fig.session_open_rate",
-           "share", "higher", "index.def.session_open_rate"),
+    # private domain (企业微信): new buyers of the last `period_days` days added as contacts; 1v1 and
+    # 群发 touches opened, same days
+    Figure("friend_add_rate", "private_domain", _field("friend_add_rate"), "kpi.friend_add_rate",
+           "share", "higher", "def.friend_add_rate"),
+    Figure("session_open_rate", "private_domain", _field("session_open_rate"), "kpi.session_open_rate",
+           "share", "higher", "def.session_open_rate"),
     # user profiling: the last `period_days` (90) days against the 90 before
     Figure("return_rate", "user_profiling", _field("return_rate"), "kpi.return_rate", "share", "higher",
            "index.def.return_rate"),

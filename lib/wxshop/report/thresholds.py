@@ -5,8 +5,9 @@ Only the playbook's own numbers are built in:
 
 - spend_per_buyer (客单价: GMV ÷ buying customers, as 生意参谋 counts it) ≥ 150 CNY is good —
   playbook; the value per order (笔单价, ``aov``) has no built-in line;
-- session_open_rate (会话打开率) ≥ 50% — playbook; listed on the index, but every store
-  shows "—" until a report records the figure;
+- friend_add_rate (好友添加率: new buyers added on 企业微信) ≥ 25% is good — playbook (38% in its
+  example); session_open_rate (会话打开率: 1v1 and 群发 messages opened) ≥ 50% — playbook; both
+  recorded by the private-domain report;
 - activity_conversion (view → pay) ≥ 14%, the playbook's figure after optimising (9% before);
   d1_retention (新用户次日留存) ≥ 15%, its figure after onboarding changes (8% before);
   invited_share ≥ 60% of new customers from invitation chains, its good fission programme.
@@ -56,6 +57,7 @@ class Threshold:
 # figure key (wxshop.report.index.FIGURES) → the playbook's threshold
 THRESHOLDS: dict[str, Threshold] = {
     "spend_per_buyer": Threshold(150.0, "higher", "playbook"),
+    "friend_add_rate": Threshold(0.25, "higher", "playbook"),
     "session_open_rate": Threshold(0.50, "higher", "playbook"),
     "activity_conversion": Threshold(0.14, "higher", "playbook"),
     "d1_retention": Threshold(0.15, "higher", "playbook"),

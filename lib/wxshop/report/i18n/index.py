@@ -84,14 +84,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{param} in params/defaults.yaml (shares as 0–1, e.g. refund_rate: 0.05; null removes "
         "one); those values are labelled house settings.",
     ),
-    "index.fig.session_open_rate": ("会话打开率", "Chat open rate"),
     "index.fig.experiments": ("A/B 实验数", "A/B tests"),
     "index.fig.experiments_shipped": ("建议上线的实验", "Tests to ship"),
     "index.col.definition": ("口径", "Definition"),
-    "index.def.session_open_rate": (
-        "运营手册中的会话打开率；需要会话（消息）数据，目前没有报告记录这个数字",
-        "the playbook's chat open rate; it needs chat (message) data, and no report records it yet",
-    ),
     "index.def.return_rate": (
         "用户画像区间（默认近 90 天）：上一区间的下单客户中本区间再次下单的比例",
         "user profiling period (last 90 days by default): share of the previous period's buyers "

@@ -17,6 +17,7 @@ from wxshop.report.i18n import (
     growth,
     index,
     overview,
+    private_domain,
     products,
     profiling,
 )
@@ -36,6 +37,7 @@ CATALOGUES: dict[str, dict[str, tuple[str, str]]] = {
     "findings": findings.STRINGS,
     "ab": ab.STRINGS,
     "growth": growth.STRINGS,
+    "private_domain": private_domain.STRINGS,
     "definitions": definitions.STRINGS,
 }
 # key: (zh, en). Placeholders use str.format names and must match in both languages.
