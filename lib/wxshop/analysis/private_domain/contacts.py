@@ -12,7 +12,7 @@ Definitions shared by every function here:
   the end of day ``end`` are ignored;
 - windows are timestamps: "in (a, a + n days]" = after instant a and no later than n × 24 hours
   after it; "complete follow-up" = the window ends no later than midnight after ``end``
-  (``added_at + days ≤ end + 1 day``, i.e. added on day ``end − days`` or before);
+  (``added_at + days ≤ end + 1 day``: added on day ``end − days`` or earlier);
 - days to first purchase: calendar days, day of the order − day of ``added_at`` (0 = the
   same day, after the add);
 - shares 0–1; a share with an empty denominator is NaN; a missing ``add_source`` or
@@ -282,7 +282,7 @@ def added_before_first_order(contacts: pd.DataFrame, orders: pd.DataFrame) -> pd
     ids, added = frame[CUSTOMER_ID], frame["added"].to_numpy(np.int64)
     n = added.size
     at_or_before = paid_between(orders, ids, np.full(n, _INT_MIN), added, end=None, what=what)[0] > 0
-    ever = paid_between(orders, ids, np.full(n, _INT_MIN), np.full(n, _INT_MIN), end=None, what=what)[0] > 0
+    ever = paid_between(orders, ids, np.full(n, _INT_MIN), np.full(n, _INT_MAX), end=None, what=what)[0] > 0
     counts = np.array([int((ever & ~at_or_before).sum()), int(at_or_before.sum()), int((~ever).sum())])
     buyers = counts[0] + counts[1]
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -275,6 +275,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{diff} (95% interval {low} to {high}, p = {p}). {verdict}",
     ),
     "private.holdout_significant": ("区间不含 0：触达确实带来了购买。", "The interval excludes 0: touching does bring purchases."),
+    "private.holdout_harm": (
+        "区间整个在 0 以下：触达反而让人少买了，检查话术和频率。",
+        "The whole interval is below 0: touching made customers buy less; check the wording and frequency.",
+    ),
+    "window.holdout_days": ("随机留出实验分组后 {days} 天", "{days} days from assignment in the randomised holdout"),
     "private.holdout_unclear": (
         "区间含 0：还不能说触达带来了购买。", "The interval includes 0: no evidence yet that touching brings purchases."),
     "private.naive_vs_holdout": (

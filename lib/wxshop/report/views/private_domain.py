@@ -18,8 +18,9 @@ from wxshop.report.views.display import formatted
 
 __all__ = [
     "KPIS", "LABELS", "PRIVATE_TABLES_SHOWN", "cadence_view", "community_view", "contacts_view",
-    "content_view", "conversion_view", "gmv_member_view", "hours_view", "leaderboard_view", "percent",
-    "replenishment_view", "scorecard_view", "staff_view", "survival_view", "unlock_view",
+    "content_view", "conversion_view", "gmv_member_view", "holdout_line", "hours_view", "kpi_windows",
+    "leaderboard_view", "naive_line", "naive_vs_holdout_line", "percent", "replenishment_view",
+    "scorecard_view", "staff_view", "survival_view", "unlock_view",
 ]
 
 # The headline table: (figure, format kind), in the order shown.
@@ -91,7 +92,7 @@ def _group_first(frame: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     """The grouping column (index or first column) as a column named ``group``."""
     out = frame.reset_index() if frame.index.name else frame.copy()
     first = out.columns[0]
-    if first != "group" and first not in ("staff_id", "week", "month", "hour", "stage", "group_type"):
+    if first != "group" and first not in ("staff_id", "week", "month", "hour", "stage"):
         out = out.rename(columns={first: "group"})
     if "group" in out.columns:
         out["group"] = [tr("sop.all") if str(v) == "all" else str(v) for v in out["group"].tolist()]
@@ -230,3 +231,49 @@ def unlock_view(present: Sequence[str], tr: Translator) -> pd.DataFrame:
         "where": [tr(f"private.where.{t}") for t in PRIVATE_TABLES_SHOWN],
         "present": ["✓" if t in present else "✗" for t in PRIVATE_TABLES_SHOWN],
     })
+
+
+def kpi_windows(window: str, holdout_window: str | None) -> dict[str, str]:
+    """The window each key figure states: ``window`` for all, the holdout's days for the touch effect
+    (``window`` again when there is no holdout, whose figure is then empty).
+
+    >>> kpi_windows("近 90 天", "分组后 30 天")["touch_effect"]
+    '分组后 30 天'
+    """
+    return {name: (holdout_window or window) if name == "touch_effect" else window for name, _ in KPIS}
+
+
+def _effect_numbers(effect: Mapping[str, object]) -> dict[str, str]:
+    return {"diff": percent(effect["diff"]), "low": percent(effect["ci_low"]), "high": percent(effect["ci_high"])}
+
+
+def naive_line(naive: Mapping[str, object], tr: Translator) -> str:
+    """Silent customers outside the experiment, touched against untouched (association only).
+
+    >>> n = {"rate_treatment": 0.2, "rate_control": 0.08, "diff": 0.12, "ci_low": 0.1, "ci_high": 0.14}
+    >>> naive_line(n, Translator("en"))[:80]
+    'Silent customers (those in the randomised experiment left out): 20.0% of the tou'
+    """
+    return tr("private.naive", touched=percent(naive["rate_treatment"]), untouched=percent(naive["rate_control"]),
+              **_effect_numbers(naive))
+
+
+def holdout_line(effect: Mapping[str, object], experiment: str, days: int, tr: Translator) -> str:
+    """The randomised estimate with its interval and what it means (an effect only when the
+    interval excludes 0)."""
+    low, high = float(effect["ci_low"]), float(effect["ci_high"])
+    verdict = ("private.holdout_significant" if low > 0 else "private.holdout_harm" if high < 0
+               else "private.holdout_unclear")
+    p = float(effect["p_value"])
+    return tr("private.holdout", experiment=experiment, treated=percent(effect["rate_treatment"]),
+              control=percent(effect["rate_control"]), n_t=int(effect["n_treatment"]),
+              n_c=int(effect["n_control"]), days=days, p=f"{p:.3f}" if math.isfinite(p) else "—",
+              verdict=tr(verdict), **_effect_numbers(effect))
+
+
+def naive_vs_holdout_line(naive: Mapping[str, object], effect: Mapping[str, object], tr: Translator) -> str:
+    """How far the touched-vs-untouched difference is from the randomised effect, and which way."""
+    above = float(naive["diff"]) >= float(effect["diff"])
+    return tr("private.naive_vs_holdout", naive=percent(naive["diff"]), causal=percent(effect["diff"]),
+              direction=tr("word.higher_than" if above else "word.lower_than"),
+              misjudge=tr("word.overstate" if above else "word.understate"))

@@ -1,0 +1,195 @@
+"""The words exports use, as literal tables: status, event, 拼团 and touch values mapped to the
+contract's, and the private domain's (企业微信) headers and file names. :mod:`wxshop.data.schema`
+merges them into its alias tables; read them from there.
+"""
+
+# Values seen in Chinese exports mapped to canonical ones.
+STATUS_ALIASES: dict[str, str] = {
+    # paid-like: the buyer has paid, whatever the delivery stage
+    "已支付": "paid",
+    "已付款": "paid",
+    "待发货": "paid",
+    "已发货": "paid",
+    "部分发货": "paid",
+    "待收货": "paid",
+    "已收货": "paid",
+    "已签收": "paid",
+    "交易成功": "paid",
+    "交易完成": "paid",
+    "已完成": "paid",
+    "待评价": "paid",
+    "已评价": "paid",
+    "待成团": "paid",
+    "已成团": "paid",
+    "退款中": "paid",  # a refund asked for is not yet money returned
+    "售后中": "paid",
+    "部分退款": "paid",  # refund_amount carries the part returned
+    "success": "paid",
+    # the money went back
+    "已退款": "refunded",
+    "退款成功": "refunded",
+    "全额退款": "refunded",
+    "已全额退款": "refunded",
+    # never paid, or closed
+    "待付款": "cancelled",
+    "待支付": "cancelled",
+    "未支付": "cancelled",
+    "notpay": "cancelled",
+    "已取消": "cancelled",
+    "交易关闭": "cancelled",
+    "已关闭": "cancelled",
+    "订单关闭": "cancelled",
+    "revoked": "cancelled",
+    "closed": "cancelled",
+    "canceled": "cancelled",
+}
+
+# Event names seen in Chinese tracking exports mapped to EVENT_VALUES.
+EVENT_ALIASES: dict[str, str] = {
+    "浏览": "view",
+    "查看": "view",
+    "加购": "add_to_cart",
+    "加入购物车": "add_to_cart",
+    "结算": "checkout",
+    "提交订单": "checkout",
+    "支付": "pay",
+    "付款": "pay",
+    "访问": "visit",
+    "打开": "visit",
+    "打开小程序": "visit",
+    "进入小程序": "visit",
+    "app_open": "visit",
+    "分享": "share",
+    "转发": "share",
+    "分享回流": "share_click",
+    "点击分享": "share_click",
+    "领券": "coupon_received",
+    "领取优惠券": "coupon_received",
+}
+
+# How 拼团 exports word a group's outcome.
+GROUP_STATUS_ALIASES: dict[str, str] = {
+    "成团": "completed",
+    "已成团": "completed",
+    "拼团成功": "completed",
+    "未成团": "failed",
+    "拼团失败": "failed",
+    "失败": "failed",
+    "拼团中": "open",
+    "进行中": "open",
+    "待成团": "open",
+}
+
+# How SCRM and 企业微信 exports word a touch (kind) and a content channel.
+TOUCH_KIND_ALIASES: dict[str, str] = {
+    "单聊": "1v1",
+    "私聊": "1v1",
+    "一对一": "1v1",
+    "1对1": "1v1",
+    "群发助手": "群发",
+    "客户群发": "群发",
+    "群发消息": "群发",
+    "朋友圈": "朋友圈",
+    "客户朋友圈": "朋友圈",
+    "公众号推送": "公众号",
+    "模板消息": "公众号",
+    "公众号文章": "公众号",
+}
+POST_CHANNEL_ALIASES: dict[str, str] = {
+    "客户朋友圈": "朋友圈",
+    "公众号文章": "公众号",
+    "视频号直播": "视频号",
+    "直播": "视频号",
+}
+
+# 企业微信 and SCRM headers of the private domain's tables (merged into schema.HEADER_ALIASES).
+PRIVATE_HEADER_ALIASES: dict[str, str] = {
+    # 企业微信 联系客户统计 (staff_daily); the API's field names map too
+    "日期": "date",
+    "统计日期": "date",
+    "成员id": "staff_id",
+    "员工id": "staff_id",
+    "userid": "staff_id",
+    "发起申请数": "requests_sent",
+    "newapplycnt": "requests_sent",
+    "申请通过数": "requests_passed",
+    "通过申请数": "requests_passed",
+    "新增客户数": "new_contacts",
+    "newcontactcnt": "new_contacts",
+    "聊天数": "chats",
+    "chatcnt": "chats",
+    "发送消息数": "messages",
+    "messagecnt": "messages",
+    "已回复聊天占比": "reply_percentage",
+    "replypercentage": "reply_percentage",
+    "平均首次回复时长": "avg_reply_minutes",
+    "平均首次回复时长(分钟)": "avg_reply_minutes",
+    "avgreplytime": "avg_reply_minutes",
+    "删除/拉黑成员的客户数": "deleted",
+    "negativefeedbackcnt": "deleted",
+    # contacts, groups, group members, group statistics
+    "流失时间": "deleted_at",
+    "删除时间": "deleted_at",
+    "群id": "group_id",
+    "群聊id": "group_id",
+    "客户群id": "group_id",
+    "chatid": "group_id",
+    "群类型": "group_type",
+    "群主id": "staff_id",
+    "建群时间": "created_at",
+    "解散时间": "dismissed_at",
+    "成员userid": "member_id",
+    "群成员id": "member_id",
+    "入群时间": "joined_at",
+    "jointime": "joined_at",
+    "退群时间": "left_at",
+    "入群方式": "join_scene",
+    "joinscene": "join_scene",
+    "群成员总数": "members",
+    "membertotal": "members",
+    "新增群成员数": "joined",
+    "newmembercnt": "joined",
+    "退群人数": "left",
+    "退群成员数": "left",
+    "群消息总数": "messages",
+    "msgtotal": "messages",
+    "发过消息的群成员数": "active_members",
+    "memberhasmsg": "active_members",
+    # touches, posts
+    "触达时间": "ts",
+    "触达方式": "kind",
+    "是否打开": "opened",
+    "已读": "opened",
+    "是否回复": "replied",
+    "发布渠道": "channel",
+    "发布时间": "posted_at",
+    "内容id": "post_id",
+    "内容类型": "kind",
+    "曝光人数": "reach",
+    "触达人数(内容)": "reach",
+    "阅读人数": "opens",
+    "打开人数": "opens",
+    "点击人数": "clicks",
+    "互动数": "interactions",
+    "点赞评论数": "interactions",
+    "成交订单数": "orders",
+    "引导订单数": "orders",
+    "成交金额": "gmv",
+    "引导成交金额": "gmv",
+}
+
+# File names of the private domain's exports (merged into schema.FILE_ALIASES).
+PRIVATE_FILE_ALIASES: dict[str, str] = {
+    "联系客户统计": "staff_daily",
+    "成员统计": "staff_daily",
+    "客户群": "groups",
+    "客户群列表": "groups",
+    "群成员": "group_members",
+    "客户群成员": "group_members",
+    "客户群统计": "group_daily",
+    "群统计": "group_daily",
+    "触达记录": "touches",
+    "跟进记录": "touches",
+    "内容": "posts",
+    "内容数据": "posts",
+}
