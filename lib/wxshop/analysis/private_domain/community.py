@@ -74,13 +74,13 @@ def _community_spans(members: pd.DataFrame, groups: pd.DataFrame | None, what: s
     if groups is not None:
         require_columns(groups, ["group_id"], what)
         table = groups.drop_duplicates("group_id")
-        at = pd.Index(table["group_id"].astype("str")).get_indexer(gid)
+        table = table.set_axis(pd.Index(table["group_id"].astype("str").to_numpy(object)))
+        rows = gid.to_numpy(object)  # each membership's group's row (reindex: Series.map fails empty)
         if "group_type" in table.columns:
-            kind = table["group_type"].astype("str").fillna(UNKNOWN).to_numpy()
-            out["group_type"] = np.where(at >= 0, kind[at], UNKNOWN)
+            kind = table["group_type"].astype("str").reindex(rows).fillna(UNKNOWN)
+            out["group_type"] = kind.to_numpy(object)
         if "dismissed_at" in table.columns:
-            gone = timestamps(table["dismissed_at"]).iloc[at].where(at >= 0)
-            gone.index = out.index
+            gone = timestamps(table["dismissed_at"]).reindex(rows).set_axis(out.index)
     out["left"] = out["left_at"].notna() & (gone.isna() | (out["left_at"] <= gone))
     out["stop"] = out["left_at"].where(out["left"], gone)
     out["join_scene"] = out["join_scene"].fillna(UNKNOWN)
@@ -122,6 +122,8 @@ def _community_sum(label: pd.Series, key: str, values: dict[str, np.ndarray | pd
     frame = pd.DataFrame({k: np.asarray(v, np.float64) for k, v in values.items()})
     by = label.array if isinstance(label.dtype, pd.CategoricalDtype) else np.asarray(label, dtype=object)
     sums = frame.groupby(by, observed=True, sort=True).sum()
+    if key == "scope":  # by=None: always the one row, with zeros when there is nothing
+        sums = sums.reindex(["all"], fill_value=0.0)
     sums.insert(0, key, pd.array(sums.index.astype(str), dtype="str"))
     return sums.reset_index(drop=True)
 
@@ -210,7 +212,7 @@ def leaving_rates_from_daily(group_daily: pd.DataFrame, groups: pd.DataFrame | N
     if by == "group_type":
         types = groups.drop_duplicates("group_id")
         kind = pd.Series(types["group_type"].astype("str").to_numpy(), index=types["group_id"].astype("str"))
-        label = rows["group_id"].map(kind).fillna(UNKNOWN)
+        label = pd.Series(kind.reindex(rows["group_id"].to_numpy(object)).fillna(UNKNOWN).to_numpy(object))
     elif by == "size_band":
         first = rows.sort_values("at", kind="stable").drop_duplicates("group_id")
         first = first.set_index("group_id")["size"]
@@ -227,30 +229,31 @@ def leaving_rates_from_daily(group_daily: pd.DataFrame, groups: pd.DataFrame | N
 def membership_survival(members: pd.DataFrame, groups: pd.DataFrame | None = None, *,
                         days: Sequence[int] = (1, 3, 7, 14, 30, 60, 90), by: str | None = None,
                         end: DateLike | None = None) -> pd.DataFrame:
-    """Kaplan–Meier share of memberships still running ``day`` days after joining.
+    """Kaplan–Meier share of memberships still running n days after joining, for each n of ``days``.
 
     Time = days from ``joined_at`` (fractional); a leave is the event; a membership still
     running, or ended by the group's dismissal, is censored at the data end (``end`` + 1 day
     when given, else the latest ``joined_at`` / ``left_at``) or at the dismissal. Memberships
     joined at or after the data end are left out. ``by``: ``None``, ``"group_type"``,
-    ``"group_id"`` or ``"join_scene"``. Columns: ``day``, ``at_risk`` (memberships observed for at
-    least ``day`` days), ``survival`` = Π over leave times t ≤ day of (1 − leaves at t ÷ at risk
-    at t), 0–1; NaN past the longest observation unless the survival had reached 0.
+    ``"group_id"`` or ``"join_scene"``. One row per group: ``members`` (memberships), then
+    ``day_<n>`` = Π over leave times t ≤ n of (1 − leaves at t ÷ memberships at risk at t), a
+    share 0–1 (NaN past the longest observation unless it had reached 0), then ``at_risk_<n>``
+    (memberships observed for at least n days: how many the figure rests on).
 
     Examples
     --------
     >>> members = pd.DataFrame({"group_id": ["g"] * 4, "member_id": list("abcd"),
     ...     "joined_at": pd.to_datetime(["2025-03-01"] * 4),
     ...     "left_at": pd.to_datetime(["2025-03-02", "2025-03-05", None, "2025-03-09"])})
-    >>> membership_survival(members, days=(1, 3, 7, 30), end="2025-03-08")
-       scope  day  at_risk  survival
-    0    all    1      4.0      0.75
-    1    all    3      3.0      0.75
-    2    all    7      2.0      0.50
-    3    all   30      0.0       NaN
+    >>> s = membership_survival(members, days=(1, 3, 7, 30), end="2025-03-08")
+    >>> print(s.iloc[:, :6].to_string(index=False))
+    scope  members  day_1  day_3  day_7  day_30
+      all      4.0   0.75   0.75    0.5     NaN
+    >>> s.iloc[0, 6:].tolist()
+    [4.0, 3.0, 2.0, 0.0]
     """
     key = _community_check(by, groups, "membership_survival", (None, "group_type", "group_id", "join_scene"))
-    checked = [check_days("days", d, 0) for d in days]
+    checked = sorted({check_days("days", d, 0) for d in days})
     spans = _community_spans(members, groups, "membership_survival")
     last = (_community_window(end, end)[1] if end is not None
             else max(spans["joined"].max(), spans["left_at"].max(skipna=True)))
@@ -259,19 +262,19 @@ def membership_survival(members: pd.DataFrame, groups: pd.DataFrame | None = Non
     stop = spans["stop"].where(spans["stop"] < last, last).fillna(last)
     time = ((stop - spans["joined"]) / DAY).clip(lower=0.0).to_numpy(np.float64)
     label = _community_labels(spans, by).to_numpy(object)
+    columns = [key, "members", *[f"day_{d}" for d in checked], *[f"at_risk_{d}" for d in checked]]
     rows = []
     for name in sorted(set(label)):
         mine = label == name
         t, e = np.sort(time[mine]), time[mine & event]
         when, leaves = np.unique(e, return_counts=True)
         curve = np.cumprod(1.0 - leaves / (t.size - np.searchsorted(t, when, side="left")))
-        for d in checked:
-            k = np.searchsorted(when, d, side="right")
-            s = curve[k - 1] if k else 1.0
-            at_risk = t.size - np.searchsorted(t, d, side="left")
-            rows.append((name, d, float(at_risk), s if at_risk or s == 0.0 or d <= t[-1] else np.nan))
-    out = pd.DataFrame(rows, columns=[key, "day", "at_risk", "survival"])
-    return out.astype({key: "str", "day": np.int64, "at_risk": np.float64, "survival": np.float64})
+        share = [curve[k - 1] if k else 1.0 for k in np.searchsorted(when, checked, side="right")]
+        at_risk = [float(t.size - np.searchsorted(t, d, side="left")) for d in checked]
+        share = [s if n or s == 0.0 else np.nan for s, n in zip(share, at_risk, strict=True)]
+        rows.append([name, float(t.size), *share, *at_risk])
+    out = pd.DataFrame(rows, columns=columns)
+    return out.astype({key: "str"} | {c: np.float64 for c in columns[1:]})
 
 
 def replenishment(members: pd.DataFrame, groups: pd.DataFrame | None = None, *, start: DateLike,
@@ -322,9 +325,9 @@ def new_member_conversion(members: pd.DataFrame, orders: pd.DataFrame, groups: p
     """Share of new members who buy within ``days`` days of joining ("the first 3 days after
     joining are the golden window").
 
-    ``joined``: memberships with ``joined_at`` in the window, a ``customer_id``, and their ``days``
+    ``new_members``: memberships with ``joined_at`` in the window, a ``customer_id``, and their ``days``
     days after joining over by the window's end (joined_at + days ≤ end + 1 day); ``converted``:
-    those with a paid order in (joined_at, joined_at + days]; ``rate`` = converted ÷ joined.
+    those with a paid order in (joined_at, joined_at + days]; ``rate`` = converted ÷ new_members.
 
     Examples
     --------
@@ -334,8 +337,8 @@ def new_member_conversion(members: pd.DataFrame, orders: pd.DataFrame, groups: p
     >>> orders = pd.DataFrame({"customer_id": ["a", "b", "c"], "amount": [9.0] * 3,
     ...     "ordered_at": pd.to_datetime(["2025-03-04 09:00", "2025-02-28 00:00", "2025-03-06 00:00"])})
     >>> new_member_conversion(members, orders, start="2025-03-01", end="2025-03-31")
-      scope  joined  converted      rate
-    0   all     3.0        2.0  0.666667
+      scope  new_members  converted      rate
+    0   all          3.0        2.0  0.666667
     """
     key = _community_check(by, groups, "new_member_conversion")
     days = check_days("days", days)
@@ -350,8 +353,8 @@ def new_member_conversion(members: pd.DataFrame, orders: pd.DataFrame, groups: p
                          bought, left_on="joined", right_on="next", by=CUSTOMER_ID, direction="forward",
                          allow_exact_matches=False)
     converted = asof["next"].notna() & (asof["next"] <= asof["joined"] + days * DAY)
-    out = _community_sum(asof["label"], key, {"joined": np.ones(len(asof)), "converted": converted})
-    out["rate"] = _community_ratio(out["converted"], out["joined"])
+    out = _community_sum(asof["label"], key, {"new_members": np.ones(len(asof)), "converted": converted})
+    out["rate"] = _community_ratio(out["converted"], out["new_members"])
     return out
 
 
@@ -411,11 +414,11 @@ def scorecard(members: pd.DataFrame, orders: pd.DataFrame, groups: pd.DataFrame,
 
     - ``groups``: groups of the type in ``groups`` alive in the window (created before its end,
       missing ``created_at`` counts, not dismissed before its start);
-    - ``messages_per_group_day`` = Σ ``group_daily.messages`` ÷ group-day rows with messages, over
+    - ``messages_per_day`` (per group) = Σ ``group_daily.messages`` ÷ group-day rows with messages, over
       the window's rows of the type's groups (NaN without ``group_daily`` messages);
     - ``conversion`` = members present in the window with a paid order in it ÷ members present
       (distinct customer_id, as in :func:`gmv_per_member`);
-    - ``leaving_monthly`` = leaves in the window ÷ member-days × 30 (share a month);
+    - ``monthly_leaving`` = leaves in the window ÷ member-days × 30 (share a month);
     - ``reference_messages``, ``reference_conversion``, ``reference_leaving``: the type's row of
       :data:`SCORECARD_REFERENCE` (matched by name; NaN for another type).
 
@@ -431,7 +434,7 @@ def scorecard(members: pd.DataFrame, orders: pd.DataFrame, groups: pd.DataFrame,
     ...     "date": pd.to_datetime(["2025-03-01", "2025-03-02"])})
     >>> card = scorecard(members, orders, groups, daily, start="2025-03-01", end="2025-03-30")
     >>> print(card.iloc[:, :5].to_string(index=False))
-    group_type  groups  messages_per_group_day  conversion  leaving_monthly
+    group_type  groups  messages_per_day  conversion  monthly_leaving
         VIP会员群     1.0                    40.0         0.5             0.75
            自建群     1.0                     NaN         0.0             0.00
     >>> card.iloc[0, 5:].tolist()
@@ -452,18 +455,18 @@ def scorecard(members: pd.DataFrame, orders: pd.DataFrame, groups: pd.DataFrame,
         at = timestamps(group_daily["date"])
         said = pd.to_numeric(group_daily["messages"]).astype(np.float64)
         keep = ((at >= lo) & (at < hi) & said.notna()).to_numpy(bool)
-        of = group_daily["group_id"].astype("str")[keep].map(kind).fillna(UNKNOWN)
+        of = kind.reindex(group_daily["group_id"].astype("str")[keep].to_numpy(object)).fillna(UNKNOWN)
         talk = _community_sum(of.reset_index(drop=True), "group_type", {"rows": np.ones(int(keep.sum())),
                                                                         "said": said[keep]})
         per = _community_ratio(talk["said"], talk["rows"]).set_axis(talk["group_type"])
-        out["messages_per_group_day"] = per.reindex(out["group_type"]).to_numpy(np.float64)
+        out["messages_per_day"] = per.reindex(out["group_type"]).to_numpy(np.float64)
     else:
-        out["messages_per_group_day"] = np.nan
+        out["messages_per_day"] = np.nan
     buyers = _community_buyers(members, orders, groups, lo, hi, "scorecard").set_index("group_type")
     conversion = _community_ratio(buyers["buyers"], buyers["members"])
     out["conversion"] = conversion.reindex(out["group_type"]).to_numpy(np.float64)
     rates = leaving_rates(members, groups, start=start, end=end, by="group_type").set_index("group_type")
-    out["leaving_monthly"] = (rates["daily_rate"] * MONTH_DAYS).reindex(out["group_type"]).to_numpy()
+    out["monthly_leaving"] = (rates["daily_rate"] * MONTH_DAYS).reindex(out["group_type"]).to_numpy()
     for name in ("messages", "conversion", "leaving"):
         out["reference_" + name] = [SCORECARD_REFERENCE.get(t, {}).get(name, np.nan)
                                     for t in out["group_type"]]

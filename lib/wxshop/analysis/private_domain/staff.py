@@ -88,7 +88,7 @@ def _staff_ratio(top: pd.Series | np.ndarray, bottom: pd.Series | np.ndarray) ->
 def _staff_touch_counts(touches: pd.DataFrame, lo: pd.Timestamp, hi: pd.Timestamp, kinds: Sequence[str],
                         by: str | None) -> pd.DataFrame:
     """touches, opened and replied (opened and replied) per label, over the touches of ``kinds`` in
-    the window with a known ``opened``; a value > 0 counts as yes."""
+    the window with a known ``opened``; a value > 0 counts as yes, a missing ``replied`` as no."""
     require_columns(touches, ["ts", "kind", "opened"], "touches")
     at = timestamps(touches["ts"])
     opened = _staff_number(touches, "opened")
@@ -99,10 +99,7 @@ def _staff_touch_counts(touches: pd.DataFrame, lo: pd.Timestamp, hi: pd.Timestam
     part = pd.DataFrame({"label": _staff_labels(touches, at, by).to_numpy()[keep], "touches": 1.0,
                          "opened": seen.astype(np.float64),
                          "replied": (seen & (replied > 0)).astype(np.float64)})
-    out = part.groupby("label", sort=True)[["touches", "opened", "replied"]].sum()
-    if "replied" not in touches.columns:
-        out["replied"] = np.nan
-    return out
+    return part.groupby("label", sort=True)[["touches", "opened", "replied"]].sum()
 
 
 def staff_kpis(staff_daily: pd.DataFrame, touches: pd.DataFrame | None = None, *, start: DateLike,
@@ -123,9 +120,11 @@ def staff_kpis(staff_daily: pd.DataFrame, touches: pd.DataFrame | None = None, *
       Σ(avg_reply_minutes × chats) ÷ Σ chats (minutes);
     - from ``touches`` (kinds 1v1 and 群发 with a known ``opened``; NaN without ``touches``):
       ``touches``, ``opened`` (opened > 0), ``session_open_rate`` = opened ÷ touches,
-      ``replied`` (opened and replied > 0), ``reply_rate`` = replied ÷ opened.
+      ``replied`` (opened and replied > 0; a missing ``replied`` value counts as no reply, a
+      missing column gives NaN), ``reply_rate`` = replied ÷ opened.
 
-    A missing optional column gives NaN in the columns computed from it.
+    A missing optional column gives NaN in the columns computed from it (``by="staff_id"`` needs
+    a ``staff_id`` column in ``touches`` too).
 
     Examples
     --------
@@ -188,7 +187,8 @@ def staff_kpis(staff_daily: pd.DataFrame, touches: pd.DataFrame | None = None, *
     out["reply_percentage"] = _staff_ratio(sums["pct"], sums["pct_chats"])
     out["avg_reply_minutes"] = _staff_ratio(sums["minutes"], sums["minutes_chats"])
     for c in ("touches", "opened", "replied"):
-        out[c] = counts[c].to_numpy() if touches is not None else np.nan
+        known = touches is not None and (c != "replied" or "replied" in touches.columns)
+        out[c] = counts[c].to_numpy() if known else np.nan
     out["session_open_rate"] = _staff_ratio(out["opened"], out["touches"])
     out["reply_rate"] = _staff_ratio(out["replied"], out["opened"])
     return out[[BY_KEYS[by], *KPI_COLUMNS]]
@@ -251,8 +251,9 @@ def leaderboard(staff_daily: pd.DataFrame, contacts: pd.DataFrame, orders: pd.Da
                 touches: pd.DataFrame | None = None, *, start: DateLike, end: DateLike) -> pd.DataFrame:
     """Staff ranked by the paid GMV of their contacts in the window.
 
-    One row per staff member in ``staff_daily``'s window or in ``contacts``: the
-    :func:`staff_kpis` columns (``by="staff_id"``) and
+    One row per staff member in ``staff_daily``'s or ``touches``' window or in ``contacts`` (rows
+    without a staff id are left out): the :func:`staff_kpis` columns (``by="staff_id"``; NaN for
+    a staff member without a row there) and
 
     - ``contacts``: that staff member's contacts added by the end of the window and not deleted
       by then (``added_at`` < end + 1 day, ``deleted_at`` missing or ≥ end + 1 day);
@@ -281,6 +282,7 @@ def leaderboard(staff_daily: pd.DataFrame, contacts: pd.DataFrame, orders: pd.Da
     require_columns(contacts, ["contact_id", STAFF_ID, "added_at"], "leaderboard")
     lo, hi = _staff_window(start, end)
     kpis = staff_kpis(staff_daily, touches, start=start, end=end, by=STAFF_ID)
+    kpis = kpis[kpis[STAFF_ID] != UNKNOWN]
     added = timestamps(contacts["added_at"])
     kept = (added < hi) & contacts[STAFF_ID].notna()
     if "deleted_at" in contacts.columns:

@@ -237,9 +237,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "in brackets.",
     ),
     "private.community_daily": (
-        "只有客户群统计（group_daily）：日退群率 = Σ 退群人数 ÷ Σ 当日开始时成员数。",
+        "只有客户群统计（group_daily）：日退群率 = Σ 退群人数 ÷ Σ 当日开始时成员数（= 当日总人数 − 新增 + 退群）。",
         "Only group statistics (group_daily): daily leaving rate = Σ left ÷ Σ members at the start of "
-        "each day.",
+        "each day (= the day's total − joined + left).",
     ),
     # cadence
     "private.cadence": ("SOP 节奏：3 / 7 / 14 天触达与之后的购买", "The SOP: 3 / 7 / 14-day touches and what followed"),
