@@ -55,7 +55,8 @@ class PaidHistory:
     """Paid orders by customer code, sorted by (customer, time).
 
     ids: every customer id (the customers table's, then any other buyer's), codes index it.
-    customer, seconds, amount: per paid order (seconds since pd_start).
+    customer, seconds, amount, row: per paid order (seconds since pd_start; its row in the
+    orders frame).
     first, count: per customer, the first paid order's time (:data:`NEVER` if none) and the
     number of paid orders up to the window's end.
     """
@@ -64,6 +65,7 @@ class PaidHistory:
     customer: np.ndarray
     seconds: np.ndarray
     amount: np.ndarray
+    row: np.ndarray
     first: np.ndarray
     count: np.ndarray
 
@@ -110,14 +112,14 @@ def paid_history(orders: pd.DataFrame, customers: pd.DataFrame | None, window: P
     base = [] if customers is None else customers[schema.CUSTOMER_ID].astype("str").tolist()
     ids = np.asarray(base + sorted(set(cid[paid]) - set(base)), object)
     code = pd.Index(ids).get_indexer(cid[paid])
-    s, amount = secs[paid], orders[schema.AMOUNT].to_numpy(float)[paid]
+    s, amount, row = secs[paid], orders[schema.AMOUNT].to_numpy(float)[paid], np.flatnonzero(paid)
     order = np.lexsort((s, code))
-    code, s, amount = code[order], s[order], amount[order]
+    code, s, amount, row = code[order], s[order], amount[order], row[order]
     first = np.full(ids.size, NEVER, np.int64)
     start = np.flatnonzero(np.r_[True, code[1:] != code[:-1]]) if code.size else np.zeros(0, int)
     first[code[start]] = s[start]
     count = np.bincount(code, minlength=ids.size)
-    return PaidHistory(ids, code.astype(np.int64), s, amount, first, count)
+    return PaidHistory(ids, code.astype(np.int64), s, amount, row, first, count)
 
 
 def time_series(window: PdWindow, seconds: np.ndarray, missing: np.ndarray | None = None) -> pd.Series:

@@ -311,7 +311,7 @@ GROUP_CONTACT_SHARE = 0.80  # a member is one of the buyer contacts, else an out
 JOIN_SCENES = {"扫码入群": 0.60, "邀请入群": 0.40}
 
 SILENT_DAYS = 60  # silent stage: 60 days without a paid order
-STAGE_WINDOW_DAYS = {"new": 3, "silent": 14}  # an observational 1v1 touch within these days
+STAGE_WINDOW_DAYS = {"new": 3, "active": 7, "silent": 14}  # an observational 1v1 touch within these days
 OUTCOME_DAYS = 30  # the SOP's outcome window after entry
 ADD_GRACE_DAYS = 3  # a contact added up to 3 days after the entry can be touched
 HOLDOUT_ENROL_SHARE = 0.40  # silent entries enrolled in experiment sop_holdout …
@@ -347,6 +347,10 @@ POST_REACH_RANGE = (0.3, 0.8)  # reach = active contacts × U(0.3, 0.8)
 POST_CLICK_RATE = 0.08  # of opens
 POST_INTERACTION_RATE = {"朋友圈": 0.032, "公众号": 0.01, "视频号": 0.05}  # of reach
 POST_ORDER_RATE = 0.05  # of clicks
+# data/sample's private-domain tables (wxshop.demo.private_domain.write_private_domain): seed, and
+# the groups' founding sizes scaled down to its 244 customers
+SAMPLE_PD_SEED = 20
+SAMPLE_GROUP_SIZE_SCALE = 0.25
 
 Format = Literal["parquet", "csv"]
 

@@ -32,6 +32,7 @@ from wxshop.demo.events import event_table
 from wxshop.demo.experiments import experiment_table, run_experiments
 from wxshop.demo.group_buys import group_buy_table
 from wxshop.demo.orders import draw_orders, order_tables
+from wxshop.demo.private_domain import EXTRA_ORDER_PREFIX, draw_private_domain, with_private_domain
 from wxshop.demo.products import make_products
 from wxshop.demo.purchases import purchase_process
 from wxshop.demo.settings import (
@@ -43,7 +44,7 @@ from wxshop.demo.settings import (
     Format,
 )
 from wxshop.demo.shop_calendar import campaign_table, shop_calendar
-from wxshop.demo.truth import store_truth
+from wxshop.demo.truth import fold_extra_orders, store_truth
 from wxshop.jsonable import to_jsonable
 
 
@@ -57,6 +58,7 @@ def generate_store(
     channel_shares: Mapping[str, float] | None = None,
     category_weights: Mapping[str, float] | None = None,
     acquisition_growth: float = ACQUISITION_GROWTH,
+    private_domain: bool = True,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """Return ``({table_name: DataFrame}, truth)`` for one synthetic store.
 
@@ -70,11 +72,18 @@ def generate_store(
     category_weights : multipliers on the chance of each main category, by name.
     acquisition_growth : the first-purchase rate at ``end`` is ``1 + growth`` times the
         rate at ``start``.
+    private_domain : draw the private domain over the last 365 days
+        (:mod:`wxshop.demo.private_domain`): its seven tables, the extra orders the SOP touches
+        cause (appended to orders and order_items) and the ``sop_holdout`` rows (appended to
+        experiments); its truth is ``truth["private_domain"]``. Switched off, every other
+        table is exactly as with it, less those appended rows.
 
     Returns
     -------
     tables : ``orders``, ``order_items``, ``products``, ``customers``, ``experiments``,
-        ``events`` with the columns of :data:`wxshop.data.schema.TABLES` (customers also carry
+        ``events``, ``campaigns``, ``group_buys`` and the private domain's ``contacts``,
+        ``staff_daily``, ``groups``, ``group_members``, ``group_daily``, ``touches``, ``posts``,
+        with the columns of :data:`wxshop.data.schema.TABLES` (customers also carry
         ``phone``, ``openid``, ``nickname``, ``address``). Money in CNY, timestamps
         ``datetime64[s]``, ids as text.
     truth : JSON-serialisable dict of every planted and oracle figure; the per-customer
@@ -85,8 +94,9 @@ def generate_store(
     --------
     >>> tables, truth = generate_store(200, seed=1)
     >>> print({name: len(df) for name, df in tables.items()})
-    {'orders': 927, 'order_items': 1515, 'products': 68, 'customers': 200, 'experiments': 42, 'events': 273,
-     'campaigns': 52, 'group_buys': 45}
+    {'orders': 929, 'order_items': 1517, 'products': 68, 'customers': 200, 'experiments': 51, 'events': 273,
+     'campaigns': 52, 'group_buys': 45, 'contacts': 90, 'staff_daily': 1095, 'groups': 4,
+     'group_members': 2425, 'group_daily': 1103, 'touches': 890, 'posts': 702}
     >>> print(truth["window"]["start"], truth["window"]["end"], truth["window"]["days"])
     2024-11-01 00:00:00 2026-10-31 730
     """
@@ -110,9 +120,10 @@ def generate_store(
             raise ValueError(f"unknown categories {sorted(unknown)}; known: {names}")
         cat_w = np.asarray([float(category_weights.get(c, 1.0)) for c in names])
 
-    # one stream per part, so changing one part leaves the others' draws alone
-    streams = [np.random.Generator(np.random.PCG64(s))
-               for s in np.random.SeedSequence(seed).spawn(9)]
+    # one stream per part, so changing one part leaves the others' draws alone (children keep
+    # their index: adding a stream at the end moves no earlier draw)
+    seeds = np.random.SeedSequence(seed).spawn(10)
+    streams = [np.random.Generator(np.random.PCG64(s)) for s in seeds[:9]]
     cal = shop_calendar(t_start, end_excl)
     prod = make_products(streams[0])
     cust = draw_customers(streams[1], customers, cal, pd.Timestamp(end).year,
@@ -136,9 +147,18 @@ def generate_store(
         "campaigns": campaign_table(cal, customers),
         "group_buys": group_buys,
     }
+    pdm = None
+    if private_domain:  # before the truth, so its sizes count the extra orders and the new tables
+        pdm = draw_private_domain(seeds[9], order_table, customers_df, tables["experiments"], items,
+                                  end=end_excl - pd.Timedelta(days=1))
+        tables = with_private_domain(tables, pdm)
     truth = store_truth(store_id, seed, customers, t_start, end_excl, cal, cust, proc, exp, orders,
                    pos, prod, tables, coupon_campaigns, events_truth)
     truth["group_buys"] = group_buys_truth
+    if pdm is not None:
+        truth["private_domain"] = pdm.truth
+        if len(pdm.orders):
+            fold_extra_orders(truth, tables, EXTRA_ORDER_PREFIX)
     return tables, truth
 
 
@@ -179,8 +199,9 @@ def write_store(
     ...     folder = write_store(tables, truth, Path(tmp) / "tiny", fmt="csv")
     ...     print(sorted(p.name for p in folder.glob("*.csv")))
     ...     print((folder / "truth.json").exists(), (folder / "truth_customers.parquet").exists())
-    ['campaigns.csv', 'customers.csv', 'events.csv', 'experiments.csv', 'group_buys.csv', 'order_items.csv',
-     'orders.csv', 'products.csv']
+    ['campaigns.csv', 'contacts.csv', 'customers.csv', 'events.csv', 'experiments.csv', 'group_buys.csv',
+     'group_daily.csv', 'group_members.csv', 'groups.csv', 'order_items.csv', 'orders.csv', 'posts.csv',
+     'products.csv', 'staff_daily.csv', 'touches.csv']
     True True
     """
     if fmt not in ("parquet", "csv"):

@@ -12,6 +12,14 @@ discount), ``experiments`` (per experiment: planned split, realised counts, wind
 parameters, expected and realised conversion and revenue per user per arm, relative lifts,
 ``is_null``, ``has_srm``, multi-variant customers) and ``events`` (funnel planted and
 realised). ``truth["_customers"]`` holds the per-customer latent truth (a DataFrame).
+
+With the private domain on, :func:`wxshop.demo.store.generate_store` adds ``group_buys`` and
+``private_domain`` (:mod:`wxshop.demo.private_domain`: its ``definitions`` say what each key
+means). The extra orders the SOP touches cause (order_id ``T…``, channel 企业微信) are in the
+realised figures computed from the tables (:func:`fold_extra_orders`: ``sizes``, the realised
+order figures, the categories' GMV-weighted margins, ``_customers.orders_in_window``); the
+planted and oracle figures (purchase process, repurchase oracle, ``died_at``, campaigns,
+seasonality, experiments) are of the shop's own orders (``O…``), as without the private domain.
 """
 
 from __future__ import annotations
@@ -377,3 +385,48 @@ def store_truth(
         "_customers": cust_tbl,
     }
     return truth
+
+
+def fold_extra_orders(truth: dict[str, Any], tables: dict[str, pd.DataFrame], prefix: str) -> None:
+    """The truth's realised order figures recomputed over the final orders and order lines, whose
+    extra orders (order_id starting with ``prefix``: the private domain's) the internal arrays do not
+    hold: in ``orders`` the channel shares (企业微信 added), refund and cancel rates, AOVs, paid GMV
+    and discount share; in ``categories`` the GMV-weighted margins; in ``_customers`` the orders in
+    the window. Money in fen, as :func:`store_truth` counts it, so the shop's own orders give the
+    same figures as there. Planted and oracle figures are left as they are."""
+    orders, items, products = tables["orders"], tables["order_items"], tables["products"]
+    fen = np.rint(orders[schema.AMOUNT].to_numpy(float) * 100).astype(np.int64)
+    status = orders[schema.STATUS].to_numpy(object)
+    paid = status == "paid"
+    channels = orders[schema.CHANNEL].value_counts()
+    out = truth["orders"]
+    out["channel_shares_realised"] = {c: float(channels.get(c, 0) / len(orders))
+                                      for c in [*CHANNELS, *[c for c in channels.index if c not in CHANNELS]]}
+    out["refund_rate_realised"] = float((status == "refunded").mean())
+    out["cancel_rate_realised"] = float((status == "cancelled").mean())
+    out["aov_realised"] = float(fen.mean() / 100)
+    out["aov_paid_realised"] = float(fen[paid].mean() / 100)
+    out["gmv_paid"] = float(fen[paid].sum() / 100)
+    out["discount_share_of_orders"] = float((orders[schema.DISCOUNT].to_numpy(float) > 0).mean())
+    out["extra_orders_note"] = (f"realised figures include the private domain's extra orders ({prefix}…); "
+                                "the per-channel refund rates are over the shop's own channels")
+
+    lines = items.merge(products[[schema.SKU_ID, "category", "unit_cost"]], on=schema.SKU_ID, how="left")
+    lines = lines.merge(orders[[schema.ORDER_ID, schema.STATUS]], on=schema.ORDER_ID, how="left")
+    qty = lines[schema.QUANTITY].to_numpy(np.int64)
+    value = qty * np.rint(lines[schema.UNIT_PRICE].to_numpy(float) * 100).astype(np.int64)
+    cost = qty * np.rint(lines["unit_cost"].to_numpy(float) * 100).astype(np.int64)
+    names = [c.name for c in CATEGORIES]
+    cat = pd.Index(names).get_indexer(lines["category"].astype("str"))
+    line_paid = (lines[schema.STATUS] == "paid").to_numpy(bool)
+    for basis, mask in (("all", cat >= 0), ("paid", (cat >= 0) & line_paid)):
+        v = np.bincount(cat[mask], weights=value[mask], minlength=len(names))
+        c = np.bincount(cat[mask], weights=cost[mask], minlength=len(names))
+        margin = 1 - c / np.where(v > 0, v, np.nan)
+        for i, name in enumerate(names):
+            truth["categories"][name][f"gmv_weighted_margin_{basis}"] = float(margin[i])
+
+    cust = truth["_customers"]
+    counts = orders[schema.CUSTOMER_ID].value_counts()
+    truth["_customers"] = cust.assign(
+        orders_in_window=counts.reindex(cust[schema.CUSTOMER_ID]).fillna(0).to_numpy(np.int64))

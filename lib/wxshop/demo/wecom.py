@@ -152,7 +152,8 @@ def draw_contacts(rng: np.random.Generator, hist: PaidHistory, staff: Staff, win
     wait_before = np.rint(rng.exponential(ADD_BEFORE_MEAN_DAYS * DAY, n)).astype(np.int64)
     uniform = rng.integers(0, w, n)
     added = np.where(new, np.where(after, first + wait_after, first - wait_before), uniform)
-    source = np.where(after, _wecom_labels(rng, ADD_SOURCES_AFTER, n), _wecom_labels(rng, ADD_SOURCES_BEFORE, n))
+    source = np.where(after, _wecom_labels(rng, ADD_SOURCES_AFTER, n),
+                      _wecom_labels(rng, ADD_SOURCES_BEFORE, n))
     source = np.where(old, _wecom_labels(rng, ADD_SOURCES_OTHER, n), source)
     chosen = (new & (u < p_add)) | (old & (u < OLD_BUYER_ADD_PROB))
     dropped = int((chosen & (added >= w)).sum())
