@@ -339,7 +339,7 @@ def store() -> tuple[dict[str, pd.DataFrame], dict]:
 def test_demo_truth_is_reproduced_exactly(store):
     tables, truth = store
     planted = truth["experiments"]
-    assert experiment_ids(tables["experiments"]) == sorted(planted)
+    assert experiment_ids(tables["experiments"]) == sorted([*planted, "sop_holdout"])  # + the touch holdout
     for exp_id, t in planted.items():
         res = user_outcomes(tables["experiments"], tables["orders"], exp_id, customers=tables["customers"])
         assert res.variants == t["variants"], exp_id

@@ -38,7 +38,7 @@ def test_preloaded_store_is_read_from_the_cache_with_the_notebooks_parameters(pr
     job = _job(project)
     assert preload(job)
     assert not storecache._HELD  # let go of in this process
-    assert len(list(cache_dir.glob("*.json"))) == 8  # every table of the folder
+    assert len(list(cache_dir.glob("*.json"))) == 15  # every table of the folder
     _no_file_reads(monkeypatch)
     store = load_store(data, name="shop", statuses={"拼团中": "paid"})  # as the notebook calls it
     assert len(store.orders) > 0

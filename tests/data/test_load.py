@@ -56,9 +56,10 @@ def test_rejected_csv_has_bom_and_header_even_when_empty(tmp_path):
 def test_store_on_the_committed_sample():
     store = load_store(sample_data_dir(), cache=False)
     assert list(store.tables) == ["orders", "order_items", "products", "customers", "experiments", "events",
-                                  "campaigns", "group_buys"]
+                                  "campaigns", "group_buys", "contacts", "staff_daily", "groups",
+                                  "group_members", "group_daily", "touches", "posts"]
     assert store.missing == [] and store.rejected.empty
-    assert store.quality["personal_columns_dropped"].tolist() == [0, 0, 0, 4, 0, 0, 0, 0]
+    assert store.quality["personal_columns_dropped"].tolist() == [0, 0, 0, 4] + [0] * 11
     assert store.orders["ordered_at"].dtype == "datetime64[us]"
     assert store.orders["amount"].dtype == "float64"
 

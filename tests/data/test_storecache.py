@@ -262,7 +262,7 @@ def test_another_folder_lets_go_of_the_held_tables(store, tmp_path):
     cache = tmp_path / "cache"
     load_store(store, cache=cache)
     held = set(storecache._HELD)
-    assert len(held) == 8  # every table of the sample store
+    assert len(held) == 15  # every table of the sample store
     other = tmp_path / "other"
     shutil.copytree(SAMPLE, other)
     load_store(other, cache=cache, tables=["orders"])

@@ -96,7 +96,9 @@ def test_orders_mostly_come_through_the_customers_channel(tables):
                                on="customer_id")
     same = (o["channel"] == o["acquisition_channel"]).mean()
     assert 0.7 < same < 0.9
-    assert set(o["channel"]) == set(demo.CHANNELS)
+    # the shop's channels, and 企业微信 for the orders SOP touches brought (ids T…)
+    assert set(o["channel"]) == {*demo.CHANNELS, "企业微信"}
+    assert set(o.loc[o["channel"] == "企业微信", "order_id"].str[0]) == {"T"}
 
 
 def test_campaigns_and_discounts(tables, truth):

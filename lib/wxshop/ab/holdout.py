@@ -5,7 +5,8 @@ others are touched as the SOP says. Because the draw, not staff, decides who is 
 difference in purchase rates between the arms is the effect of touching (intention to treat:
 every assigned user counts in the arm drawn, touched or not). The observational comparison of
 touched and not-touched customers (:func:`wxshop.analysis.private_domain.cadence.cadence_outcomes`)
-is shown beside it as ``naive``: staff touch engaged customers, so it overstates the effect.
+is shown beside it as ``naive``: staff choose whom to touch, so it is off the effect, by an amount
+and in a direction only the holdout reveals.
 
 Definitions:
 

@@ -232,7 +232,8 @@ def load_store(
     >>> store = load_store(sample_data_dir(), cache=False)
     >>> print({table: len(frame) for table, frame in store.tables.items()})  # doctest: +NORMALIZE_WHITESPACE
     {'orders': 994, 'order_items': 1599, 'products': 68, 'customers': 244, 'experiments': 27,
-     'events': 467, 'campaigns': 52, 'group_buys': 48}
+     'events': 467, 'campaigns': 52, 'group_buys': 48, 'contacts': 99, 'staff_daily': 1095, 'groups': 4,
+     'group_members': 558, 'group_daily': 1019, 'touches': 1436, 'posts': 687}
     >>> print(store.quality[["table", "rows_read", "rows_rejected"]].head(3).to_string(index=False))
           table  rows_read  rows_rejected
          orders        994              0

@@ -258,8 +258,9 @@ def private_domain(headline: Mapping[str, Any], tables: Mapping[str, Records], t
     rate = h.get("friend_add_rate")
     if _ok(rate):
         good = rate > ref["friend_add_rate"]
+        action = tr("finding.private_friend_add_ok" if good else "finding.private_friend_add_low")
         out.append(tr("finding.private_friend_add", rate=_pct(rate), good=_pct(ref["friend_add_rate"]),
-                      action=tr("finding.private_friend_add_ok" if good else "finding.private_friend_add_low")))
+                      action=action))
     effect, interval = h.get("touch_effect"), h.get("touch_effect_interval") or [None, None]
     if _ok(effect) and all(_ok(v) for v in interval):
         naive = h.get("naive_touch_difference")

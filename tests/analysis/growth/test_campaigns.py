@@ -332,7 +332,8 @@ def demo_exclude(tables: dict[str, pd.DataFrame], truth: dict | None = None) -> 
     baselines of the campaigns after it down."""
     spring = [pd.date_range(pd.Timestamp(d) - pd.Timedelta(days=7), pd.Timestamp(d) + pd.Timedelta(days=6))
               for d in SPRING_FESTIVAL.values()]
-    at = tables["experiments"]["assigned_at"]
+    trials = tables["experiments"]  # the A/B experiments, not the private domain's year-long touch holdout
+    at = trials.loc[trials["experiment_id"] != "sop_holdout", "assigned_at"]
     trial = pd.date_range(at.min().normalize(), (at.max() + pd.Timedelta(days=14)).normalize())
     dips = [pd.date_range(pd.Timestamp(c["end"]) + pd.Timedelta(days=1), periods=PULL_FORWARD_DAYS)
             for c in (truth or {}).get("campaigns", []) if (c.get("after_ratio_planted") or 1) < 1]

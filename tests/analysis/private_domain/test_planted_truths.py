@@ -36,12 +36,15 @@ def test_friend_add_rate_within_one_point(planted):
 
 def test_daily_leaving_rate_per_group_type_within_point_three(planted):
     data, truth, start, end = planted
-    rates = community.leaving_rates(data.tables["group_members"], data.tables["groups"], start=start, end=end,
-                                    by="group_type").set_index("group_type")
+    rates = community.leaving_rates(
+        data.tables["group_members"], data.tables["groups"], start=start, end=end, by="group_type"
+    ).set_index("group_type")
     by_type = truth["groups"]["by_type"]
     assert set(by_type) <= set(rates.index)
     for group_type, planted_type in by_type.items():
-        assert rates.loc[group_type, "daily_rate"] == pytest.approx(planted_type["leave_rate_planted"], abs=0.003)
+        assert rates.loc[group_type, "daily_rate"] == pytest.approx(
+            planted_type["leave_rate_planted"], abs=0.003
+        )
 
 
 def test_request_pass_and_open_rates_follow_the_planted_chances(planted):
@@ -63,14 +66,16 @@ def test_content_open_rates_follow_the_planted_ones(planted):
 
 def test_touch_effect_inside_the_randomised_interval_and_the_naive_comparison_is_biased(planted):
     data, truth, start, end = planted
-    outcomes = holdout.holdout_outcomes(data.experiments, data.orders, experiment_id="sop_holdout", end=end,
-                                        days=30)
+    outcomes = holdout.holdout_outcomes(
+        data.experiments, data.orders, experiment_id="sop_holdout", end=end, days=30
+    )
     effect = holdout.holdout_effect(outcomes)
     assert effect["ci_low"] <= truth["touch_effect"] <= effect["ci_high"]
     assert effect["n_control"] > 200 and effect["ci_low"] > 0  # the holdout is big enough to see it
 
-    entries = cadence.touched_within(cadence.stage_entries(data.orders, start=start, end=end),
-                                     data.tables["touches"])
+    entries = cadence.touched_within(
+        cadence.stage_entries(data.orders, start=start, end=end), data.tables["touches"]
+    )
     observed = cadence.exclude_experiment(entries, data.experiments, "sop_holdout")
     stages = cadence.cadence_outcomes(observed, data.orders, end=end, outcome_days=(14, 30))
     naive = holdout.naive_effect(stages.loc["silent"], days=30)

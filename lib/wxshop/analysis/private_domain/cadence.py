@@ -20,8 +20,10 @@ Definitions shared by every function here:
 
 What follows a touch here is OBSERVATIONAL: staff choose whom to touch, and they touch the
 customers who reply, who asked a question, who were about to buy anyway. The touched minus
-not-touched difference mixes the effect of the touch with that choice (it is biased upward);
-only a randomised holdout (:mod:`wxshop.ab.holdout`) measures the effect of touching.
+not-touched difference mixes the effect of the touch with that choice, in either direction
+(touching the engaged inflates it; touching lapsed heavy buyers, who seldom return, or leaving out
+customers who are not contacts at all, can deflate it); only a randomised holdout
+(:mod:`wxshop.ab.holdout`) measures the effect of touching.
 """
 
 from __future__ import annotations

@@ -16,8 +16,16 @@ import pandas as pd
 __all__ = ["HEADLINE", "private_headline"]
 
 # The figures, in the order the report shows them (wxshop.report.views.private_domain.KPIS).
-HEADLINE = ("friend_add_rate", "request_pass_rate", "session_open_rate", "avg_reply_minutes",
-            "moments_interaction", "daily_leaving_rate", "replenishment_rate", "touch_effect")
+HEADLINE = (
+    "friend_add_rate",
+    "request_pass_rate",
+    "session_open_rate",
+    "avg_reply_minutes",
+    "moments_interaction",
+    "daily_leaving_rate",
+    "replenishment_rate",
+    "touch_effect",
+)
 
 _NAN = float("nan")
 
@@ -78,7 +86,9 @@ def private_headline(
     if months is not None and "replenishment" in months.columns:
         known = pd.to_numeric(months["replenishment"], errors="coerce").dropna()
         replenish = float(known.mean()) if len(known) else _NAN
-    interval = [_headline_value(effect, "ci_low"), _headline_value(effect, "ci_high")] if effect else [_NAN, _NAN]
+    interval = (
+        [_headline_value(effect, "ci_low"), _headline_value(effect, "ci_high")] if effect else [_NAN, _NAN]
+    )
     return {
         "friend_add_rate": _headline_value(friend_add, "rate"),
         "request_pass_rate": _headline_first(staff_all, "pass_rate"),

@@ -253,12 +253,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "14 / 30 days.",
     ),
     "private.confounding": (
-        "注意：这是观察数据。员工会挑更活跃、更可能购买的客户去触达，所以「触达的人买得更多」不等于「触达让人买得更多」，"
-        "差值里混着挑选的效果。要知道触达本身的作用，需要随机留出一部分客户不触达（见下）。",
-        "Mind: this is observational. Staff pick customers who are more engaged and more likely to buy "
-        "anyway, so \"touched customers bought more\" does not mean \"touching made them buy more\": the "
-        "difference mixes in the choice. Only a randomly held-out group that is not touched tells the "
-        "effect of touching (below).",
+        "注意：这是观察数据。员工挑谁去触达（常挑最近买过、常买的客户；没加好友的客户根本触达不到），"
+        "所以触达与未触达的客户本来就不一样，两者下单率之差混着挑选的效果，可能偏高也可能偏低，"
+        "不等于「触达让人多买了多少」。要知道触达本身的作用，需要随机留出一部分客户不触达（见下）。",
+        "Mind: this is observational. Staff choose whom to touch (often customers who bought often and "
+        "recently; customers who are not contacts cannot be touched at all), so the touched and the "
+        "untouched differed before any touch, and the difference in their purchase rates mixes in that "
+        "choice, up or down: it is not what touching adds. Only a randomly held-out group that is not "
+        "touched tells the effect of touching (below).",
     ),
     "private.naive": (
         "沉默客户（不含随机实验里的客户）：触达的 {touched} 在 30 天内下单，未触达的 {untouched}，差 {diff}"

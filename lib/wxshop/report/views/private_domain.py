@@ -17,49 +17,121 @@ from wxshop.report.i18n import Translator
 from wxshop.report.views.display import formatted
 
 __all__ = [
-    "KPIS", "LABELS", "PRIVATE_TABLES_SHOWN", "cadence_view", "community_view", "contacts_view",
-    "content_view", "conversion_view", "gmv_member_view", "holdout_line", "hours_view", "kpi_windows",
-    "leaderboard_view", "naive_line", "naive_vs_holdout_line", "percent", "replenishment_view",
-    "scorecard_view", "staff_view", "survival_view", "unlock_view",
+    "KPIS",
+    "LABELS",
+    "PRIVATE_TABLES_SHOWN",
+    "cadence_view",
+    "community_view",
+    "contacts_view",
+    "content_view",
+    "conversion_view",
+    "gmv_member_view",
+    "holdout_line",
+    "hours_view",
+    "kpi_windows",
+    "leaderboard_view",
+    "naive_line",
+    "naive_vs_holdout_line",
+    "percent",
+    "replenishment_view",
+    "scorecard_view",
+    "staff_view",
+    "survival_view",
+    "unlock_view",
 ]
 
 # The headline table: (figure, format kind), in the order shown.
 KPIS: list[tuple[str, str]] = [
-    ("friend_add_rate", "share"), ("request_pass_rate", "share"), ("session_open_rate", "share"),
-    ("avg_reply_minutes", "float"), ("moments_interaction", "share"), ("daily_leaving_rate", "share"),
-    ("replenishment_rate", "share"), ("touch_effect", "share"),
+    ("friend_add_rate", "share"),
+    ("request_pass_rate", "share"),
+    ("session_open_rate", "share"),
+    ("avg_reply_minutes", "float"),
+    ("moments_interaction", "share"),
+    ("daily_leaving_rate", "share"),
+    ("replenishment_rate", "share"),
+    ("touch_effect", "share"),
 ]
 
 # The tables that unlock the report, in the order the one-page report lists them.
-PRIVATE_TABLES_SHOWN = ("contacts", "staff_daily", "groups", "group_members", "group_daily", "touches",
-                        "posts")
+PRIVATE_TABLES_SHOWN = (
+    "contacts",
+    "staff_daily",
+    "groups",
+    "group_members",
+    "group_daily",
+    "touches",
+    "posts",
+)
 
 # Column → i18n key of its header, for every view below.
 LABELS: dict[str, str] = {
-    "table": "col.pd_table", "unlocks": "col.pd_unlocks", "where": "col.pd_where", "present": "col.pd_present",
-    "staff_id": "col.pd_staff", "week": "col.pd_week", "requests_sent": "col.pd_requests_sent",
-    "pass_rate": "col.pd_pass_rate", "new_contacts": "col.pd_new_contacts", "deletion_rate": "col.pd_deletion_rate",
-    "chats": "col.pd_chats", "reply_percentage": "col.pd_replied", "avg_reply_minutes": "col.pd_reply_minutes",
-    "session_open_rate": "col.pd_open_rate", "reply_rate": "col.pd_reply_rate", "rank": "col.pd_rank",
-    "contacts": "col.pd_contacts", "linked": "col.pd_linked", "buyers": "col.pd_buyers", "gmv": "col.gmv",
-    "group": "col.group", "buyer_before": "col.pd_buyer_before", "new_after": "col.pd_new_after",
-    "first_purchase_rate": "col.pd_first_purchase_rate", "repeat_after": "col.pd_repeat_after",
-    "repeat_rate": "col.pd_repeat_rate", "median_days_to_first": "col.pd_days_to_first",
-    "member_days": "col.pd_member_days", "leaves": "col.pd_leaves", "daily_rate": "col.pd_daily_rate",
-    "monthly_equivalent": "col.pd_monthly_leaving", "month": "col.month", "members_start": "col.pd_members_start",
-    "joined": "col.pd_joined", "left": "col.pd_left", "replenishment": "col.pd_replenishment",
-    "net_growth": "col.pd_net_growth", "new_members": "col.pd_new_members", "converted": "col.pd_converted",
-    "rate": "col.pd_rate", "group_type": "col.pd_group_type", "members": "col.pd_members",
-    "gmv_per_member": "col.pd_gmv_per_member", "gmv_per_member_month": "col.pd_gmv_per_member_month",
-    "groups": "col.pd_groups", "messages_per_day": "col.pd_messages_per_day", "conversion": "col.pd_conversion",
-    "monthly_leaving": "col.pd_monthly_leaving", "stage": "col.pd_stage", "entrants": "col.pd_entrants",
-    "touched_share": "col.pd_touched_share", "bought_14_touched": "col.pd_bought_14_touched",
-    "bought_14_not": "col.pd_bought_14_not", "bought_30_touched": "col.pd_bought_30_touched",
-    "bought_30_not": "col.pd_bought_30_not", "channel": "col.pd_channel", "kind": "col.pd_kind",
-    "posts": "col.pd_posts", "reach": "col.pd_reach", "open_rate": "col.pd_open_rate_content",
-    "reference_open_rate": "col.pd_reference_open_rate", "click_rate": "col.pd_click_rate",
-    "interaction_rate": "col.pd_interaction_rate", "order_rate": "col.pd_order_rate",
-    "gmv_per_post": "col.pd_gmv_per_post", "hour": "col.hour", "in_playbook_window": "col.in_window",
+    "table": "col.pd_table",
+    "unlocks": "col.pd_unlocks",
+    "where": "col.pd_where",
+    "present": "col.pd_present",
+    "staff_id": "col.pd_staff",
+    "week": "col.pd_week",
+    "requests_sent": "col.pd_requests_sent",
+    "pass_rate": "col.pd_pass_rate",
+    "new_contacts": "col.pd_new_contacts",
+    "deletion_rate": "col.pd_deletion_rate",
+    "chats": "col.pd_chats",
+    "reply_percentage": "col.pd_replied",
+    "avg_reply_minutes": "col.pd_reply_minutes",
+    "session_open_rate": "col.pd_open_rate",
+    "reply_rate": "col.pd_reply_rate",
+    "rank": "col.pd_rank",
+    "contacts": "col.pd_contacts",
+    "linked": "col.pd_linked",
+    "buyers": "col.pd_buyers",
+    "gmv": "col.gmv",
+    "group": "col.group",
+    "buyer_before": "col.pd_buyer_before",
+    "new_after": "col.pd_new_after",
+    "first_purchase_rate": "col.pd_first_purchase_rate",
+    "repeat_after": "col.pd_repeat_after",
+    "repeat_rate": "col.pd_repeat_rate",
+    "median_days_to_first": "col.pd_days_to_first",
+    "member_days": "col.pd_member_days",
+    "leaves": "col.pd_leaves",
+    "daily_rate": "col.pd_daily_rate",
+    "monthly_equivalent": "col.pd_monthly_leaving",
+    "month": "col.month",
+    "members_start": "col.pd_members_start",
+    "joined": "col.pd_joined",
+    "left": "col.pd_left",
+    "replenishment": "col.pd_replenishment",
+    "net_growth": "col.pd_net_growth",
+    "new_members": "col.pd_new_members",
+    "converted": "col.pd_converted",
+    "rate": "col.pd_rate",
+    "group_type": "col.pd_group_type",
+    "members": "col.pd_members",
+    "gmv_per_member": "col.pd_gmv_per_member",
+    "gmv_per_member_month": "col.pd_gmv_per_member_month",
+    "groups": "col.pd_groups",
+    "messages_per_day": "col.pd_messages_per_day",
+    "conversion": "col.pd_conversion",
+    "monthly_leaving": "col.pd_monthly_leaving",
+    "stage": "col.pd_stage",
+    "entrants": "col.pd_entrants",
+    "touched_share": "col.pd_touched_share",
+    "bought_14_touched": "col.pd_bought_14_touched",
+    "bought_14_not": "col.pd_bought_14_not",
+    "bought_30_touched": "col.pd_bought_30_touched",
+    "bought_30_not": "col.pd_bought_30_not",
+    "channel": "col.pd_channel",
+    "kind": "col.pd_kind",
+    "posts": "col.pd_posts",
+    "reach": "col.pd_reach",
+    "open_rate": "col.pd_open_rate_content",
+    "reference_open_rate": "col.pd_reference_open_rate",
+    "click_rate": "col.pd_click_rate",
+    "interaction_rate": "col.pd_interaction_rate",
+    "order_rate": "col.pd_order_rate",
+    "gmv_per_post": "col.pd_gmv_per_post",
+    "hour": "col.hour",
+    "in_playbook_window": "col.in_window",
     **{f"day_{n}": f"col.pd_day_{n}" for n in (1, 3, 7, 14, 30, 60, 90)},
     **{f"touched_by_{n}": f"col.pd_touched_by_{n}" for n in (3, 7, 14)},
     "reference": "col.pd_reference",
@@ -77,8 +149,13 @@ def percent(value: float, digits: int = 1) -> str:
     return f"{100 * float(value):.{digits}f}%"
 
 
-def _pick(frame: pd.DataFrame, columns: Sequence[str], formats: Mapping[str, str], tr: Translator,
-          fine: Sequence[str] = ()) -> pd.DataFrame:
+def _pick(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    formats: Mapping[str, str],
+    tr: Translator,
+    fine: Sequence[str] = (),
+) -> pd.DataFrame:
     """The ``columns`` ``frame`` has, formatted; ``fine`` shares get two decimals."""
     present = [c for c in columns if c in frame.columns]
     shown = frame[present].copy()
@@ -99,9 +176,17 @@ def _group_first(frame: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     return out
 
 
-_STAFF = {"requests_sent": "int", "pass_rate": "share", "new_contacts": "int", "deletion_rate": "share",
-          "chats": "int", "reply_percentage": "share", "avg_reply_minutes": "float",
-          "session_open_rate": "share", "reply_rate": "share"}
+_STAFF = {
+    "requests_sent": "int",
+    "pass_rate": "share",
+    "new_contacts": "int",
+    "deletion_rate": "share",
+    "chats": "int",
+    "reply_percentage": "share",
+    "avg_reply_minutes": "float",
+    "session_open_rate": "share",
+    "reply_rate": "share",
+}
 
 
 def staff_view(kpis: pd.DataFrame, tr: Translator) -> pd.DataFrame:
@@ -120,24 +205,44 @@ def staff_view(kpis: pd.DataFrame, tr: Translator) -> pd.DataFrame:
 
 def leaderboard_view(board: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     """The staff leaderboard: rank, staff, contacts, linked, buyers, GMV, new contacts and rates."""
-    formats = {"rank": "int", "contacts": "int", "linked": "int", "buyers": "int", "gmv": "cny",
-               "new_contacts": "int", "pass_rate": "share", "session_open_rate": "share"}
+    formats = {
+        "rank": "int",
+        "contacts": "int",
+        "linked": "int",
+        "buyers": "int",
+        "gmv": "cny",
+        "new_contacts": "int",
+        "pass_rate": "share",
+        "session_open_rate": "share",
+    }
     out = board.reset_index() if board.index.name else board
     return _pick(out, ["rank", "staff_id", *list(formats)[1:]], formats, tr)
 
 
 def contacts_view(funnel: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     """The contact → first order → repeat funnel (overall, by add source or by staff)."""
-    formats = {"contacts": "int", "linked": "int", "buyer_before": "int", "new_after": "int",
-               "first_purchase_rate": "share", "repeat_after": "int", "repeat_rate": "share",
-               "median_days_to_first": "float"}
+    formats = {
+        "contacts": "int",
+        "linked": "int",
+        "buyer_before": "int",
+        "new_after": "int",
+        "first_purchase_rate": "share",
+        "repeat_after": "int",
+        "repeat_rate": "share",
+        "median_days_to_first": "float",
+    }
     return _pick(_group_first(funnel, tr), ["group", *formats], formats, tr)
 
 
 def community_view(rates: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     """Leaving rates: member-days, leaves, daily rate (two decimals) and the monthly equivalent."""
-    formats = {"groups": "int", "member_days": "int", "leaves": "int", "daily_rate": "share",
-               "monthly_equivalent": "share"}
+    formats = {
+        "groups": "int",
+        "member_days": "int",
+        "leaves": "int",
+        "daily_rate": "share",
+        "monthly_equivalent": "share",
+    }
     return _pick(_group_first(rates, tr), ["group", *formats], formats, tr, fine=("daily_rate",))
 
 
@@ -153,8 +258,13 @@ def replenishment_view(months: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     out = months.reset_index() if months.index.name else months.copy()
     if "month" in out.columns:
         out["month"] = [str(v)[:7] for v in out["month"].tolist()]
-    formats = {"members_start": "int", "joined": "int", "left": "int", "replenishment": "share",
-               "net_growth": "share"}
+    formats = {
+        "members_start": "int",
+        "joined": "int",
+        "left": "int",
+        "replenishment": "share",
+        "net_growth": "share",
+    }
     return _pick(out, ["month", *formats], formats, tr)
 
 
@@ -166,8 +276,13 @@ def conversion_view(conv: pd.DataFrame, tr: Translator) -> pd.DataFrame:
 
 def gmv_member_view(gmv: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     """GMV per member by group type."""
-    formats = {"members": "int", "buyers": "int", "gmv": "cny", "gmv_per_member": "cny",
-               "gmv_per_member_month": "cny"}
+    formats = {
+        "members": "int",
+        "buyers": "int",
+        "gmv": "cny",
+        "gmv_per_member": "cny",
+        "gmv_per_member_month": "cny",
+    }
     out = gmv.reset_index() if gmv.index.name else gmv
     return _pick(out, ["group_type", *formats], formats, tr)
 
@@ -183,7 +298,12 @@ def scorecard_view(card: pd.DataFrame, tr: Translator) -> pd.DataFrame:
         else:
             ref.append("—")
     out["reference"] = ref
-    formats = {"groups": "int", "messages_per_day": "float", "conversion": "share", "monthly_leaving": "share"}
+    formats = {
+        "groups": "int",
+        "messages_per_day": "float",
+        "conversion": "share",
+        "monthly_leaving": "share",
+    }
     return _pick(out, ["group_type", *formats, "reference"], formats, tr)
 
 
@@ -193,20 +313,31 @@ def cadence_view(cadence: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     out = cadence.reset_index() if cadence.index.name else cadence.copy()
     if "stage" in out.columns:
         out["stage"] = [tr(f"sop.{v}") for v in out["stage"].tolist()]
-    formats = {"entrants": "int", "touched_share": "share",
-               **{f"touched_by_{n}": "share" for n in (3, 7, 14)},
-               **{f"bought_{n}_{w}": "share" for n in (14, 30) for w in ("touched", "not")}}
+    formats = {
+        "entrants": "int",
+        "touched_share": "share",
+        **{f"touched_by_{n}": "share" for n in (3, 7, 14)},
+        **{f"bought_{n}_{w}": "share" for n in (14, 30) for w in ("touched", "not")},
+    }
     return _pick(out, ["stage", *formats], formats, tr)
 
 
 def content_view(rates: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     """Content rates by channel and kind, with the playbook's reference open rate."""
     out = rates.reset_index() if rates.index.name else rates
-    formats = {"posts": "int", "reach": "int", "open_rate": "share", "reference_open_rate": "share",
-               "click_rate": "share", "interaction_rate": "share", "order_rate": "share",
-               "gmv_per_post": "cny"}
-    return _pick(out, ["channel", "kind", *formats], formats, tr, fine=("click_rate", "interaction_rate",
-                                                                      "order_rate"))
+    formats = {
+        "posts": "int",
+        "reach": "int",
+        "open_rate": "share",
+        "reference_open_rate": "share",
+        "click_rate": "share",
+        "interaction_rate": "share",
+        "order_rate": "share",
+        "gmv_per_post": "cny",
+    }
+    return _pick(
+        out, ["channel", "kind", *formats], formats, tr, fine=("click_rate", "interaction_rate", "order_rate")
+    )
 
 
 def hours_view(rates: pd.DataFrame, tr: Translator) -> pd.DataFrame:
@@ -225,12 +356,14 @@ def unlock_view(present: Sequence[str], tr: Translator) -> pd.DataFrame:
     >>> print(list(v.columns), len(v), v["present"].iloc[0])
     ['table', 'unlocks', 'where', 'present'] 7 ✗
     """
-    return pd.DataFrame({
-        "table": [f"{t} · {tr(f'table.{t}')}" for t in PRIVATE_TABLES_SHOWN],
-        "unlocks": [tr(f"private.unlock.{t}") for t in PRIVATE_TABLES_SHOWN],
-        "where": [tr(f"private.where.{t}") for t in PRIVATE_TABLES_SHOWN],
-        "present": ["✓" if t in present else "✗" for t in PRIVATE_TABLES_SHOWN],
-    })
+    return pd.DataFrame(
+        {
+            "table": [f"{t} · {tr(f'table.{t}')}" for t in PRIVATE_TABLES_SHOWN],
+            "unlocks": [tr(f"private.unlock.{t}") for t in PRIVATE_TABLES_SHOWN],
+            "where": [tr(f"private.where.{t}") for t in PRIVATE_TABLES_SHOWN],
+            "present": ["✓" if t in present else "✗" for t in PRIVATE_TABLES_SHOWN],
+        }
+    )
 
 
 def kpi_windows(window: str, holdout_window: str | None) -> dict[str, str]:
@@ -244,7 +377,11 @@ def kpi_windows(window: str, holdout_window: str | None) -> dict[str, str]:
 
 
 def _effect_numbers(effect: Mapping[str, object]) -> dict[str, str]:
-    return {"diff": percent(effect["diff"]), "low": percent(effect["ci_low"]), "high": percent(effect["ci_high"])}
+    return {
+        "diff": percent(effect["diff"]),
+        "low": percent(effect["ci_low"]),
+        "high": percent(effect["ci_high"]),
+    }
 
 
 def naive_line(naive: Mapping[str, object], tr: Translator) -> str:
@@ -254,26 +391,47 @@ def naive_line(naive: Mapping[str, object], tr: Translator) -> str:
     >>> naive_line(n, Translator("en"))[:80]
     'Silent customers (those in the randomised experiment left out): 20.0% of the tou'
     """
-    return tr("private.naive", touched=percent(naive["rate_treatment"]), untouched=percent(naive["rate_control"]),
-              **_effect_numbers(naive))
+    return tr(
+        "private.naive",
+        touched=percent(naive["rate_treatment"]),
+        untouched=percent(naive["rate_control"]),
+        **_effect_numbers(naive),
+    )
 
 
 def holdout_line(effect: Mapping[str, object], experiment: str, days: int, tr: Translator) -> str:
     """The randomised estimate with its interval and what it means (an effect only when the
     interval excludes 0)."""
     low, high = float(effect["ci_low"]), float(effect["ci_high"])
-    verdict = ("private.holdout_significant" if low > 0 else "private.holdout_harm" if high < 0
-               else "private.holdout_unclear")
+    verdict = (
+        "private.holdout_significant"
+        if low > 0
+        else "private.holdout_harm"
+        if high < 0
+        else "private.holdout_unclear"
+    )
     p = float(effect["p_value"])
-    return tr("private.holdout", experiment=experiment, treated=percent(effect["rate_treatment"]),
-              control=percent(effect["rate_control"]), n_t=int(effect["n_treatment"]),
-              n_c=int(effect["n_control"]), days=days, p=f"{p:.3f}" if math.isfinite(p) else "—",
-              verdict=tr(verdict), **_effect_numbers(effect))
+    return tr(
+        "private.holdout",
+        experiment=experiment,
+        treated=percent(effect["rate_treatment"]),
+        control=percent(effect["rate_control"]),
+        n_t=int(effect["n_treatment"]),
+        n_c=int(effect["n_control"]),
+        days=days,
+        p=f"{p:.3f}" if math.isfinite(p) else "—",
+        verdict=tr(verdict),
+        **_effect_numbers(effect),
+    )
 
 
 def naive_vs_holdout_line(naive: Mapping[str, object], effect: Mapping[str, object], tr: Translator) -> str:
     """How far the touched-vs-untouched difference is from the randomised effect, and which way."""
     above = float(naive["diff"]) >= float(effect["diff"])
-    return tr("private.naive_vs_holdout", naive=percent(naive["diff"]), causal=percent(effect["diff"]),
-              direction=tr("word.higher_than" if above else "word.lower_than"),
-              misjudge=tr("word.overstate" if above else "word.understate"))
+    return tr(
+        "private.naive_vs_holdout",
+        naive=percent(naive["diff"]),
+        causal=percent(effect["diff"]),
+        direction=tr("word.higher_than" if above else "word.lower_than"),
+        misjudge=tr("word.overstate" if above else "word.understate"),
+    )
