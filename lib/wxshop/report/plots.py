@@ -319,3 +319,52 @@ def hour_heatmap(grid: pd.DataFrame, windows: Sequence[tuple[int, int]] = (), la
     ax.set_title(tr("chart.hour_heatmap"))
     ax.figure.tight_layout()
     return ax
+
+
+def member_survival(survival: pd.DataFrame, daily_leaving: float, lang: str = "zh",
+                    ax: plt.Axes | None = None) -> plt.Axes:
+    """Share of group members still in the group n days after joining, one line per group type
+    (the first column of ``survival``; ``day_<n>`` columns, from
+    :func:`wxshop.analysis.private_domain.community.membership_survival`), beside the playbook's
+    group that loses ``daily_leaving`` of its members a day, (1 − rate)^n, dashed."""
+    tr = Translator(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 3.6))
+    days = sorted(int(c.split("_")[1]) for c in survival.columns if str(c).startswith("day_"))
+    label = survival.columns[0]
+    for i, row in enumerate(survival.to_dict("records")):
+        name = tr("sop.all") if str(row[label]) == "all" else str(row[label])
+        ax.plot([0, *days], [1.0, *(row[f"day_{d}"] for d in days)], marker="o", markersize=3,
+                label=name, color=PALETTE[i % len(PALETTE)])
+    grid = list(range(0, (days[-1] if days else 90) + 1))
+    ax.plot(grid, [(1 - daily_leaving) ** d for d in grid], linestyle="--", color=PALETTE[5],
+            label=tr("chart.playbook_leaving", rate=f"{100 * daily_leaving:.1f}%"))
+    ax.set_ylim(0, 1.02)
+    ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel(tr("chart.days_after_joining"))
+    ax.set_ylabel(tr("chart.still_in_group"))
+    ax.legend(fontsize="small")
+    ax.set_title(tr("chart.member_survival"))
+    ax.figure.tight_layout()
+    return ax
+
+
+def open_rate_by_hour(hours: pd.DataFrame, windows: Sequence[tuple[int, int]] = (), lang: str = "zh",
+                      ax: plt.Axes | None = None) -> plt.Axes:
+    """Content open rate (opens ÷ reach) by posting hour, bars, the ``windows`` ([start, end)
+    hours, the playbook's posting windows) shaded. ``hours``: hour, open_rate (from
+    :func:`wxshop.analysis.private_domain.content.content_rates` with ``by="hour"``)."""
+    tr = Translator(lang)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 3.2))
+    for start, end in windows:
+        ax.axvspan(start - 0.5, end - 0.5, color=PALETTE[2], alpha=0.15, linewidth=0)
+    ax.bar(hours["hour"], hours["open_rate"], color=PALETTE[0], width=0.8)
+    ax.set_xlim(-0.5, 23.5)
+    ax.set_xticks(range(0, 24, 3))
+    ax.yaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel(tr("chart.hour"))
+    ax.set_ylabel(tr("col.pd_open_rate_content"))
+    ax.set_title(tr("chart.open_rate_by_hour"))
+    ax.figure.tight_layout()
+    return ax

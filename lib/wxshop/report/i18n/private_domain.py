@@ -357,6 +357,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "No private-domain data: put the WeCom customer, staff statistics and group exports in the "
         "store's folder to build this report.",
     ),
+    # charts
+    "chart.member_survival": ("入群后还在群里的成员比例", "Members still in the group after joining"),
+    "chart.days_after_joining": ("入群后天数", "days after joining"),
+    "chart.still_in_group": ("仍在群内", "still in the group"),
+    "chart.playbook_leaving": ("手册：不运营每天流失 {rate}", "playbook: a group left to itself, {rate} a day"),
+    "chart.open_rate_by_hour": ("内容打开率：按发布钟点（阴影为手册时段）", "Content open rate by posting hour (playbook windows shaded)"),
     # table columns
     "col.pd_staff": ("员工", "Staff"),
     "col.pd_week": ("周（周一）", "Week (Monday)"),

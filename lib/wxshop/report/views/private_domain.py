@@ -400,16 +400,24 @@ def naive_line(naive: Mapping[str, object], tr: Translator) -> str:
 
 
 def holdout_line(effect: Mapping[str, object], experiment: str, days: int, tr: Translator) -> str:
-    """The randomised estimate with its interval and what it means (an effect only when the
-    interval excludes 0)."""
+    """The randomised estimate with its interval and what it means: an effect only when the
+    interval excludes 0 and the test (pooled z, as in the A/B report) is significant too; with few
+    buyers in an arm the two can disagree, and then the line says "not yet".
+
+    >>> e = {"diff": 0.127, "ci_low": 0.065, "ci_high": 0.19, "p_value": 0.084, "significant": False,
+    ...      "rate_treatment": 0.127, "rate_control": 0.0, "n_treatment": 110, "n_control": 21}
+    >>> holdout_line(e, "sop_holdout", 30, Translator("en")).endswith("touching brings purchases.")
+    True
+    >>> "does bring" in holdout_line({**e, "significant": True}, "sop_holdout", 30, Translator("en"))
+    True
+    """
     low, high = float(effect["ci_low"]), float(effect["ci_high"])
-    verdict = (
-        "private.holdout_significant"
-        if low > 0
-        else "private.holdout_harm"
-        if high < 0
-        else "private.holdout_unclear"
-    )
+    sure = bool(effect.get("significant", True))  # the p-value agrees with the interval
+    verdict = "private.holdout_unclear"
+    if sure and low > 0:
+        verdict = "private.holdout_significant"
+    elif sure and high < 0:
+        verdict = "private.holdout_harm"
     p = float(effect["p_value"])
     return tr(
         "private.holdout",
