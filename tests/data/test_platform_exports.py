@@ -41,7 +41,8 @@ def _leaks(paths: list[Path], values: list[str]) -> dict[str, list[str]]:
 def test_every_built_in_profile_cites_its_headers_and_download_place():
     built = sources.profiles()
     assert set(built) >= {"wxpay_bill", "youzan_orders", "youzan_items", "weimob_orders",
-                          "wxshop_orders", "wecom_contacts", "erp_orders"}
+                          "wxshop_orders", "wecom_contacts", "erp_orders", "wecom_staff_stats",
+                          "wecom_group_stats"}
     for p in built.values():
         assert len(p.headers_from) > 80 and len(p.download) > 20, p.id
         assert p.fingerprint and all(h in p.columns or h in p.identities or h for h in p.fingerprint)

@@ -60,9 +60,10 @@ from wxshop.data.fold import FOLD_VALUES, first_lines, fold_refunds, settle_refu
 from wxshop.data.gather import Gathered, gather
 from wxshop.data.guards import Guards, row_reasons, share_warning
 from wxshop.data.headers import check_required, mapping_for
-from wxshop.data.parse import clean_id, map_values, parse_numbers, parse_timestamps
+from wxshop.data.parse import clean_id, map_values, parse_numbers, parse_percent, parse_timestamps
 from wxshop.data.schema import (
     ORDER_ID,
+    PERCENT_COLUMNS,
     PRIVATE_TABLES,
     REFUND_AMOUNT,
     REQUIRED_TABLES,
@@ -423,7 +424,7 @@ def _load_table(
             parse_failed[c] = bad
             reasons.add(f"unparseable {c}", bad)
         elif c in spec.numeric:
-            typed[c], bad = parse_numbers(s)
+            typed[c], bad = (parse_percent if c in PERCENT_COLUMNS else parse_numbers)(s)
             parse_failed[c] = bad
             reasons.add(f"{c} not a number", bad)
         elif c in aliases and (c == STATUS or c in spec.choices):  # orders' channel is free text

@@ -102,6 +102,19 @@ def parse_numbers(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return values, bad
 
 
+def parse_percent(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Percentages (0–100) written as numbers or as 85.5%, the way 企业微信 shows a share: the
+    number without its % sign, and a mask of non-empty values that are not numbers.
+
+    >>> values, bad = parse_percent(pd.Series(["85.5%", "100", "", "多"]))
+    >>> print(values.tolist(), bad.tolist())
+    [85.5, 100.0, nan, nan] [False, False, False, True]
+    """
+    if not pd.api.types.is_numeric_dtype(s.dtype):
+        s = clean_text(s).str.replace(r"\s*[%％]$", "", regex=True)
+    return parse_numbers(s)
+
+
 def _to_local(values: pd.Series) -> pd.Series:
     if getattr(values.dt, "tz", None) is not None:
         values = values.dt.tz_convert(TIMEZONE).dt.tz_localize(None)

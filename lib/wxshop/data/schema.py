@@ -251,6 +251,8 @@ TABLES: dict[str, TableSpec] = {
     ),
 }
 
+# Numbers exports write as percentages 0–100, with or without a % sign (企业微信's 已回复聊天占比).
+PERCENT_COLUMNS = ("reply_percentage",)
 # The private-domain playbook's tables (05_private_domain): never missed by another report.
 PRIVATE_TABLES = ("contacts", "staff_daily", "groups", "group_members", "group_daily", "touches", "posts")
 

@@ -14,7 +14,7 @@ Keys of a profile file (``docs/data.md`` has the full reference)::
     title: 微信支付交易账单 (WeChat Pay trade bill)
     download: where to download it in the back office
     headers_from: where the header list comes from (documentation, open-source parsers)
-    table: orders                  # orders | order_lines | customers | contacts | products
+    table: orders                  # a table of the contract, or order_lines (orders + their lines)
     fingerprint: [交易时间, 微信订单号, 商户订单号]   # all present = this export
     columns: {商户订单号: order_id, ...}             # source header -> canonical column
     identities: {用户标识: openid}  # identifier columns -> kind; the first present is the key
@@ -40,7 +40,7 @@ from wxshop.errors import DataError
 from wxshop.paths import params_dir
 
 BUILT_IN = Path(__file__).parent / "profiles"
-TABLE_KINDS = ("orders", "order_lines", "customers", "contacts", "products", "order_items")
+TABLE_KINDS = ("order_lines", *TABLES)  # a contract table, or orders with their lines in one file
 _KEYS = {"id", "title", "download", "headers_from", "table", "fingerprint", "columns",
          "identities", "key", "statuses", "stop_at", "items", "refunds", "notes", "personal", "repeat_key"}
 
