@@ -148,7 +148,7 @@ def profiles(root: Path | None = None) -> dict[str, Profile]:
     Examples
     --------
     >>> sorted(profiles())[:3]
-    ['erp_orders', 'wecom_contacts', 'weimob_orders']
+    ['erp_orders', 'wecom_contacts', 'wecom_group_stats']
     """
     out = {p.id: p for p in _folder_profiles(BUILT_IN)}
     out.update({p.id: p for p in _folder_profiles(params_dir(root) / "sources")})
