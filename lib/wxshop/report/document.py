@@ -50,7 +50,12 @@ def _html(markup: str) -> None:
 
 
 def format_value(value: Any, kind: str, lang: str = "zh") -> str:
-    """Text for a figure: kind is 'int', 'cny', 'share', 'float' or 'text'."""
+    """Text for a figure: kind is 'int', 'cny', 'share', 'share2' (a small share, two decimals: a
+    daily rate), 'float' or 'text'.
+
+    >>> format_value(0.00834, "share2"), format_value(0.00834, "share")
+    ('0.83%', '0.8%')
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if kind == "int":
@@ -59,6 +64,8 @@ def format_value(value: Any, kind: str, lang: str = "zh") -> str:
         return f"¥{value:,.2f}"
     if kind == "share":
         return f"{100 * value:.1f}%"
+    if kind == "share2":
+        return f"{100 * value:.2f}%"
     if kind == "float":
         return f"{value:,.2f}"
     return str(value)

@@ -14,6 +14,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "least that long before period_end",
     ),
     "doc.unit.minutes": ("分钟", "minutes"),
+    "doc.unit.share2": ("比例（0–1，显示两位小数的百分比）", "share (0–1, shown as a percentage with two decimals)"),
     "doc.label.touch_effect_interval": ("触达效果的 95% 区间", "Touch effect, 95% interval"),
     "doc.def.touch_effect_interval": (
         "SOP 组 − 留出组下单比例之差的 95% 区间 [下限, 上限]（Wald 双比例区间，与 A/B 报告同一方法）",

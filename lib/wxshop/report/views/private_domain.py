@@ -47,7 +47,7 @@ KPIS: list[tuple[str, str]] = [
     ("session_open_rate", "share"),
     ("avg_reply_minutes", "float"),
     ("moments_interaction", "share"),
-    ("daily_leaving_rate", "share"),
+    ("daily_leaving_rate", "share2"),
     ("replenishment_rate", "share"),
     ("touch_effect", "share"),
 ]
