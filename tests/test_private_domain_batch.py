@@ -105,3 +105,33 @@ def test_a_store_without_private_tables_gets_one_page(lang, tmp_path, warm_pool)
                     "private.content"):
         assert tr(section) not in html, section  # nothing else but the page and the data quality
     assert "report.skipped" not in html and tr("report.findings") in html
+
+
+# A store with some of the tables: each present table's sections and figures, the others skipped.
+PARTIAL = {
+    "contacts": (["contacts"], ["friend_add_rate"]),
+    "group_daily": (["group_daily"], ["daily_leaving_rate"]),
+    "members": (["groups", "group_members"], ["daily_leaving_rate", "replenishment_rate"]),
+    "touches_posts": (["touches", "posts"], ["session_open_rate", "moments_interaction"]),
+}
+
+
+@pytest.mark.parametrize("name", list(PARTIAL))
+def test_a_store_with_some_private_tables(name, tmp_path, warm_pool):
+    tables, figures = PARTIAL[name]
+    data = tmp_path / name
+    data.mkdir()
+    for table in ("orders", "customers", *tables):
+        (data / f"{table}.csv").write_bytes((ROOT / "data" / "sample" / f"{table}.csv").read_bytes())
+    out = tmp_path / "out.ipynb"
+    run_on_pool(warm_pool, NOTEBOOK, out, ROOT, store=name, data_dir=str(data), lang="en",
+                report_dir=str(tmp_path / "r"))
+    report = json.loads((tmp_path / "r" / f"{NB}.json").read_text(encoding="utf-8"))
+    head = report["headline"]
+    assert head["private_tables"] == [t for t in PRIVATE_TABLES if t in tables]
+    for figure in figures:
+        assert head[figure] is not None and 0 < head[figure] < 1, figure
+    assert head["touch_effect"] is None  # no holdout in the sample
+    missing = {s["table"] for s in report["skipped"]}
+    assert missing and not missing & set(tables)
+    assert 1 <= len(report["findings"]) <= 5 and not any(CJK.search(f) for f in report["findings"])

@@ -330,8 +330,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "finding.private_friend_add_ok": ("保持加好友入口。", "keep the add-friend entry points."),
     "finding.private_open_rate": (
-        "会话打开率 {rate}（手册：> {good} 达标）。{action}",
-        "Chat open rate {rate} (playbook: above {good} meets the bar). {action}",
+        "会话打开率 {rate}（手册：> {good} 达标）：{action}",
+        "Chat open rate {rate} (playbook: above {good} meets the bar): {action}",
     ),
     "finding.private_open_low": (
         "少发群发、多发一对一，消息开头写清对客户的好处。",
