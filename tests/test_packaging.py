@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-CONDA_TO_PYPI = {"python-duckdb": "duckdb"}
+CONDA_TO_PYPI = {"python-duckdb": "duckdb", "brotli-python": "brotli"}
 NOT_PACKAGES = {"python", "pip"}
 
 

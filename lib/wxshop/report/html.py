@@ -1,7 +1,8 @@
 """Executed notebook → the HTML report a stakeholder reads.
 
-The page stands alone: JupyterLab's CSS is inlined, pictures are ``data:`` URIs and no
-script, style or font is fetched from the network (the ``report`` template in
+The page stands alone: JupyterLab's CSS is inlined, pictures are ``data:`` URIs, the Chinese
+glyphs the text uses are embedded (:mod:`wxshop.report.webfont`) and no script, style or font is
+fetched from the network (the ``report`` template in
 ``wxshop/templates`` drops the CDN scripts of nbconvert's ``lab`` template), so a report
 opens offline, from a chat attachment or a file share, and reads on a phone.
 """
@@ -21,6 +22,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from traitlets.config import Config
 
+from wxshop.report import webfont
 from wxshop.report.i18n import DEFAULT_LANG
 
 # Cells with these tags are for analysts working in JupyterLab, not for readers.
@@ -188,4 +190,4 @@ def _render(nb: Any, stem: str, with_code: bool) -> str:
     html_lang = HTML_LANG.get(lang, HTML_LANG[DEFAULT_LANG])
     body, _ = exporter.from_notebook_node(
         nb, resources={"metadata": {"name": title}, "html_lang": html_lang, "toc_title": toc_title})
-    return body
+    return webfont.embed(body)

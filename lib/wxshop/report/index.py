@@ -30,6 +30,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from wxshop import __version__, paths
 from wxshop.errors import ParamsError
+from wxshop.report import webfont
 from wxshop.report.document import format_value
 from wxshop.report.i18n import STRINGS, Translator
 from wxshop.report.thresholds import THRESHOLDS, Better, Threshold
@@ -427,7 +428,7 @@ def build_index(
     out = reports / "index.html"
     tmp = out.with_name(f".index.html.{os.getpid()}.tmp")  # never a half-written index
     try:
-        tmp.write_text(html, encoding="utf-8")
+        tmp.write_text(webfont.embed(html), encoding="utf-8")  # its Chinese glyphs, as in the reports
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
