@@ -360,5 +360,10 @@ def shut_down(km: Any) -> None:
             run_sync(km.shutdown_kernel)(now=True)
         else:
             run_sync(km.cleanup_resources)()
+    except KeyboardInterrupt:  # Ctrl-C reached us while stopping (at exit): stop it all the same,
+        try:                   # without a traceback
+            run_sync(km.shutdown_kernel)(now=True)
+        except BaseException:
+            pass
     except Exception:  # already gone
         pass
