@@ -130,21 +130,26 @@ def _cell(*htmls):
     return nbformat.v4.new_code_cell("x", outputs=outs)
 
 
-def test_reader_view_puts_findings_and_contents_right_after_the_header():
+def test_reader_view_puts_cards_findings_and_contents_under_the_title_and_metadata_last():
     cells = [
         _cell("<h1>T</h1>", '<table class="wx-header"></table>'),
-        _cell('<h2 id="wx-s1">One</h2>', "<p>a</p>"),
+        _cell('<h2 id="wx-s1">One</h2>', '<div class="wx-cards"><div class="wx-card">1</div></div>',
+              "<p>a</p>"),
         _cell('<h2 id="wx-s2">Two</h2>'),
         _cell('<h2 id="wx-s3">Three</h2>', '<div class="wx-findings"><ol><li>f</li></ol></div>'),
     ]
     out = summary_first(cells, "Contents")
+    assert [o["data"]["text/html"] for o in out[0].outputs] == ["<h1>T</h1>"]
     opening = out[1].outputs
-    assert "wx-findings" in opening[0]["data"]["text/html"]
-    toc = opening[1]["data"]["text/html"]
+    assert "wx-cards" in opening[0]["data"]["text/html"]
+    assert "wx-findings" in opening[1]["data"]["text/html"]
+    toc = opening[2]["data"]["text/html"]
     assert toc.index('href="#wx-s1"') < toc.index('href="#wx-s2"') < toc.index('href="#wx-s3"')
     assert "<h2>Contents</h2>" in toc
-    assert all("wx-findings" not in o["data"]["text/html"] for c in out[2:] for o in c.outputs)
-    assert len(out) == 5
+    moved = ("wx-findings", "wx-cards", "wx-header")
+    assert all(m not in o["data"]["text/html"] for c in out[2:-1] for o in c.outputs for m in moved)
+    assert [o["data"]["text/html"] for o in out[-1].outputs] == ['<table class="wx-header"></table>']
+    assert len(out) == 6
 
 
 @pytest.mark.parametrize("cells", [[], [nbformat.v4.new_markdown_cell("# no header")]])

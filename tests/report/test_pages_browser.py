@@ -83,6 +83,13 @@ MEASURE = """() => ({
   text: document.body.innerText,
   injectedImages: document.querySelectorAll('img[src="x"]').length,
   injectedScripts: [...document.scripts].filter(s => s.textContent.includes("alert(")).length,
+  cards: [...document.querySelectorAll(".wx-card")].map(c => {
+    const box = c.getBoundingClientRect();
+    const y = window.scrollY;
+    return {top: box.top + y, bottom: box.bottom + y, left: box.left, right: box.right};
+  }),
+  headerTop: (() => { const h = document.querySelector(".wx-header");
+                      return h ? h.getBoundingClientRect().top + window.scrollY : null; })(),
 })"""
 
 
@@ -225,6 +232,21 @@ def test_page_fits_a_phone_screen(demo_visits, lang, name):
     assert widths["html"] <= widths["innerWidth"] and widths["body"] <= widths["innerWidth"], (
         widths, v.sticking_out[:10], v.screenshot)
     assert not v.sticking_out, (v.sticking_out[:10], v.screenshot)
+
+
+@pytest.mark.parametrize("lang, name", [(lang, name) for lang, name in PAGES
+                                        if name != "index" and not name.startswith("ab_test")],
+                         ids=[i for i in PAGE_IDS if not i.endswith("index") and "ab_test" not in i])
+def test_key_figure_cards_fill_the_first_screen(demo_visits, lang, name):
+    """Failing means a store owner opening the report on a phone does not see the answer without
+    scrolling: the key-figure cards (4–6) must lie wholly inside the first 390 × 844 screen, and
+    the metadata table (period, version, parameters) comes after everything else."""
+    v = demo_visits[lang, name]
+    cards = v.measured["cards"]
+    assert 4 <= len(cards) <= 6, (len(cards), v.screenshot)
+    assert all(c["top"] >= 0 and c["bottom"] <= PHONE["height"] for c in cards), (cards, v.screenshot)
+    assert all(c["left"] >= 0 and c["right"] <= PHONE["width"] for c in cards), (cards, v.screenshot)
+    assert v.measured["headerTop"] is not None and v.measured["headerTop"] > 2 * PHONE["height"]
 
 
 @pytest.mark.parametrize("lang, name", PAGES, ids=PAGE_IDS)

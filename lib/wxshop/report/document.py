@@ -33,6 +33,7 @@ from wxshop import __version__, paths
 from wxshop.jsonable import to_jsonable
 from wxshop.report.i18n import Translator
 from wxshop.report.i18n import reason as reason_text
+from wxshop.report.thresholds import THRESHOLDS
 
 JSON_SCHEMA = 1
 
@@ -199,15 +200,42 @@ class Report:
         shown = self.tr.columns(shown, columns) if columns else shown
         _html(shown.to_html(index=False, escape=True, na_rep="—", border=0, classes="wx-table"))
 
+    def cards(self, values: dict[str, Any], spec: list[tuple[str, ...]]) -> None:
+        """The answer at a glance, the first thing a reader sees on a phone (the reader's view moves
+        it under the title): store and period, then one card per figure of ``spec`` (name, kind):
+        its name, the value in large type and, where the playbook draws a line for it
+        (:data:`wxshop.report.thresholds.THRESHOLDS`), ✓ or ✗ against that line."""
+        cards = []
+        for name, kind, *_ in spec:
+            value = values.get(name)
+            line = THRESHOLDS.get(name)
+            mark = ""
+            if line is not None and value is not None and math.isfinite(float(value)):
+                good = line.met(float(value))
+                sign = "≥" if line.better == "higher" else "≤"
+                text = self.tr("card.line", sign=sign, value=format_value(line.value, kind, self.lang))
+                mark = (f'<div class="t"><span class="{"good" if good else "bad"}">{"✓" if good else "✗"}'
+                        f"</span> {html.escape(text)}</div>")
+            label = html.escape(self.tr(f"kpi.{name}"))
+            shown = html.escape(format_value(value, kind, self.lang))
+            cards.append(f'<div class="wx-card"><div class="k">{label}</div><div class="v">{shown}</div>'
+                         f"{mark}</div>")
+        period = " – ".join(p for p in (self.period["start"], self.period["end"]) if p)
+        meta = html.escape(" · ".join(p for p in (self.store, period) if p))
+        _html(f'<div class="wx-cards"><p class="wx-cards-meta">{meta}</p>{"".join(cards)}</div>')
+
     def kpis(self, values: dict[str, Any], spec: list[tuple[str, ...]],
-             window: str | Mapping[str, str] = "") -> None:
-        """Show a Metric | Value | Definition table and record each figure as headline.
+             window: str | Mapping[str, str] = "", cards: int = 6) -> None:
+        """Show the first ``cards`` figures as :meth:`cards`, then a Metric | Value | Definition
+        table of all, and record each figure as headline.
 
         ``spec`` lists (name, kind) or (name, kind, definition key): the name picks i18n
         keys ``kpi.<name>`` and (by default) ``def.<name>``; kind is a
         :func:`format_value` kind. ``window`` (e.g. "近 90 天：2026-08-03 至 2026-10-31"), or
         one per name, opens the definitions, so no figure is read without the days it covers.
         """
+        if cards:
+            self.cards(values, spec[:cards])
         rows = []
         for name, kind, *definition in spec:
             self.record(name, values[name])

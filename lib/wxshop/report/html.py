@@ -64,39 +64,53 @@ def _html_of(output: Any) -> str:
 
 
 def summary_first(cells: list[Any], toc_title: str) -> list[Any]:
-    """Readers see the key findings right after the report's header, then a table of contents
-    linking every section; analysts' notebooks keep their natural order.
+    """Readers see the answer first: under the report's title the key-figure cards, then the key
+    findings, then a table of contents linking every section; the header's metadata table
+    (period, data date, generation time, version, parameters) moves to the end. Analysts'
+    notebooks keep their natural order.
 
-    The findings (``Report.key_findings``, class ``wx-findings``) are moved out of whatever cell
-    made them; the contents list the ``<h2 id="wx-s…">`` headings of ``Report.section``. Without
-    a header (class ``wx-header``) the cells are left as they are.
+    The cards (``Report.cards``, class ``wx-cards``) and findings (``Report.key_findings``, class
+    ``wx-findings``) are moved out of whatever cell made them; the contents list the ``<h2
+    id="wx-s…">`` headings of ``Report.section``. Without a header (class ``wx-header``) the
+    cells are left as they are.
     """
     header_at = next((i for i, c in enumerate(cells) if c.cell_type == "code"
                       and any('class="wx-header"' in _html_of(o) for o in c.outputs)), None)
     if header_at is None:
         return cells
-    moved = []
-    for cell in cells:
+    cards, moved, metadata = [], [], []
+    split = 0  # where the header was among its cell's remaining outputs: the opening goes there
+    for i, cell in enumerate(cells):
         if cell.cell_type != "code":
             continue
         keep = []
         for o in cell.outputs:
-            (moved if 'class="wx-findings"' in _html_of(o) else keep).append(o)
+            text = _html_of(o)
+            if i == header_at and 'class="wx-header"' in text:
+                split = len(keep)
+            where = (cards if 'class="wx-cards"' in text else moved if 'class="wx-findings"' in text
+                     else metadata if 'class="wx-header"' in text else keep)
+            where.append(o)
         cell.outputs = keep
     sections = [m for c in cells if c.cell_type == "code" for o in c.outputs
                 for m in _SECTION_RE.findall(_html_of(o))]
-    outputs = list(moved)
+    outputs = [*cards[:1], *moved]
     if len(sections) >= 3:
         items = "".join(f'<li><a href="#{sid}">{text}</a></li>' for sid, text in sections)
         outputs.append(nbformat.v4.new_output(
             "display_data", data={"text/html": f'<nav class="wx-toc"><h2>{html.escape(toc_title)}</h2>'
                                                  f"<ol>{items}</ol></nav>"}))
-    if not outputs:
-        return cells
     opening = nbformat.v4.new_code_cell("", outputs=outputs)
-    rest = [c for c in cells if c.cell_type != "code" or c.outputs]
-    at = rest.index(cells[header_at]) + 1 if cells[header_at] in rest else 0
-    return [*rest[:at], opening, *rest[at:]]
+    closing = nbformat.v4.new_code_cell("", outputs=metadata)
+    head = cells[header_at]  # its title stays above the opening, what it showed after the header below
+    after = nbformat.v4.new_code_cell("", outputs=head.outputs[split:])
+    head.outputs = head.outputs[:split]
+    rest = []
+    for c in cells:
+        rest += [head, after] if c is head else [c]
+    rest = [c for c in rest if c.cell_type != "code" or c.outputs]
+    at = rest.index(head) + 1 if head in rest else 0
+    return [*rest[:at], *([opening] if outputs else []), *rest[at:], closing]
 
 
 def _literal(source: str, name: str) -> Any:

@@ -82,4 +82,5 @@ STRINGS: dict[str, tuple[str, str]] = {
     "table.experiments": ("实验分组", "experiments"),
     "table.events": ("行为事件", "events"),
     "table.contacts": ("企业微信客户", "WeCom contacts"),
+    "card.line": ("手册线 {sign} {value}", "playbook line {sign} {value}"),
 }
