@@ -132,7 +132,7 @@ def _cell(*htmls):
 
 def test_reader_view_puts_cards_findings_and_contents_under_the_title_and_metadata_last():
     cells = [
-        _cell("<h1>T</h1>", '<table class="wx-header"></table>'),
+        _cell("<h1>T</h1>", '<table class="wx-header"></table>', '<div class="wx-banner">!</div>'),
         _cell('<h2 id="wx-s1">One</h2>', '<div class="wx-cards"><div class="wx-card">1</div></div>',
               "<p>a</p>"),
         _cell('<h2 id="wx-s2">Two</h2>'),
@@ -141,12 +141,13 @@ def test_reader_view_puts_cards_findings_and_contents_under_the_title_and_metada
     out = summary_first(cells, "Contents")
     assert [o["data"]["text/html"] for o in out[0].outputs] == ["<h1>T</h1>"]
     opening = out[1].outputs
-    assert "wx-cards" in opening[0]["data"]["text/html"]
-    assert "wx-findings" in opening[1]["data"]["text/html"]
-    toc = opening[2]["data"]["text/html"]
+    assert "wx-banner" in opening[0]["data"]["text/html"]  # a red warning before anything else
+    assert "wx-cards" in opening[1]["data"]["text/html"]
+    assert "wx-findings" in opening[2]["data"]["text/html"]
+    toc = opening[3]["data"]["text/html"]
     assert toc.index('href="#wx-s1"') < toc.index('href="#wx-s2"') < toc.index('href="#wx-s3"')
     assert "<h2>Contents</h2>" in toc
-    moved = ("wx-findings", "wx-cards", "wx-header")
+    moved = ("wx-findings", "wx-cards", "wx-header", "wx-banner")
     assert all(m not in o["data"]["text/html"] for c in out[2:-1] for o in c.outputs for m in moved)
     assert [o["data"]["text/html"] for o in out[-1].outputs] == ['<table class="wx-header"></table>']
     assert len(out) == 6

@@ -64,8 +64,9 @@ def _html_of(output: Any) -> str:
 
 
 def summary_first(cells: list[Any], toc_title: str) -> list[Any]:
-    """Readers see the answer first: under the report's title the key-figure cards, then the key
-    findings, then a table of contents linking every section; the header's metadata table
+    """Readers see the answer first: under the report's title any red warning (``Report.banner``:
+    results not to be trusted), the key-figure cards, then the key findings, then a table of
+    contents linking every section; the header's metadata table
     (period, data date, generation time, version, parameters) moves to the end. Analysts'
     notebooks keep their natural order.
 
@@ -78,7 +79,7 @@ def summary_first(cells: list[Any], toc_title: str) -> list[Any]:
                       and any('class="wx-header"' in _html_of(o) for o in c.outputs)), None)
     if header_at is None:
         return cells
-    cards, moved, metadata = [], [], []
+    banners, cards, moved, metadata = [], [], [], []
     split = 0  # where the header was among its cell's remaining outputs: the opening goes there
     for i, cell in enumerate(cells):
         if cell.cell_type != "code":
@@ -88,13 +89,14 @@ def summary_first(cells: list[Any], toc_title: str) -> list[Any]:
             text = _html_of(o)
             if i == header_at and 'class="wx-header"' in text:
                 split = len(keep)
-            where = (cards if 'class="wx-cards"' in text else moved if 'class="wx-findings"' in text
+            where = (banners if 'class="wx-banner"' in text else cards if 'class="wx-cards"' in text
+                     else moved if 'class="wx-findings"' in text
                      else metadata if 'class="wx-header"' in text else keep)
             where.append(o)
         cell.outputs = keep
     sections = [m for c in cells if c.cell_type == "code" for o in c.outputs
                 for m in _SECTION_RE.findall(_html_of(o))]
-    outputs = [*cards[:1], *moved]
+    outputs = [*banners, *cards[:1], *moved]
     if len(sections) >= 3:
         items = "".join(f'<li><a href="#{sid}">{text}</a></li>' for sid, text in sections)
         outputs.append(nbformat.v4.new_output(
