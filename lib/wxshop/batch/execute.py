@@ -233,7 +233,7 @@ def _run_cells(job: Job, worker: str = "") -> _Ran | JobResult:
     # papermill writes the notebook as it runs: into a folder of this process and report, moved
     # into place when done, so another batch on the same project never reads it half-written
     # (and the folder of a report still being exported is not the next one's)
-    running = Path(job.report_dir) / f".running-{os.getpid()}-{job.name}" / job.output_ipynb.name
+    running = running_folder(job) / job.output_ipynb.name
     running.parent.mkdir(exist_ok=True)
     with _stderr_to(job.log_path):
         for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
@@ -268,6 +268,22 @@ def _run_cells(job: Job, worker: str = "") -> _Ran | JobResult:
                 break
         ran = _Ran(job, result, running, t0)
         return ran if result.status == "ok" else _finish(ran)
+
+
+def running_folder(job: Job) -> Path:
+    """Where this process writes ``job``'s notebook while it runs (moved into place when done)."""
+    return Path(job.report_dir) / f".running-{os.getpid()}-{job.name}"
+
+
+def drop_running(job: Job) -> None:
+    """Remove what this process wrote of ``job`` while it ran: after Ctrl-C, wherever the signal
+    landed (before the notebook's cleanup could run, too), no half-written report stays."""
+    folder = running_folder(job)
+    if folder.is_dir():
+        for path in folder.iterdir():
+            path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def _finish(ran: _Ran) -> JobResult:

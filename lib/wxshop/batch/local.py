@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 
-from wxshop.batch.execute import execute_job, kernel_did_not_start, start_job, warm_up_html
+from wxshop.batch.execute import drop_running, execute_job, kernel_did_not_start, start_job, warm_up_html
 from wxshop.batch.plan import Job
 from wxshop.batch.results import JobResult, failed_result, mark
 
@@ -79,6 +79,9 @@ def _one_by_one(jobs: list[Job], results: dict[int, JobResult],
             for i, fut in sorted(pending.items()):
                 if fut.done() and not fut.cancelled():
                     results[i] = fut.result()
+            for i, job in enumerate(jobs):
+                if i not in results:
+                    drop_running(job)
             _interrupted(jobs, results)
 
 
