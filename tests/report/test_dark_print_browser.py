@@ -88,3 +88,37 @@ def test_dark_and_print_screenshots_are_committed_for_review():
         for kind in ("dark-390", "print-a4"):
             path = shots / f"{name}-{kind}.png"
             assert path.is_file() and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path
+
+
+ROWS = """() => [...document.querySelectorAll("table.cmp tr.store-row")].map(tr => ({
+  store: tr.dataset.store, hidden: tr.hidden, v: tr.cells[1].dataset.v}))"""
+
+
+def test_the_index_sorts_by_a_column_and_filters_stores(demo_project, chromium):
+    """Inline script, nothing fetched: tap a figure's header to sort the stores by it, largest
+    first (again to reverse; stores without the figure last), type in the box to keep matching
+    stores only."""
+    path = page_path(demo_project, "zh", "index")
+    ctx, page = _open(chromium, path, viewport={"width": 390, "height": 844})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        header = page.locator("table.cmp thead th").nth(1)  # 下单客户数
+        header.click()
+        down = page.evaluate(ROWS)
+        header.click()
+        up = page.evaluate(ROWS)
+        page.fill("#wx-filter", "demo")
+        filtered = page.evaluate(ROWS)
+        shown_reports = page.evaluate("""() => [
+            ...document.querySelectorAll("table:not(.cmp) tr[data-store]")
+        ].filter(tr => !tr.hidden).map(tr => tr.dataset.store)""")
+        sort_state = header.get_attribute("aria-sort")
+    finally:
+        ctx.close()
+    values = [float(r["v"]) for r in up if r["v"]]
+    assert values == sorted(values) and len(values) >= 2
+    assert [float(r["v"]) for r in down if r["v"]] == sorted(values, reverse=True)
+    assert down[0]["store"] == "demo_01" and sort_state == "ascending"
+    assert [r["store"] for r in filtered if not r["hidden"]] == ["demo_01"]
+    assert shown_reports == ["demo_01"] and not errors

@@ -315,11 +315,11 @@ def test_page_shows_median_row_thresholds_and_legend(reports, lang):
     assert re.search(r"¥144\.00 <span class=\"mark bad\"[^>]*>✗</span><br><small>-28%</small>", row_b)
     # the chat open rate has a threshold; stores without a private-domain report show a dash
     open_col = [f.key for f in ix.FIGURES].index("session_open_rate")
-    row_b_cells = re.findall(r'<td class="num">(.*?)</td>', row_b, flags=re.S)
+    row_b_cells = re.findall(r'<td class="num"[^>]*>(.*?)</td>', row_b, flags=re.S)
     assert row_b_cells[open_col].startswith("42.0%") and "✗" in row_b_cells[open_col]
     for store in ("a", "c"):
         row = table.split(f'<th class="store">{store}</th>', 1)[1].split("</tr>", 1)[0]
-        cells = re.findall(r'<td class="num">(.*?)</td>', row, flags=re.S)
+        cells = re.findall(r'<td class="num"[^>]*>(.*?)</td>', row, flags=re.S)
         assert len(cells) == len(ix.FIGURES)
         assert cells[open_col] == "—"
     assert t("notebook.private_domain", lang) in html  # the legend names the report behind each figure

@@ -361,6 +361,7 @@ def comparison_view(
                 "value": format_figure(value, f.kind, tr.lang),
                 "diff": format_difference(nan_none(r["difference"]), f.kind, tr) if value is not None else "",
                 "mark": nan_none(r["mark"]),
+                "sort": "" if value is None else repr(float(value)),  # what the page sorts by
             })
         rows.append({"name": s["name"], "cells": cells})
     medians, figures = [], []

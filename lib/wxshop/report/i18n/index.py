@@ -105,4 +105,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "其中结论为「上线」的实验数",
         "of those, tests whose decision is ship",
     ),
+    "index.filter": ("筛选店铺", "Filter stores"),
+    "index.sort_hint": ("点列名排序，再点一次反向", "Tap a column to sort; again to reverse"),
 }
