@@ -125,6 +125,8 @@ class Report:
         self.data_quality: dict[str, Any] = {}
         self.findings: list[str] = []
         self._sections = 0
+        self._title = ""
+        self._card: list[tuple[str, str, str, bool | None]] = []  # the share card's tiles
 
     # ---- paths -----------------------------------------------------------------
     @property
@@ -136,8 +138,15 @@ class Report:
         return self.dir / "rejected_rows.csv"
 
     # ---- display ---------------------------------------------------------------
+    @property
+    def card_path(self) -> Path:
+        """The share card (:mod:`wxshop.report.sharecard`) :meth:`save` writes when the report
+        has key-figure cards."""
+        return self.dir / f"{self.notebook}.card.png"
+
     def title(self, key: str, **values: Any) -> None:
-        _html(f"<h1>{html.escape(self.tr(key, **values))}</h1>")
+        self._title = self.tr(key, **values)
+        _html(f"<h1>{html.escape(self._title)}</h1>")
 
     def section(self, key: str, **values: Any) -> None:
         self._sections += 1  # ids let the reader's table of contents link to each section
@@ -205,24 +214,29 @@ class Report:
         it under the title): store and period, then one card per figure of ``spec`` (name, kind):
         its name, the value in large type and, where the playbook draws a line for it
         (:data:`wxshop.report.thresholds.THRESHOLDS`), ✓ or ✗ against that line."""
-        cards = []
+        cards, self._card = [], []
         for name, kind, *_ in spec:
             value = values.get(name)
             line = THRESHOLDS.get(name)
-            mark = ""
+            mark, text, good = "", "", None
             if line is not None and value is not None and math.isfinite(float(value)):
                 good = line.met(float(value))
                 sign = "≥" if line.better == "higher" else "≤"
                 text = self.tr("card.line", sign=sign, value=format_value(line.value, kind, self.lang))
                 mark = (f'<div class="t"><span class="{"good" if good else "bad"}">{"✓" if good else "✗"}'
                         f"</span> {html.escape(text)}</div>")
-            label = html.escape(self.tr(f"kpi.{name}"))
-            shown = html.escape(format_value(value, kind, self.lang))
-            cards.append(f'<div class="wx-card"><div class="k">{label}</div><div class="v">{shown}</div>'
-                         f"{mark}</div>")
+            label, shown = self.tr(f"kpi.{name}"), format_value(value, kind, self.lang)
+            self._card.append((label, shown, text, good))
+            cards.append(f'<div class="wx-card"><div class="k">{html.escape(label)}</div>'
+                         f'<div class="v">{html.escape(shown)}</div>{mark}</div>')
+        link = (f' · <a class="wx-share" href="{html.escape(self.card_path.name)}">'
+                f'{html.escape(self.tr("card.share"))}</a>')
+        _html(f'<div class="wx-cards"><p class="wx-cards-meta">{html.escape(self._subtitle())}{link}</p>'
+              f'{"".join(cards)}</div>')
+
+    def _subtitle(self) -> str:
         period = " – ".join(p for p in (self.period["start"], self.period["end"]) if p)
-        meta = html.escape(" · ".join(p for p in (self.store, period) if p))
-        _html(f'<div class="wx-cards"><p class="wx-cards-meta">{meta}</p>{"".join(cards)}</div>')
+        return " · ".join(p for p in (self.store, period) if p)
 
     def kpis(self, values: dict[str, Any], spec: list[tuple[str, ...]],
              window: str | Mapping[str, str] = "", cards: int = 6) -> None:
@@ -371,3 +385,11 @@ class Report:
             encoding="utf-8",
         )
         tmp.replace(self.json_path)
+        if self._card:  # the share card, for forwarding in a WeChat chat
+            from wxshop.report.sharecard import share_card
+
+            share_card(self.card_path, title=self._title or self.store, subtitle=self._subtitle(),
+                       figures=self._card, findings=self.findings, heading=self.tr("card.actions"),
+                       footer=self.tr("card.footer", version=__version__,
+                                      date=self.generated_at.date().isoformat()),
+                       lang=self.lang)

@@ -321,6 +321,9 @@ def collect(reports: Path) -> tuple[list[dict[str, Any]], list[str], list[dict[s
             html = status.get("html")
             if html and status["status"] == "ok" and (folder / html).is_file():
                 status["href"] = f"{quote(folder.name)}/{quote(html)}"  # ids with # or ? stay links
+                card = Path(html).with_suffix(".card.png").name  # the report's share card, if any
+                if (folder / card).is_file():
+                    status["card"] = f"{quote(folder.name)}/{quote(card)}"
             else:
                 status["html"] = None
             cells.setdefault(nb, []).append(status)
@@ -413,6 +416,7 @@ def build_index(
         key = f"notebook.{nb}"
         return tr(key) if key in STRINGS else nb
 
+    n_ok = sum(c["status"] == "ok" for s in stores for cs in s["cells"].values() for c in cs)
     html = env.get_template("index.html.j2").render(
         lang=tr.lang,
         tr=tr,
@@ -422,7 +426,7 @@ def build_index(
         stores=stores,
         notebooks=notebooks,
         failures=failures,
-        n_ok=sum(c["status"] == "ok" for s in stores for cs in s["cells"].values() for c in cs),
+        n_ok=n_ok,
         cmp=comparison_view(stores, thresholds, tr),
         thresholds_param=THRESHOLDS_PARAM,
     )
@@ -431,7 +435,29 @@ def build_index(
     try:
         tmp.write_text(webfont.embed(html), encoding="utf-8")  # its Chinese glyphs, as in the reports
         os.replace(tmp, out)
+        index_card(reports, stores, failures, n_ok, tr)
     finally:
         tmp.unlink(missing_ok=True)
     return out
 
+
+
+def index_card(reports: Path, stores: list[dict[str, Any]], failures: list[dict[str, Any]], n_ok: int,
+               tr: Translator) -> Path:
+    """``reports/index.card.png``: the batch at a glance for forwarding (stores, reports good and
+    failed, stores with warnings) and the stores that need a look first."""
+    from wxshop.report.sharecard import share_card
+
+    warned = sorted({s["name"] for s in stores for cs in s["cells"].values() for c in cs
+                     if c.get("warnings")})
+    failed = sorted({str(f.get("store", "")) for f in failures})
+    figures = [(tr("index.card_stores"), f"{len(stores):,}", "", None),
+               (tr("index.card_ok"), f"{n_ok:,}", "", None),
+               (tr("index.card_failed"), f"{len(failures):,}", "", None if not failures else False),
+               (tr("index.card_warned"), f"{len(warned):,}", "", None if not warned else False)]
+    lines = [tr("index.card_failed_stores", stores=", ".join(failed[:8]))] if failed else []
+    lines += [tr("index.card_warned_stores", stores=", ".join(warned[:8]))] if warned else []
+    now = dt.datetime.now().replace(microsecond=0)
+    return share_card(reports / "index.card.png", title=tr("index.title"), subtitle=now.isoformat(sep=" "),
+                      figures=figures, findings=lines or [tr("index.card_all_good")],
+                      heading=tr("card.actions"), footer=f"wxshop {__version__}", lang=tr.lang)

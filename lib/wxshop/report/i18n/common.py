@@ -83,4 +83,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "table.events": ("行为事件", "events"),
     "table.contacts": ("企业微信客户", "WeCom contacts"),
     "card.line": ("手册线 {sign} {value}", "playbook line {sign} {value}"),
+    "card.share": ("分享卡片", "share card"),
+    "card.actions": ("要点与行动", "Key findings and actions"),
+    "card.footer": ("wxshop {version} · {date} 生成", "wxshop {version} · made {date}"),
 }

@@ -107,4 +107,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "index.filter": ("筛选店铺", "Filter stores"),
     "index.sort_hint": ("点列名排序，再点一次反向", "Tap a column to sort; again to reverse"),
+    "index.card": ("卡片", "card"),
+    "index.card_stores": ("店铺", "Stores"),
+    "index.card_ok": ("成功的报告", "Reports done"),
+    "index.card_failed": ("失败的报告", "Reports failed"),
+    "index.card_warned": ("有警告的店铺", "Stores with warnings"),
+    "index.card_failed_stores": ("先看失败的店铺：{stores}", "Look first at the stores that failed: {stores}"),
+    "index.card_warned_stores": ("数据有警告的店铺：{stores}", "Stores whose data carries a warning: {stores}"),
+    "index.card_all_good": ("所有报告都已生成，没有警告。", "Every report is done, with no warning."),
 }

@@ -1,0 +1,82 @@
+"""Share cards: one PNG per report (1080 × 1350, the 4:5 picture a WeChat chat or group shows
+whole) with the report's headline figures and its first three findings, in the report's
+language, for store owners to forward; and one for the index.
+
+Drawn with matplotlib and the charts' Chinese font (:func:`wxshop.report.plots.setup_theme`), so
+no browser or system font is needed. The report's cards link to it; the index links each store's.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+from matplotlib.patches import FancyBboxPatch
+
+from wxshop.report import plots
+
+__all__ = ["HEIGHT", "WIDTH", "Figure", "share_card"]
+
+WIDTH, HEIGHT = 1080, 1350  # pixels
+_DPI = 100
+_GOOD, _BAD, _GREY, _INK = "#07a35a", "#d93026", "#646a73", "#1f2329"
+
+# (label, value as shown, playbook-line text or "", True / False / None: met, missed, no line)
+Figure = tuple[str, str, str, "bool | None"]
+
+
+def _wrap(text: str, lang: str, width_zh: int = 30, width_en: int = 58) -> list[str]:
+    """Lines of ``text`` that fit the card: Chinese by characters, English by words."""
+    return textwrap.wrap(text, width=width_zh if lang == "zh" else width_en, break_long_words=True) or [""]
+
+
+def share_card(path: Path, *, title: str, subtitle: str, figures: Sequence[Figure],
+               findings: Sequence[str], heading: str, footer: str, lang: str = "zh") -> Path:
+    """Write the card to ``path`` (PNG, :data:`WIDTH` × :data:`HEIGHT`): ``title`` and
+    ``subtitle`` (store · period), up to six ``figures`` as tiles (✓ / ✗ against the playbook
+    line where there is one), under ``heading`` the first three ``findings``, and ``footer``.
+
+    >>> import tempfile
+    >>> from PIL import Image
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = share_card(Path(tmp) / "c.png", title="店铺概览：demo", subtitle="demo · 2026-10",
+    ...                      figures=[("客单价", "¥661.19", "手册线 ≥ ¥150.00", True)],
+    ...                      findings=["复购率 68.5%"], heading="要点与行动", footer="wxshop")
+    ...     print(Image.open(out).size)
+    (1080, 1350)
+    """
+    plots.setup_theme()
+    fig = plt.figure(figsize=(WIDTH / _DPI, HEIGHT / _DPI), dpi=_DPI)
+    try:
+        fig.patch.set_facecolor("white")
+        fig.text(0.06, 0.955, title, fontsize=34, weight="bold", color=_INK, va="top")
+        fig.text(0.06, 0.895, subtitle, fontsize=19, color=_GREY, va="top")
+        top = 0.85
+        for i, (label, value, line, met) in enumerate(list(figures)[:6]):
+            x, y = 0.06 + (i % 2) * 0.45, top - (i // 2) * 0.135
+            fig.patches.append(FancyBboxPatch(
+                (x, y - 0.12), 0.43, 0.12, boxstyle="round,pad=0,rounding_size=0.015",
+                transform=fig.transFigure, facecolor="#f7f8fa", edgecolor="#e5e6eb", linewidth=1.5))
+            fig.text(x + 0.02, y - 0.015, label, fontsize=17, color=_GREY, va="top")
+            fig.text(x + 0.02, y - 0.05, value, fontsize=32, weight="bold", color=_INK, va="top")
+            if line:
+                mark = "✓ " if met else "✗ " if met is False else ""
+                fig.text(x + 0.02, y - 0.098, mark + line, fontsize=14, va="top",
+                         color=_GOOD if met else _BAD if met is False else _GREY)
+        rows = (min(len(figures), 6) + 1) // 2
+        y = top - rows * 0.135 - 0.03
+        fig.text(0.06, y, heading, fontsize=24, weight="bold", color=_INK, va="top")
+        y -= 0.05
+        for n, finding in enumerate(list(findings)[:3], start=1):
+            for k, line in enumerate(_wrap(finding, lang)[:4]):
+                fig.text(0.06, y, (f"{n}. " if k == 0 else "    ") + line, fontsize=18, color=_INK, va="top")
+                y -= 0.032
+            y -= 0.012
+        fig.text(0.06, 0.03, footer, fontsize=14, color=_GREY, va="bottom")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=_DPI, facecolor="white")
+    finally:
+        plt.close(fig)
+    return path
