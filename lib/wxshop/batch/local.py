@@ -106,9 +106,11 @@ def _interrupted(jobs: list[Job], results: dict[int, JobResult]) -> None:
 def _stopped_cells(record: logging.LogRecord) -> bool:
     """Leave out asyncio's "Task exception was never retrieved" for the cell that Ctrl-C
     stopped: nbclient shuts its kernel down on SIGINT, and the cell's task, which nobody
-    awaits any more, ends with DeadKernelError and is reported as a traceback at exit."""
+    awaits any more, ends with DeadKernelError (or, on a loaded machine, with CellTimeoutError
+    when its wait for the dead kernel's output runs out first) and is reported as a traceback
+    at exit."""
     kind = record.exc_info[0] if record.exc_info else None
-    return getattr(kind, "__name__", "") != "DeadKernelError"
+    return getattr(kind, "__name__", "") not in ("DeadKernelError", "CellTimeoutError")
 
 
 def _pool(n_jobs: int) -> ProcessPoolExecutor:
