@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from wxshop.analysis.private_domain import community, staff
 from wxshop.report.document import format_value
 from wxshop.report.i18n import Translator
 from wxshop.report.thresholds import THRESHOLDS
@@ -244,9 +245,9 @@ def growth(headline: Mapping[str, Any], tables: Mapping[str, Records], tr: Trans
 PRIVATE_REFERENCE = {
     "friend_add_rate": THRESHOLDS["friend_add_rate"].value,  # 好友添加率 above 25% is good
     "session_open_rate": THRESHOLDS["session_open_rate"].value,  # 会话打开率 above 50% meets the bar
-    "request_pass_rate": 0.68,  # friend requests pass with a real-person profile photo
-    "daily_leaving_rate": 0.023,  # a 500-member group left to itself, per day
-    "replenishment": (0.15, 0.20),  # new members a group needs a month
+    "request_pass_rate": staff.PASS_RATE_REAL_PERSON,  # requests pass with a real-person photo
+    "daily_leaving_rate": community.DAILY_LEAVING,  # a 500-member group left to itself, per day
+    "replenishment": community.REPLENISHMENT,  # new members a group needs a month
 }
 
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from wxshop.analysis.private_domain.staff import FRIEND_ADD_GOOD, SESSION_OPEN_GOOD
+
 Better = Literal["higher", "lower"]
 Source = Literal["playbook", "house"]
 
@@ -57,8 +59,8 @@ class Threshold:
 # figure key (wxshop.report.index.FIGURES) → the playbook's threshold
 THRESHOLDS: dict[str, Threshold] = {
     "spend_per_buyer": Threshold(150.0, "higher", "playbook"),
-    "friend_add_rate": Threshold(0.25, "higher", "playbook"),
-    "session_open_rate": Threshold(0.50, "higher", "playbook"),
+    "friend_add_rate": Threshold(FRIEND_ADD_GOOD, "higher", "playbook"),
+    "session_open_rate": Threshold(SESSION_OPEN_GOOD, "higher", "playbook"),
     "activity_conversion": Threshold(0.14, "higher", "playbook"),
     "d1_retention": Threshold(0.15, "higher", "playbook"),
     "invited_share": Threshold(0.60, "higher", "playbook"),

@@ -34,7 +34,8 @@ from wxshop.data.schema import CUSTOMER_ID
 
 __all__ = ["FRIEND_ADD_EXAMPLE", "FRIEND_ADD_GOOD", "KPI_COLUMNS", "MOMENTS_INTERACTION",
            "PASS_RATE_PHOTO_LIFT", "PASS_RATE_REAL_PERSON", "SESSION_KINDS", "SESSION_OPEN_GOOD",
-           "friend_add_rate", "leaderboard", "moments_interaction", "session_open_rate", "staff_kpis"]
+           "active_contacts", "friend_add_rate", "leaderboard", "moments_interaction", "session_open_rate",
+           "staff_kpis"]
 
 FRIEND_ADD_GOOD = 0.25  # share of new buyers added as 企业微信 contacts that the playbook calls good
 FRIEND_ADD_EXAMPLE = 0.38  # the playbook's worked example
@@ -247,6 +248,26 @@ def friend_add_rate(orders: pd.DataFrame, contacts: pd.DataFrame, *, start: Date
             "start": lo.strftime("%Y-%m-%d"), "end": (hi - pd.Timedelta(days=1)).strftime("%Y-%m-%d")}
 
 
+def active_contacts(contacts: pd.DataFrame, *, end: DateLike) -> np.ndarray:
+    """Which contact rows are contacts at the end of day ``end``: added before end + 1 day and
+    not deleted by then (``deleted_at`` missing or ≥ end + 1 day). A boolean mask.
+
+    >>> c = pd.DataFrame({
+    ...     "added_at": pd.to_datetime(["2025-03-01 09:00", "2025-03-31 23:00", "2025-04-01 00:00",
+    ...                                 "2025-03-01 09:00"]),
+    ...     "deleted_at": pd.to_datetime([None, None, None, "2025-03-20"])})
+    >>> active_contacts(c, end="2025-03-31").tolist()
+    [True, True, False, False]
+    """
+    require_columns(contacts, ["added_at"], "active_contacts")
+    _, hi = _staff_window(end, end)
+    kept = timestamps(contacts["added_at"]) < hi
+    if "deleted_at" in contacts.columns:
+        gone = timestamps(contacts["deleted_at"])
+        kept &= gone.isna() | (gone >= hi)
+    return kept.to_numpy(bool, copy=True)
+
+
 def leaderboard(staff_daily: pd.DataFrame, contacts: pd.DataFrame, orders: pd.DataFrame,
                 touches: pd.DataFrame | None = None, *, start: DateLike, end: DateLike) -> pd.DataFrame:
     """Staff ranked by the paid GMV of their contacts in the window.
@@ -255,8 +276,8 @@ def leaderboard(staff_daily: pd.DataFrame, contacts: pd.DataFrame, orders: pd.Da
     without a staff id are left out): the :func:`staff_kpis` columns (``by="staff_id"``; NaN for
     a staff member without a row there) and
 
-    - ``contacts``: that staff member's contacts added by the end of the window and not deleted
-      by then (``added_at`` < end + 1 day, ``deleted_at`` missing or ≥ end + 1 day);
+    - ``contacts``: that staff member's contacts at the end of the window
+      (:func:`active_contacts`);
     - ``linked``: distinct ``customer_id`` among them; ``buyers``: linked customers with a paid
       order in the window; ``gmv``: those buyers' paid GMV in the window (CNY). A customer who
       is the contact of two staff members counts for both, so the gmv column can add up to more
@@ -283,12 +304,7 @@ def leaderboard(staff_daily: pd.DataFrame, contacts: pd.DataFrame, orders: pd.Da
     lo, hi = _staff_window(start, end)
     kpis = staff_kpis(staff_daily, touches, start=start, end=end, by=STAFF_ID)
     kpis = kpis[kpis[STAFF_ID] != UNKNOWN]
-    added = timestamps(contacts["added_at"])
-    kept = (added < hi) & contacts[STAFF_ID].notna()
-    if "deleted_at" in contacts.columns:
-        gone = timestamps(contacts["deleted_at"])
-        kept &= gone.isna() | (gone >= hi)
-    rows = contacts[kept.to_numpy(bool)]
+    rows = contacts[active_contacts(contacts, end=end) & contacts[STAFF_ID].notna().to_numpy(bool)]
     staff = rows[STAFF_ID].astype("str")
     customer = (rows[CUSTOMER_ID].astype("str") if CUSTOMER_ID in rows.columns
                 else pd.Series(pd.NA, index=rows.index, dtype="str"))

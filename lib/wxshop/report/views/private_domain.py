@@ -149,6 +149,11 @@ def percent(value: float, digits: int = 1) -> str:
     return f"{100 * float(value):.{digits}f}%"
 
 
+def _columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a named index (the grouping of an analysis) as its first column; a copy."""
+    return frame.reset_index() if frame.index.name else frame.copy()
+
+
 def _pick(
     frame: pd.DataFrame,
     columns: Sequence[str],
@@ -167,7 +172,7 @@ def _pick(
 
 def _group_first(frame: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     """The grouping column (index or first column) as a column named ``group``."""
-    out = frame.reset_index() if frame.index.name else frame.copy()
+    out = _columns(frame)
     first = out.columns[0]
     if first != "group" and first not in ("staff_id", "week", "month", "hour", "stage"):
         out = out.rename(columns={first: "group"})
@@ -215,7 +220,7 @@ def leaderboard_view(board: pd.DataFrame, tr: Translator) -> pd.DataFrame:
         "pass_rate": "share",
         "session_open_rate": "share",
     }
-    out = board.reset_index() if board.index.name else board
+    out = _columns(board)
     return _pick(out, ["rank", "staff_id", *list(formats)[1:]], formats, tr)
 
 
@@ -255,7 +260,7 @@ def survival_view(survival: pd.DataFrame, tr: Translator) -> pd.DataFrame:
 
 def replenishment_view(months: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     """Per month: members at the start, joined, left, replenishment and net growth."""
-    out = months.reset_index() if months.index.name else months.copy()
+    out = _columns(months)
     if "month" in out.columns:
         out["month"] = [str(v)[:7] for v in out["month"].tolist()]
     formats = {
@@ -283,13 +288,13 @@ def gmv_member_view(gmv: pd.DataFrame, tr: Translator) -> pd.DataFrame:
         "gmv_per_member": "cny",
         "gmv_per_member_month": "cny",
     }
-    out = gmv.reset_index() if gmv.index.name else gmv
+    out = _columns(gmv)
     return _pick(out, ["group_type", *formats], formats, tr)
 
 
 def scorecard_view(card: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     """The group scorecard with the playbook's row for the same type as text in ``reference``."""
-    out = card.reset_index() if card.index.name else card.copy()
+    out = _columns(card)
     ref = []
     for row in out.to_dict("records"):
         parts = [row.get("reference_messages"), row.get("reference_conversion"), row.get("reference_leaving")]
@@ -310,7 +315,7 @@ def scorecard_view(card: pd.DataFrame, tr: Translator) -> pd.DataFrame:
 def cadence_view(cadence: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     """Per stage: entrants, touched in time (overall and by day 3 / 7 / 14), and the share who bought
     within 14 / 30 days, touched and not touched."""
-    out = cadence.reset_index() if cadence.index.name else cadence.copy()
+    out = _columns(cadence)
     if "stage" in out.columns:
         out["stage"] = [tr(f"sop.{v}") for v in out["stage"].tolist()]
     formats = {
@@ -324,7 +329,7 @@ def cadence_view(cadence: pd.DataFrame, tr: Translator) -> pd.DataFrame:
 
 def content_view(rates: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     """Content rates by channel and kind, with the playbook's reference open rate."""
-    out = rates.reset_index() if rates.index.name else rates
+    out = _columns(rates)
     formats = {
         "posts": "int",
         "reach": "int",
@@ -342,7 +347,7 @@ def content_view(rates: pd.DataFrame, tr: Translator) -> pd.DataFrame:
 
 def hours_view(rates: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     """Content by posting hour: posts, reach, open rate, whether the hour is a playbook window."""
-    out = rates.reset_index() if rates.index.name else rates.copy()
+    out = _columns(rates)
     if "in_playbook_window" in out.columns:
         out["in_playbook_window"] = ["✓" if bool(v) else "" for v in out["in_playbook_window"].tolist()]
     formats = {"posts": "int", "reach": "int", "open_rate": "share"}
