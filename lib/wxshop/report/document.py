@@ -23,6 +23,7 @@ import datetime as dt
 import html
 import json
 import math
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -379,7 +380,8 @@ class Report:
     def save(self) -> None:
         """Write the JSON next to the report (``self.json_path``)."""
         self.dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.json_path.with_suffix(".json.tmp")
+        # a temporary file of this process: two batches writing the same report never share one
+        tmp = self.json_path.with_name(f".{self.json_path.name}.{os.getpid()}.tmp")
         tmp.write_text(
             json.dumps(self.to_dict(), ensure_ascii=False, indent=1, allow_nan=False),
             encoding="utf-8",

@@ -8,6 +8,7 @@ no browser or system font is needed. The report's cards link to it; the index li
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -76,7 +77,12 @@ def share_card(path: Path, *, title: str, subtitle: str, figures: Sequence[Figur
             y -= 0.012
         fig.text(0.06, 0.03, footer, fontsize=14, color=_GREY, va="bottom")
         path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=_DPI, facecolor="white")
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # readers never see half a card
+        try:
+            fig.savefig(tmp, dpi=_DPI, facecolor="white", format="png")
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
     finally:
         plt.close(fig)
     return path
