@@ -52,7 +52,7 @@ def share_card(path: Path, *, title: str, subtitle: str, figures: Sequence[Figur
     fig = plt.figure(figsize=(WIDTH / _DPI, HEIGHT / _DPI), dpi=_DPI)
     try:
         fig.patch.set_facecolor("white")
-        fig.text(0.06, 0.955, title, fontsize=34, weight="bold", color=_INK, va="top")
+        fig.text(0.06, 0.955, title, fontsize=34, color=_INK, va="top")
         fig.text(0.06, 0.895, subtitle, fontsize=19, color=_GREY, va="top")
         top = 0.85
         for i, (label, value, line, met) in enumerate(list(figures)[:6]):
@@ -61,14 +61,14 @@ def share_card(path: Path, *, title: str, subtitle: str, figures: Sequence[Figur
                 (x, y - 0.12), 0.43, 0.12, boxstyle="round,pad=0,rounding_size=0.015",
                 transform=fig.transFigure, facecolor="#f7f8fa", edgecolor="#e5e6eb", linewidth=1.5))
             fig.text(x + 0.02, y - 0.015, label, fontsize=17, color=_GREY, va="top")
-            fig.text(x + 0.02, y - 0.05, value, fontsize=32, weight="bold", color=_INK, va="top")
+            fig.text(x + 0.02, y - 0.05, value, fontsize=32, color=_INK, va="top")
             if line:
                 mark = "✓ " if met else "✗ " if met is False else ""
                 fig.text(x + 0.02, y - 0.098, mark + line, fontsize=14, va="top",
                          color=_GOOD if met else _BAD if met is False else _GREY)
         rows = (min(len(figures), 6) + 1) // 2
         y = top - rows * 0.135 - 0.03
-        fig.text(0.06, y, heading, fontsize=24, weight="bold", color=_INK, va="top")
+        fig.text(0.06, y, heading, fontsize=24, color=_INK, va="top")
         y -= 0.05
         for n, finding in enumerate(list(findings)[:3], start=1):
             for k, line in enumerate(_wrap(finding, lang)[:4]):

@@ -112,5 +112,5 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart.profit_cny": ("毛利（元）", "Gross profit (CNY)"),
     "chart.cum_share": ("累计占比", "Cumulative share"),
     "channel.unknown": ("未标注", "not recorded"),
-    "chart.rel_lift": ("相对对照组的变化（95% 区间；绿色为校正后显著）", "Change vs control (95% interval; green: significant after correction)"),
+    "chart.rel_lift": ("相对对照组的变化（95% 区间；实心点为校正后显著）", "Change vs control (95% interval; filled dot: significant after correction)"),
 }

@@ -11,6 +11,7 @@ from typing import Literal
 
 from wxshop.report.i18n import (
     ab,
+    charts,
     common,
     definitions,
     findings,
@@ -39,6 +40,7 @@ CATALOGUES: dict[str, dict[str, tuple[str, str]]] = {
     "growth": growth.STRINGS,
     "private_domain": private_domain.STRINGS,
     "definitions": definitions.STRINGS,
+    "charts": charts.STRINGS,
 }
 # key: (zh, en). Placeholders use str.format names and must match in both languages.
 STRINGS: dict[str, tuple[str, str]] = {
