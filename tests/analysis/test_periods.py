@@ -171,3 +171,25 @@ def test_demo_store_has_both_comparisons():
     at = tables["orders"]["ordered_at"]
     window = tables["orders"][(at >= "2026-10-02") & (at < "2026-11-01")]
     assert got.loc["gmv", "current"] == overview.store_kpis(window).gmv
+
+
+def test_series_ends_with_compares_current_and_previous_windows(orders):
+    """The sparkline's last two points are the 环比 table's current and previous figures."""
+    got = periods.series(orders, "2025-03-31", days=10, n=4)
+    cmp = periods.compare(orders, "2025-03-31", days=10).set_index("kpi")
+    assert list(got["end"]) == ["2025-03-01", "2025-03-11", "2025-03-21", "2025-03-31"]
+    assert list(got["start"]) == ["2025-02-20", "2025-03-02", "2025-03-12", "2025-03-22"]
+    for kpi in periods.DEFAULT_KPIS:
+        assert got[kpi].iloc[-1] == pytest.approx(cmp.loc[kpi, "current"])
+        assert got[kpi].iloc[-2] == pytest.approx(cmp.loc[kpi, "previous"])
+
+
+def test_series_windows_are_store_kpis_of_their_orders_and_nan_before_the_data(orders):
+    late = orders[orders["ordered_at"] >= "2025-03-15"].reset_index(drop=True)
+    got = periods.series(late, "2025-03-31", days=10, n=3, kpis=["gmv", "orders"])
+    at = late["ordered_at"]
+    k = overview.store_kpis(late[(at >= "2025-03-22") & (at < "2025-04-01")])
+    assert got.loc[2, ["gmv", "orders"]].tolist() == pytest.approx([k.gmv, k.orders])
+    assert got.loc[:1, ["gmv", "orders"]].isna().all().all()  # windows from 03-02 and 03-12: before the data
+    with pytest.raises(ValueError, match="unknown KPI"):
+        periods.series(orders, "2025-03-31", kpis=["nope"])

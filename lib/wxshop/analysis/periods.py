@@ -41,7 +41,7 @@ from wxshop.analysis.paid import (
 from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDER_ID, ORDERED_AT
 
 __all__ = [
-    "BEFORE_DATA", "COLUMNS", "DEFAULT_KPIS", "SHARES", "WINDOWS", "compare", "windows",
+    "BEFORE_DATA", "COLUMNS", "DEFAULT_KPIS", "SHARES", "WINDOWS", "compare", "series", "windows",
 ]
 
 WINDOWS = ("current", "previous", "last_year")
@@ -203,3 +203,60 @@ def compare(
     )
     text = [c for c in COLUMNS if c.endswith(("_start", "_end", "_reason"))]
     return out.astype({c: "str" for c in text})[COLUMNS]
+
+
+def series(
+    orders: pd.DataFrame,
+    period_end: DateLike = "",
+    days: int = 30,
+    kpis: Sequence[str] = DEFAULT_KPIS,
+    n: int = 8,
+) -> pd.DataFrame:
+    """Each KPI over ``n`` back-to-back windows of ``days`` days, the last ending on
+    ``period_end``: the figures behind a card's sparkline (the last two windows are
+    :func:`compare`'s current and previous).
+
+    Returns one row per window, oldest first: start, end (ISO, inclusive) and one column per KPI
+    (computed by :func:`~wxshop.analysis.overview.store_kpis` from that window's orders; NaN for a
+    window that starts before the first order).
+
+    Examples
+    --------
+    >>> orders = pd.DataFrame({
+    ...     "order_id": ["o1", "o2", "o3", "o4"],
+    ...     "customer_id": ["a", "a", "b", "a"],
+    ...     "ordered_at": pd.to_datetime(["2025-03-01", "2025-03-05", "2025-03-12", "2025-03-13"]),
+    ...     "amount": [100.0, 50.0, 80.0, 40.0],
+    ... })
+    >>> print(series(orders, "2025-03-14", days=7, kpis=["gmv", "customers"], n=3).to_string(index=False))
+         start        end   gmv  customers
+    2025-02-22 2025-02-28   NaN        NaN
+    2025-03-01 2025-03-07 150.0        1.0
+    2025-03-08 2025-03-14 120.0        2.0
+    """
+    require_columns(orders, (ORDER_ID, CUSTOMER_ID, ORDERED_AT, AMOUNT), "series")
+    kpis = list(kpis)
+    unknown = [k for k in kpis if k not in _NUMBERS]
+    if unknown:
+        raise ValueError(f"series: unknown KPI(s) {', '.join(unknown)}; "
+                         f"choose from {', '.join(sorted(_NUMBERS))}")
+    days = check_days("days", days)
+    if n < 1:
+        raise ValueError(f"series: n must be at least 1; got {n}")
+    end = period_end_day(resolve_period_end(orders, str(period_end or "")))
+    day = day_numbers(orders[ORDERED_AT])
+    dated = day[day != NO_DAY]
+    first = int(dated.min()) if dated.size else None
+    rows = []
+    for k in range(n - 1, -1, -1):
+        hi = end - k * days
+        lo = hi - days + 1
+        row: dict[str, object] = {"start": iso_day(lo), "end": iso_day(hi)}
+        if first is not None and first <= lo or k == 0:
+            figures = store_kpis(orders.loc[(day >= lo) & (day <= hi)])
+            row.update({kpi: float(getattr(figures, kpi)) for kpi in kpis})
+        else:
+            row.update(dict.fromkeys(kpis, np.nan))
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=["start", "end", *kpis])
+    return out.astype({"start": "str", "end": "str", **dict.fromkeys(kpis, "float64")})
