@@ -6,10 +6,12 @@ import json
 import os
 
 import pandas as pd
+import pytest
 
 from conftest import SAMPLE, add_store, run_wxshop
 from wxshop.batch.kernel_start import is_startup_error as _is_startup_error
 from wxshop.batch.results import JobResult, exit_code
+from wxshop.report.pdf import find_chromium
 
 
 def test_validate_missing_amount_exit_2_names_file_and_column(project):
@@ -167,3 +169,64 @@ def test_the_batch_sets_duckdbs_memory_limit_for_its_reports(monkeypatch):
     assert os.environ[engine.ENV_MEMORY] == "3GB"
     _set_memory_limit("700MB", 2)
     assert os.environ[engine.ENV_MEMORY] == "700MB"
+
+
+def test_run_pdf_without_a_browser_stops_before_any_notebook(project):
+    """`wxshop run --pdf` on a machine whose browser cannot be found: exit 2 with the fix, no
+    traceback, and no report started."""
+    add_store(project, "s1")
+    proc = run_wxshop("run", "--pdf", cwd=project,
+                      env={"WXSHOP_HOME": str(project), "WXSHOP_CHROMIUM": str(project / "no-browser")})
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert "WXSHOP_CHROMIUM" in proc.stderr and "apt-get install chromium" in proc.stderr
+    assert not (project / "reports" / "s1").exists(), "no notebook may run"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(find_chromium() is None, reason="no Chromium found: `wxshop run --pdf` not tried")
+def test_run_pdf_writes_a_pdf_beside_each_report_and_the_index(project):
+    """Every HTML report of the sample store and the index get a PDF beside them; a later run
+    without --pdf removes the PDFs of what it rewrites, so none shows an older report."""
+    add_store(project, "s1")
+    env = {"WXSHOP_HOME": str(project)}
+    proc = run_wxshop("run", "--pdf", "-n", "store_overview,growth", "--reports", "out", cwd=project, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = project / "out"
+    pages = sorted(p for p in out.rglob("*.html"))
+    assert len(pages) == 3 and out / "index.html" in pages, pages
+    for page in pages:
+        assert page.with_suffix(".pdf").read_bytes()[:5] == b"%PDF-", page
+    assert f"{len(pages)}/{len(pages)} PDFs written" in proc.stdout
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    again = run_wxshop("run", "-n", "store_overview", "--reports", "out", cwd=project, env=env)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert not (out / "s1" / "store_overview.pdf").exists() and not (out / "index.pdf").exists()
+    assert (out / "s1" / "growth.pdf").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(find_chromium() is None, reason="no Chromium found: no PDF printed")
+def test_the_batch_pass_prints_the_reports_that_ran_and_the_index(tmp_path):
+    """``wxshop run --pdf``'s pass after the batch (cli._write_pdfs): a PDF for each report that
+    was written and for the index; a report that failed gets none, and a PDF that cannot be
+    printed is listed by its report's name."""
+    from wxshop.batch.plan import Job
+    from wxshop.cli import _write_pdfs
+
+    def job(notebook: str) -> Job:
+        return Job("s1", notebook, "nb.ipynb", str(tmp_path / "s1"), str(tmp_path))
+
+    (tmp_path / "s1").mkdir()
+    jobs = [job("store_overview"), job("growth"), job("user_profiling")]
+    jobs[0].output_html.write_text("<!DOCTYPE html><h1>店铺概览</h1>", encoding="utf-8")
+    index = tmp_path / "index.html"
+    index.write_text("<!DOCTYPE html><h1>索引</h1>", encoding="utf-8")
+    results = [JobResult("s1", "store_overview", "ok", 1.0, html="store_overview.html"),
+               JobResult("s1", "growth", "ok", 1.0, html="growth.html"),  # its HTML is gone
+               JobResult("s1", "user_profiling", "failed", 1.0, error="boom")]
+    failed, due = _write_pdfs(jobs, results, index)
+    assert due == 3
+    assert list(failed) == ["s1 / growth"]
+    assert jobs[0].output_html.with_suffix(".pdf").is_file() and (tmp_path / "index.pdf").is_file()
+    assert not jobs[2].output_html.with_suffix(".pdf").exists()

@@ -91,13 +91,24 @@ def run(
             "(default: half this machine's memory shared among --jobs; WXSHOP_DUCKDB_MEMORY if set).",
         ),
     ] = None,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf",
+            help="Also print each report and the index to an A4 PDF beside its HTML, with the system's "
+            "Chromium (apt-get install chromium, or set WXSHOP_CHROMIUM) and the `pdf` extra.",
+        ),
+    ] = False,
 ) -> None:
-    """Run every notebook for every store (papermill → HTML) and write reports/index.html."""
+    """Run every notebook for every store (papermill → HTML) and write reports/index.html
+    (with --pdf, a PDF beside each)."""
     from wxshop.params import parse_override, read_yaml
     from wxshop.report.i18n import check_lang
 
     root = paths.project_root()
     _set_memory_limit(memory_limit, jobs)
+    if pdf:  # no Playwright or no browser: exit 2 now, before any notebook runs
+        _check_pdf()
     overrides = dict(parse_override(s) for s in (set_ or []))
     if lang:
         overrides["lang"] = check_lang(lang)
@@ -159,17 +170,34 @@ def run(
     defaults = paths.params_dir(root) / "defaults.yaml"
     index_lang = lang or (read_yaml(defaults).get("lang", "zh") if defaults.is_file() else "zh")
     index = build_index(out, lang=index_lang, order=list(discover_notebooks(root)), thresholds=thresholds)
+    pdfs_failed, pdfs, pdfs_stopped = {}, 0, False
+    if pdf and not interrupted:
+        try:
+            pdfs_failed, pdfs = _write_pdfs(job_list, results, index)
+        except KeyboardInterrupt:  # Ctrl-C while printing: no PDF is left half-written
+            pdfs_stopped = True
+    elif not pdf:  # an earlier run's index.pdf would show another index than index.html
+        (out / "index.pdf").unlink(missing_ok=True)
     failed = [r for r in results if r.status != "ok"]
     typer.echo(f"{len(results) - len(failed)}/{len(results)} reports written.")
     for r in failed:
         where = f" (cell {r.cell})" if r.cell is not None else ""
         typer.echo(f"FAILED {r.store} / {_report_name(r)}{where}: {r.error}", err=True)
+    if pdfs:
+        typer.echo(f"{pdfs - len(pdfs_failed)}/{pdfs} PDFs written.")
+    for page, error in pdfs_failed.items():
+        typer.echo(f"PDF FAILED {page}: {error}", err=True)
     typer.echo(f"Index: {index}")
     if interrupted:
         typer.echo(f"interrupted: {len(job_list) - len(results) + len(refused_results)} reports"
                    " not finished (marked so in the index).", err=True)
         raise typer.Exit(130)
-    raise typer.Exit(exit_code(results))
+    if pdfs_stopped:
+        typer.echo("interrupted while printing PDFs: the reports are as listed above, some PDFs not written.",
+                   err=True)
+        raise typer.Exit(130)
+    code = exit_code(results)
+    raise typer.Exit(max(code, 1) if pdfs_failed else code)  # a PDF asked for and not written
 
 
 def _set_memory_limit(given: str | None, jobs: int) -> None:
@@ -185,6 +213,35 @@ def _set_memory_limit(given: str | None, jobs: int) -> None:
     else:
         os.environ[engine.ENV_MEMORY] = engine.batch_memory_limit(jobs)
     engine.settings()  # WXSHOP_DUCKDB_THREADS too
+
+
+def _check_pdf() -> None:
+    """Start and stop the browser that ``--pdf`` prints with, so that a missing Playwright or
+    Chromium stops the batch (exit 2, with the fix) before any notebook runs."""
+    from wxshop.report.pdf import PdfPrinter
+
+    with PdfPrinter() as printer:
+        printer.open()
+
+
+def _write_pdfs(job_list, results, index: Path) -> tuple[dict[str, str], int]:
+    """Print the reports this run wrote and the index to PDF, beside their HTML; returns the
+    failures (report → error) and how many PDFs were due.
+
+    One pass in this process after the batch, whether the reports ran here, in worker processes
+    or on a Dask cluster (whose workers write into the same folder): one browser for all, no
+    browser in any worker, and the notebooks' run is not slowed by printing. A PDF that fails
+    leaves its HTML report as it is (ok in the index); it is listed in the summary.
+    """
+    from wxshop.report.pdf import PdfPrinter, print_pdfs
+
+    html = {(job.store, job.name): job.output_html for job in job_list}
+    pages = {html[r.store, _report_name(r)]: f"{r.store} / {_report_name(r)}" for r in results
+             if r.status == "ok" and r.html and (r.store, _report_name(r)) in html}
+    pages[index] = "index"
+    with PdfPrinter() as printer:
+        failed = print_pdfs(list(pages), printer)
+    return {pages[page]: error for page, error in failed.items()}, len(pages)
 
 
 def _connect(scheduler: str, jobs: int):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from wxshop.batch.plan import Job
+from wxshop.report.pdf import pdf_path
 
 Status = Literal["ok", "failed", "data_error", "pending", "running", "interrupted"]
 # A batch first marks every job it will run "pending", then "running" as a job starts, so a
@@ -77,9 +78,9 @@ def save_status(job: Job, result: JobResult) -> None:
 
 def mark(job: Job, status: Status, error: str = "") -> None:
     """Write a ``pending`` / ``running`` / ``interrupted`` status for ``job`` and remove the
-    outputs of an earlier run (HTML, JSON), so nothing of it is taken for this run's report."""
+    outputs of an earlier run (HTML, its PDF, JSON), so nothing of it is taken for this run's report."""
     Path(job.report_dir).mkdir(parents=True, exist_ok=True)
-    for stale in (job.output_html, Path(job.report_dir) / f"{job.name}.json"):
+    for stale in (job.output_html, pdf_path(job.output_html), Path(job.report_dir) / f"{job.name}.json"):
         stale.unlink(missing_ok=True)
     save_status(job, JobResult(job.store, job.notebook, status, 0.0, error=error, item=job.item))
 

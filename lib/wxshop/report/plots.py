@@ -94,7 +94,7 @@ def _share(value: float) -> str:
     return "—" if value is None or not math.isfinite(float(value)) else f"{float(value):.1%}"
 
 
-def _cny(value: float) -> str:
+def _yuan(value: float) -> str:
     return f"¥{float(value):,.0f}"
 
 
@@ -161,8 +161,8 @@ def monthly_trend(trend: pd.DataFrame, lang: str = "zh", ax: plt.Axes | None = N
     if len(trend):
         top = trend.loc[trend["gmv"].idxmax()]
         describe(ax.figure, tr("alt.monthly_trend", first=trend["month"].iloc[0],
-                               last=trend["month"].iloc[-1], top_month=top["month"], top=_cny(top["gmv"]),
-                               last_gmv=_cny(trend["gmv"].iloc[-1]),
+                               last=trend["month"].iloc[-1], top_month=top["month"], top=_yuan(top["gmv"]),
+                               last_gmv=_yuan(trend["gmv"].iloc[-1]),
                                last_customers=f"{int(trend['customers'].iloc[-1]):,}"))
     return ax
 
