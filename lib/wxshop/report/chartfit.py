@@ -83,7 +83,7 @@ def _pieces(text: str) -> list[str]:
     """Where a label may break: after a space or punctuation, or between Chinese characters.
 
     >>> _pieces("GMV（元） by month")
-    ['G', 'MV（', '元', '）', ' by ', 'month']
+    ['GMV（', '元', '）', ' ', 'by ', 'month']
     """
     parts = [p for p in _BREAK_AFTER.split(text) if p]
     out: list[str] = []

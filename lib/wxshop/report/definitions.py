@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wxshop.report.i18n import LANGS, t
+from wxshop.report.views import ab as ab_view
 from wxshop.report.views import growth as growth_view
 from wxshop.report.views import overview as overview_view
 from wxshop.report.views import private_domain as private_view
@@ -39,6 +40,9 @@ AB_METRICS: tuple[str, ...] = (
     "conversion", "revenue_per_user", "orders_per_user", "aov", "spend_per_buyer", "profit_per_user",
 )
 _VARIANT = ("decision", "diff", "ci_low", "ci_high", "rel_lift", "p_value", "p_adjusted")
+# The A/B report's key-figure cards: shown (as text), not recorded; named card:<name> here.
+_AB_CARD_UNITS = {"ab_decision": "doc.unit.code", "ab_lift": "doc.unit.share", "ab_p_value": "doc.unit.p",
+                  "ab_users": "doc.unit.int", "ab_days": "doc.unit.days", "ab_guardrails": "doc.unit.code"}
 
 
 def _kpis(spec: list[tuple[str, ...]], window: str, windows: dict[str, str] | None = None) -> list[Figure]:
@@ -94,7 +98,10 @@ def figures(report: str) -> list[Figure]:
         metrics = [Figure(f"metric:{m}", f"metric.{m}", f"doc.def.metric.{m}", "doc.window.ab",
                           "doc.unit.share" if m == "conversion" else "doc.unit.cny" if m != "orders_per_user"
                           else "doc.unit.float") for m in AB_METRICS]
-        return [*(_doc(n, "", "doc.window.ab", u) for n, u in whole), *per_variant, *metrics]
+        cards = [Figure(f"card:{name}", f"kpi.{name}", f"def.{name}",
+                        "doc.window.ab_assignment" if name == "ab_days" else "doc.window.ab",
+                        _AB_CARD_UNITS[name]) for name, _ in ab_view.CARDS]
+        return [*cards, *(_doc(n, "", "doc.window.ab", u) for n, u in whole), *per_variant, *metrics]
     if report == "growth":
         windows = {"activity_conversion": "doc.window.events", "d1_retention": "doc.window.events",
                    "k_factor": "doc.window.history", "campaign_roi_gmv": "doc.window.history",

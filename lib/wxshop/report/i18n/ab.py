@@ -258,6 +258,69 @@ STRINGS: dict[str, tuple[str, str]] = {
         "⚠ Pre-period figures differ between arms more than chance allows (p < {threshold}): the "
         "assignment may depend on user history; read the results with care.",
     ),
+    # the key-figure cards (wxshop.report.views.ab_cards): names, definitions, notes
+    "kpi.ab_decision": ("结论", "Decision"),
+    "kpi.ab_lift": ("主要指标相对提升", "Primary metric lift"),
+    "kpi.ab_p_value": ("校正后 p 值", "Adjusted p-value"),
+    "kpi.ab_users": ("分析用户数", "Users analysed"),
+    "kpi.ab_days": ("已分组天数", "Days of assignment"),
+    "kpi.ab_guardrails": ("护栏指标", "Guardrails"),
+    "def.ab_decision": (
+        "总体结论（JSON 的 decision，译成文字）：上线 / 不上线 / 继续实验 / 无法下结论；下方是卡片所说的分组与对照组"
+        "（结论为上线时是建议上线的分组，否则是结论与总体结论相同、主要指标差值最大的分组）",
+        "the overall decision (the JSON's decision, in words): ship / don't ship / keep running / "
+        "inconclusive; under it the variant the cards describe, against control (the variant to ship, "
+        "else the one with the overall decision and the largest primary-metric difference)",
+    ),
+    "def.ab_lift": (
+        "该分组主要指标的相对提升 = 差值 ÷ 对照均值，下方是其 1 − α 区间（开启 sequential 时为随时有效区间）；"
+        "对照均值接近 0 时改为绝对差",
+        "the variant's relative lift of the primary metric = difference ÷ control mean, under it the "
+        "1 − α interval (the always-valid one with sequential); the absolute difference when the "
+        "control mean is near zero",
+    ),
+    "def.ab_p_value": (
+        "结论所用的主要指标 p 值（多重比较校正后；开启 sequential 时为随时有效 p 值）：< α ✓ 显著，否则 ✗",
+        "the primary metric's p-value the decision used (after the multiple-testing correction; the "
+        "always-valid one with sequential): ✓ significant below α, else ✗",
+    ),
+    "def.ab_users": (
+        "进入分析的用户数（各组合计），下方是样本比例检验：✓ 与计划分流一致，✗ p < 0.001 分流异常",
+        "users analysed (all arms), under it the sample-ratio check: ✓ split as planned, ✗ a "
+        "mismatch at p < 0.001",
+    ),
+    "def.ab_days": (
+        "第一位到最后一位用户分组的日历天数（含首尾；输入为汇总数时是参数 days），下方是按当前流量达到目标样本"
+        "（以 power 的功效检测 target_relative_mde）还需的天数：✓ 已达到；未达到且结论要等样本（继续实验、按当前流量难以达到）时 ✗",
+        "calendar days from the first to the last user's assignment (both counted; the days "
+        "parameter for typed-in counts), under it the "
+        "days still needed at the current traffic for the target sample (target_relative_mde at "
+        "the given power): ✓ reached; ✗ not yet, when the decision waits for it (keep running, out of "
+        "reach at current traffic)",
+    ),
+    "def.ab_guardrails": (
+        "该分组护栏指标的非劣效检验（下降不超过 guardrail_margin）：通过 ✓；变差、未检查（数据不足）或未证实 ✗",
+        "the variant's guardrails, non-inferiority (a drop within guardrail_margin): passed ✓; "
+        "harmed, unchecked (the input lacks them) or unproven ✗",
+    ),
+    "doc.window.ab_assignment": (
+        "分组期：第一位到最后一位用户的分组日", "the assignment period: first to last user's assignment day",
+    ),
+    "ab.card.versus": ("{variant} 对比 {control}", "{variant} vs {control}"),
+    "ab.card.interval": ("{metric}，{level} 区间 {low} 至 {high}", "{metric}, {level} CI {low} to {high}"),
+    "ab.card.significant": ("显著：p < α = {alpha}", "significant: p < α = {alpha}"),
+    "ab.card.not_significant": ("不显著：p ≥ α = {alpha}", "not significant: p ≥ α = {alpha}"),
+    "ab.card.srm_ok": ("分流与计划一致，p {p}", "split as planned, p {p}"),
+    "ab.card.srm_bad": ("分流异常，p {p}", "sample ratio mismatch, p {p}"),
+    "ab.card.days": ("{days} 天", "{days} days"),
+    "ab.card.sample_reached": ("已达到目标样本量", "target sample reached"),
+    "ab.card.more_days": ("目标样本还需约 {days} 天", "about {days} more days to target sample"),
+    "ab.card.need_users": ("目标样本：每组约 {n} 人", "target sample: about {n} users per arm"),
+    "ab.card.guardrails_ok": ("通过", "Passed"),
+    "ab.card.guardrails_harmed": ("变差", "Harmed"),
+    "ab.card.guardrails_unchecked": ("未检查", "Unchecked"),
+    "ab.card.guardrails_unproven": ("未证实", "Unproven"),
+        "ab.card.name_sep": ("、", ", "),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "products.headline": ("选品概览", "At a glance"),

@@ -54,7 +54,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "柱状图：按发布钟点的内容打开率（{hours} 个钟点有内容）；最高为 {hour}:00（{rate}）。",
         "Bar chart: content open rate by posting hour ({hours} hours with posts); highest at {hour}:00 ({rate}).",
     ),
-    "card.prev": ("环比", "vs prior {days} d"),
+    "card.prev": ("{days} 天环比", "vs prior {days} d"),
     "card.yoy": ("同比", "vs last year"),
     "card.pp": ("{value} 个百分点", "{value} pp"),
     "card.trend": ("{name}，最近 {n} 个 {days} 天窗口：{values}", "{name}, last {n} windows of {days} days: {values}"),

@@ -7,15 +7,18 @@ percentage points, money in CNY, orders as plain numbers), intervals as one cell
 parameters are read by :func:`wxshop.ab.inputs.arms_from_summary`.)
 
 The code lives in :mod:`~wxshop.report.views.ab_format` (figures), :mod:`~wxshop.report.views.ab_tables`
-(tables) and :mod:`~wxshop.report.views.ab_words` (sentences); this module gathers their public names
+(tables), :mod:`~wxshop.report.views.ab_words` (sentences) and :mod:`~wxshop.report.views.ab_cards`
+(the key-figure cards); this module gathers their public names
 so that notebooks keep ``from wxshop.report.views import ab as abview``.
 
 Every ``*_view`` returns a DataFrame of display strings with canonical column names; show it
-with ``report.table(view, LABELS)``. :func:`headline` gives the figures recorded in the JSON.
+with ``report.table(view, LABELS)``. :func:`headline` gives the figures recorded in the JSON;
+:func:`cards` the key-figure cards, shown with ``report.cards(c.values, c.spec, c.notes)``.
 """
 
 from __future__ import annotations
 
+from wxshop.report.views.ab_cards import CARDS, Cards, cards, focus_variant
 from wxshop.report.views.ab_format import fmt_diff, fmt_interval, fmt_metric, fmt_rel
 from wxshop.report.views.ab_tables import (
     LABELS,
@@ -38,16 +41,20 @@ from wxshop.report.views.ab_words import (
 )
 
 __all__ = [
+    "CARDS",
     "LABELS",
+    "Cards",
     "arms_view",
     "balance_view",
     "bayes_view",
     "bootstrap_view",
+    "cards",
     "decision_lines",
     "fmt_diff",
     "fmt_interval",
     "fmt_metric",
     "fmt_rel",
+    "focus_variant",
     "guardrail_notes",
     "guardrails_view",
     "headline",
