@@ -193,3 +193,27 @@ def test_series_windows_are_store_kpis_of_their_orders_and_nan_before_the_data(o
     assert got.loc[:1, ["gmv", "orders"]].isna().all().all()  # windows from 03-02 and 03-12: before the data
     with pytest.raises(ValueError, match="unknown KPI"):
         periods.series(orders, "2025-03-31", kpis=["nope"])
+
+
+def test_headline_windows_call_the_reports_own_figures_on_each_window(orders):
+    """Each point is the report's headline function at that window's end; 环比 and 同比 compare
+    the current window with the one before and with the same dates a year earlier."""
+    from wxshop.analysis import repurchase
+
+    kpis = ["orders", "gmv", "repurchase_rate"]
+    changes, spark = periods.headline_windows(repurchase.headline, orders, "2025-03-31", 10, kpis,
+                                              shares=["repurchase_rate"], n=3)
+    for i, end in enumerate(["2025-03-11", "2025-03-21", "2025-03-31"]):
+        want = repurchase.headline(orders, end, 10)
+        assert spark.loc[i, kpis].tolist() == pytest.approx([want[k] for k in kpis])
+    now, prev = repurchase.headline(orders, "2025-03-31", 10), repurchase.headline(orders, "2025-03-21", 10)
+    year = repurchase.headline(orders, "2024-03-31", 10)
+    row = changes.set_index("kpi")
+    assert row.loc["gmv", "change_prev"] == pytest.approx(now["gmv"] / prev["gmv"] - 1)
+    assert row.loc["gmv", "change_yoy"] == pytest.approx(now["gmv"] / year["gmv"] - 1)
+    assert row.loc["repurchase_rate", "change_kind"] == "pp"
+    rates = now["repurchase_rate"] - prev["repurchase_rate"]
+    assert row.loc["repurchase_rate", "change_prev"] == pytest.approx(rates)
+    late = orders[orders["ordered_at"] >= "2025-03-15"].reset_index(drop=True)
+    changes, spark = periods.headline_windows(repurchase.headline, late, "2025-03-31", 10, kpis, n=3)
+    assert spark.loc[:1, kpis].isna().all().all() and changes["change_yoy"].isna().all()

@@ -295,6 +295,12 @@ def _row_html(table_html: str, row_class: str) -> str:
     return table_html.split(f'<tr class="{row_class}">', 1)[1].split("</tr>", 1)[0]
 
 
+def _store_row(table_html: str, store: str) -> str:
+    """A store's row after its name (and its ✗/⚠ flag, if any)."""
+    return re.split(rf'<th class="store">{re.escape(store)}(?: <span class="flag [^<]*</span>)?</th>',
+                    table_html, maxsplit=1)[1].split("</tr>", 1)[0]
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_page_shows_median_row_thresholds_and_legend(reports, lang):
     html = ix.build_index(reports, lang=lang).read_text(encoding="utf-8")
@@ -308,17 +314,17 @@ def test_page_shows_median_row_thresholds_and_legend(reports, lang):
     threshold = _row_html(table, "ref threshold")
     assert "≥ ¥150.00" in threshold and "≥ 50.0%" in threshold
     # store a: value, difference and mark in one cell
-    row_a = table.split('<th class="store">a</th>', 1)[1].split("</tr>", 1)[0]
+    row_a = _store_row(table, "a")
     assert re.search(r"¥300\.00 <span class=\"mark good\"[^>]*>✓</span><br><small>\+50%</small>", row_a)
     assert f"+5.0 {'个百分点' if lang == 'zh' else 'pp'}" in row_a
-    row_b = table.split('<th class="store">b</th>', 1)[1].split("</tr>", 1)[0]
+    row_b = _store_row(table, "b")
     assert re.search(r"¥144\.00 <span class=\"mark bad\"[^>]*>✗</span><br><small>-28%</small>", row_b)
     # the chat open rate has a threshold; stores without a private-domain report show a dash
     open_col = [f.key for f in ix.FIGURES].index("session_open_rate")
     row_b_cells = re.findall(r'<td class="num"[^>]*>(.*?)</td>', row_b, flags=re.S)
     assert row_b_cells[open_col].startswith("42.0%") and "✗" in row_b_cells[open_col]
     for store in ("a", "c"):
-        row = table.split(f'<th class="store">{store}</th>', 1)[1].split("</tr>", 1)[0]
+        row = _store_row(table, store)
         cells = re.findall(r'<td class="num"[^>]*>(.*?)</td>', row, flags=re.S)
         assert len(cells) == len(ix.FIGURES)
         assert cells[open_col] == "—"

@@ -11,14 +11,14 @@ All pages come from the shared demo batch (``demo_project`` in conftest.py).
 Driver: Playwright for Python, launched with ``executable_path`` on the system's Chromium
 (Debian's ``chromium`` package; ``.ci/run`` installs it). No browser is ever downloaded. The
 tests skip when no Chromium is found (``chromium``, ``chromium-browser``, ``google-chrome`` on
-PATH, or the path in WXSHOP_CHROMIUM). Screenshots are taken when WXSHOP_ARTIFACTS names a folder
-for them (a full-page PNG of each page costs CPU and nobody looks at them in a routine run).
+PATH, or the path in WXSHOP_CHROMIUM: :func:`wxshop.report.pdf.find_chromium`, the lookup of
+``wxshop run --pdf``). Screenshots are taken when WXSHOP_ARTIFACTS names a folder for them (a
+full-page PNG of each page costs CPU and nobody looks at them in a routine run).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,17 +26,7 @@ import pytest
 
 from conftest import DEMO_REPORTS, DEMO_STORE, IMG, SCRIPT, demo_report_names, tell
 from wxshop.report import plots
-
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-
-
-def find_chromium() -> str | None:
-    """WXSHOP_CHROMIUM if set (a path or a command name), else the first browser on PATH."""
-    configured = os.environ.get("WXSHOP_CHROMIUM")
-    if configured:
-        return configured if Path(configured).is_file() else shutil.which(configured)
-    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
-
+from wxshop.report.pdf import find_chromium
 
 CHROMIUM = find_chromium()
 pytestmark = [
@@ -234,9 +224,8 @@ def test_page_fits_a_phone_screen(demo_visits, lang, name):
     assert not v.sticking_out, (v.sticking_out[:10], v.screenshot)
 
 
-@pytest.mark.parametrize("lang, name", [(lang, name) for lang, name in PAGES
-                                        if name != "index" and not name.startswith("ab_test")],
-                         ids=[i for i in PAGE_IDS if not i.endswith("index") and "ab_test" not in i])
+@pytest.mark.parametrize("lang, name", [(lang, name) for lang, name in PAGES if name != "index"],
+                         ids=[i for i in PAGE_IDS if not i.endswith("index")])
 def test_key_figure_cards_fill_the_first_screen(demo_visits, lang, name):
     """Failing means a store owner opening the report on a phone does not see the answer without
     scrolling: the key-figure cards (4–6) must lie wholly inside the first 390 × 844 screen, and

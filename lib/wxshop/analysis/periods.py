@@ -22,8 +22,9 @@ A comparison window that starts before the data does (the store's first order, o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,7 +42,8 @@ from wxshop.analysis.paid import (
 from wxshop.data.schema import AMOUNT, CUSTOMER_ID, ORDER_ID, ORDERED_AT
 
 __all__ = [
-    "BEFORE_DATA", "COLUMNS", "DEFAULT_KPIS", "SHARES", "WINDOWS", "compare", "series", "windows",
+    "BEFORE_DATA", "COLUMNS", "DEFAULT_KPIS", "SHARES", "WINDOWS", "compare", "headline_windows", "series",
+    "windows",
 ]
 
 WINDOWS = ("current", "previous", "last_year")
@@ -260,3 +262,71 @@ def series(
         rows.append(row)
     out = pd.DataFrame(rows, columns=["start", "end", *kpis])
     return out.astype({"start": "str", "end": "str", **dict.fromkeys(kpis, "float64")})
+
+
+def headline_windows(
+    headline: Callable[..., Mapping[str, Any]],
+    orders: pd.DataFrame,
+    period_end: DateLike,
+    days: int,
+    kpis: Sequence[str],
+    shares: Sequence[str] = (),
+    n: int = 8,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A report's own key figures, ``headline(orders, period_end, days)`` (e.g.
+    :func:`wxshop.analysis.repurchase.headline`), against earlier windows, for reports whose
+    figures are not :func:`compare`'s: the same function called with the window's end moved back
+    ``days`` days (环比), one calendar year (同比), and ``k × days`` days for the ``n`` windows of
+    the sparkline. A window starting before the first order gives NaN.
+
+    Returns ``(changes, series)``: ``changes`` has :func:`compare`'s kpi, change_kind (``pp`` for
+    the figures in ``shares``, else ``relative``), current, previous, change_prev, last_year,
+    change_yoy; ``series`` is :func:`series`' shape (start, end, one column per figure).
+
+    >>> from wxshop.analysis import repurchase
+    >>> orders = pd.DataFrame({
+    ...     "order_id": ["o1", "o2", "o3", "o4"], "customer_id": ["a", "a", "b", "a"],
+    ...     "ordered_at": pd.to_datetime(["2025-03-01", "2025-03-05", "2025-03-12", "2025-03-13"]),
+    ...     "amount": [100.0, 50.0, 80.0, 40.0]})
+    >>> changes, spark = headline_windows(repurchase.headline, orders, "2025-03-14", 7,
+    ...                                   ["orders", "gmv"], n=2)
+    >>> print(changes[["kpi", "current", "previous", "change_prev"]].to_string(index=False))
+       kpi  current  previous  change_prev
+    orders      2.0       2.0         0.00
+       gmv    120.0     150.0        -0.20
+    >>> spark["end"].tolist()
+    ['2025-03-07', '2025-03-14']
+    """
+    require_columns(orders, (ORDER_ID, CUSTOMER_ID, ORDERED_AT, AMOUNT), "headline_windows")
+    days = check_days("days", days)
+    if n < 1:
+        raise ValueError(f"headline_windows: n must be at least 1; got {n}")
+    kpis = list(kpis)
+    end = period_end_day(resolve_period_end(orders, str(period_end or "")))
+    dated = day_numbers(orders[ORDERED_AT])
+    dated = dated[dated != NO_DAY]
+    first = int(dated.min()) if dated.size else None
+
+    def figures(last: int) -> list[float]:
+        if first is None or last - days + 1 < first:
+            return [np.nan] * len(kpis)
+        got = headline(orders, iso_day(last), days)
+        return [float(got[k]) if got.get(k) is not None else np.nan for k in kpis]
+
+    year_ago = period_end_day((pd.Timestamp(iso_day(end)) - pd.DateOffset(years=1)).date().isoformat())
+    ends = [end - k * days for k in range(n - 1, -1, -1)]
+    rows = {last: figures(last) for last in ends}
+    now = np.asarray(rows[end], np.float64)
+    before = np.asarray(rows[end - days] if end - days in rows else figures(end - days), np.float64)
+    year = np.asarray(figures(year_ago), np.float64)
+    points = np.array([k in set(shares) for k in kpis], bool)
+    changes = pd.DataFrame({
+        "kpi": pd.array(kpis, dtype="str"),
+        "change_kind": pd.array(np.where(points, "pp", "relative").tolist(), dtype="str"),
+        "current": now, "previous": before, "change_prev": _change(now, before, points),
+        "last_year": year, "change_yoy": _change(now, year, points),
+    })
+    spark = pd.DataFrame([{"start": iso_day(last - days + 1), "end": iso_day(last),
+                           **dict(zip(kpis, rows[last], strict=True))} for last in ends],
+                         columns=["start", "end", *kpis])
+    return changes, spark.astype({"start": "str", "end": "str", **dict.fromkeys(kpis, "float64")})

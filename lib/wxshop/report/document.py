@@ -32,6 +32,7 @@ import pandas as pd
 
 from wxshop import __version__, paths
 from wxshop.jsonable import to_jsonable
+from wxshop.report import tables
 from wxshop.report.i18n import Translator
 from wxshop.report.i18n import reason as reason_text
 from wxshop.report.thresholds import THRESHOLDS
@@ -127,7 +128,7 @@ class Report:
         self.findings: list[str] = []
         self._sections = 0
         self._title = ""
-        self._card: list[tuple[str, str, str, bool | None]] = []  # the share card's tiles
+        self._card: list[tuple[str, str, str, bool | None, str]] = []  # the share card's tiles
 
     # ---- paths -----------------------------------------------------------------
     @property
@@ -202,19 +203,40 @@ class Report:
     ) -> None:
         """Show ``df`` with headers translated ({column: i18n key}); values escaped.
 
-        ``formats`` maps a column to a :func:`format_value` kind ('cny', 'share', …).
+        ``formats`` maps a column to a :func:`format_value` kind ('cny', 'share', …). The table
+        sits in its own sideways-scrolling box with its first column pinned, and the table as
+        shown is written to ``<report_dir>/<notebook>.tables/<nn>-<columns>.csv``, linked under
+        it (:mod:`wxshop.report.tables`).
         """
         shown = df.copy()
         for col, kind in (formats or {}).items():
             shown[col] = [format_value(v, kind, self.lang) for v in shown[col].tolist()]
         shown = self.tr.columns(shown, columns) if columns else shown
-        _html(shown.to_html(index=False, escape=True, na_rep="—", border=0, classes="wx-table"))
+        markup = shown.to_html(index=False, escape=True, na_rep="—", border=0, classes=tables.TABLE_CLASSES)
+        folder = tables.csv_folder(self.dir, self.notebook)
+        if not hasattr(self, "_csv_names"):  # this report's first table: an earlier run's CSVs go
+            self._csv_names: list[str] = []
+            tables.clear_csvs(folder)
+        name = tables.csv_name(len(self._csv_names) + 1, df.columns)
+        headers = [str(c) for c in shown.columns]
+        tables.write_csv(folder / name, headers, tables.shown_cells(markup))
+        self._csv_names.append(name)
+        _html(tables.table_box(markup, f"{folder.name}/{name}", headers, self.tr))
 
-    def cards(self, values: dict[str, Any], spec: list[tuple[str, ...]]) -> None:
+    def cards(self, values: dict[str, Any], spec: list[tuple[str, ...]],
+              notes: Mapping[str, tuple[str, bool | None]] | None = None,
+              trends: Mapping[str, tuple[str, str]] | None = None, window: str = "") -> None:
         """The answer at a glance, the first thing a reader sees on a phone (the reader's view moves
         it under the title): store and period, then one card per figure of ``spec`` (name, kind):
         its name, the value in large type and, where the playbook draws a line for it
-        (:data:`wxshop.report.thresholds.THRESHOLDS`), ✓ or ✗ against that line."""
+        (:data:`wxshop.report.thresholds.THRESHOLDS`), ✓ or ✗ against that line.
+
+        ``notes`` gives a figure the playbook draws no line for a line of its own, already in the
+        report's language: ``{name: (text, True ✓ / False ✗ / None no mark)}`` (e.g. an A/B
+        test's interval, or its check against the test's own rule). ``trends`` gives a figure its
+        change against earlier periods and its sparkline: ``{name: (line, svg)}``
+        (:func:`wxshop.report.trends.card_extras`). ``window`` names the days the values cover
+        when they are not the report's period."""
         cards, self._card = [], []
         for name, kind, *_ in spec:
             value = values.get(name)
@@ -224,15 +246,22 @@ class Report:
                 good = line.met(float(value))
                 sign = "≥" if line.better == "higher" else "≤"
                 text = self.tr("card.line", sign=sign, value=format_value(line.value, kind, self.lang))
-                mark = (f'<div class="t"><span class="{"good" if good else "bad"}">{"✓" if good else "✗"}'
-                        f"</span> {html.escape(text)}</div>")
+            elif notes and notes.get(name):
+                text, good = notes[name]
+            if text:
+                tick = "" if good is None else (f'<span class="{"good" if good else "bad"}">'
+                                                f'{"✓" if good else "✗"}</span> ')
+                mark = f'<div class="t">{tick}{html.escape(text)}</div>'
             label, shown = self.tr(f"kpi.{name}"), format_value(value, kind, self.lang)
-            self._card.append((label, shown, text, good))
+            change, spark = (trends or {}).get(name, ("", ""))
+            self._card.append((label, shown, text, good, change))
+            moved = f'<div class="c">{html.escape(change)}</div>' if change else ""
             cards.append(f'<div class="wx-card"><div class="k">{html.escape(label)}</div>'
-                         f'<div class="v">{html.escape(shown)}</div>{mark}</div>')
+                         f'<div class="v">{html.escape(shown)}</div>{spark}{moved}{mark}</div>')
         link = (f' · <a class="wx-share" href="{html.escape(self.card_path.name)}">'
                 f'{html.escape(self.tr("card.share"))}</a>')
-        _html(f'<div class="wx-cards"><p class="wx-cards-meta">{html.escape(self._subtitle())}{link}</p>'
+        meta = " · ".join(p for p in (self.store, window) if p) if window else self._subtitle()
+        _html(f'<div class="wx-cards"><p class="wx-cards-meta">{html.escape(meta)}{link}</p>'
               f'{"".join(cards)}</div>')
 
     def _subtitle(self) -> str:
@@ -240,7 +269,9 @@ class Report:
         return " · ".join(p for p in (self.store, period) if p)
 
     def kpis(self, values: dict[str, Any], spec: list[tuple[str, ...]],
-             window: str | Mapping[str, str] = "", cards: int = 6) -> None:
+             window: str | Mapping[str, str] = "", cards: int = 6, *, changes: pd.DataFrame | None = None,
+             series: pd.DataFrame | None = None, days: int = 0,
+             card_values: Mapping[str, Any] | None = None, card_window: str = "") -> None:
         """Show the first ``cards`` figures as :meth:`cards`, then a Metric | Value | Definition
         table of all, and record each figure as headline.
 
@@ -248,9 +279,22 @@ class Report:
         keys ``kpi.<name>`` and (by default) ``def.<name>``; kind is a
         :func:`format_value` kind. ``window`` (e.g. "近 90 天：2026-08-03 至 2026-10-31"), or
         one per name, opens the definitions, so no figure is read without the days it covers.
+        ``changes`` (:func:`wxshop.analysis.periods.compare` over ``days``-day windows) and
+        ``series`` (:func:`wxshop.analysis.periods.series`) give the cards their 环比 / 同比 line
+        and sparkline, for the figures they hold. ``card_values`` (with ``card_window`` naming
+        their days) puts other values on the cards than in the table, e.g. the last ``days`` days
+        of a report whose table covers all the data.
         """
         if cards:
-            self.cards(values, spec[:cards])
+            kinds = {name: kind for name, kind, *_ in spec}
+            extras = None
+            if changes is not None or series is not None:
+                from wxshop.report.trends import card_extras
+
+                extras = card_extras(changes, series, days, self.tr,
+                                     say=lambda name, v: format_value(v, kinds.get(name, "float"), self.lang))
+            self.cards(dict(card_values) if card_values is not None else values, spec[:cards],
+                       trends=extras, window=card_window)
         rows = []
         for name, kind, *definition in spec:
             self.record(name, values[name])
@@ -268,11 +312,19 @@ class Report:
             {"metric": "col.metric", "value": "col.value", "definition": "col.definition"},
         )
 
-    def figure(self, fig: Any) -> None:
-        """Show a matplotlib figure and close it (so it is not drawn twice)."""
+    def figure(self, fig: Any, alt: str = "") -> None:
+        """Show a matplotlib figure as drawn for a phone (:func:`wxshop.report.chartfit.phone_png`:
+        360 CSS px wide, sharp on 2× screens) with its description as ``alt`` text (``alt``, else
+        what the chart function attached), then close it (so it is not drawn twice)."""
         import matplotlib.pyplot as plt
+        from IPython.display import display
 
-        _display(fig)
+        from wxshop.report.chartfit import describe, png_bundle
+
+        if alt:
+            describe(fig, alt)
+        data, metadata = png_bundle(fig, self.tr("alt.none"))
+        display(data, raw=True, metadata=metadata)
         plt.close(fig)
 
     # ---- recording -------------------------------------------------------------

@@ -30,6 +30,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from wxshop import __version__, paths
 from wxshop.errors import ParamsError
+from wxshop.report import history as run_history
 from wxshop.report import webfont
 from wxshop.report.document import format_value
 from wxshop.report.i18n import STRINGS, Translator
@@ -302,12 +303,15 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 def collect(reports: Path) -> tuple[list[dict[str, Any]], list[str], list[dict[str, Any]]]:
     """Stores (name, cells: notebook → its reports' statuses, headlines: notebook → the
-    JSON headlines of its ok reports), notebooks seen, and failures, from the status files
-    the runner writes (``<store>/<notebook>[-<item>].status.json``)."""
+    JSON headlines of its ok reports, stamps: notebook → when its reports were written, for
+    notebooks whose reports all succeeded, flag: ``failed``/``warned``/""), notebooks seen, and
+    failures, from the status files the runner writes (``<store>/<notebook>[-<item>].status.json``).
+    Stores with a report not written come first, then those with warnings, then the rest."""
     stores, notebooks, failures = [], [], []
     for folder in sorted(p for p in reports.iterdir() if p.is_dir() and not p.name.startswith(".")):
         cells: dict[str, list[dict[str, Any]]] = {}
         headlines: dict[str, list[dict[str, Any]]] = {}
+        stamps: dict[str, list[str | None]] = {}  # None: not written, or its JSON unreadable
         for status_file in sorted(folder.glob("*.status.json")):
             status = _read_json(status_file)
             if not status or "notebook" not in status or "status" not in status:
@@ -329,24 +333,34 @@ def collect(reports: Path) -> tuple[list[dict[str, Any]], list[str], list[dict[s
             cells.setdefault(nb, []).append(status)
             if status["status"] != "ok":
                 failures.append(status)
+                stamps.setdefault(nb, []).append(None)
                 continue
             stem = f"{nb}-{status['item']}" if status.get("item") else nb
             record = _read_json(folder / f"{stem}.json") or {}
+            stamps.setdefault(nb, []).append(run_history.written_at(record, folder / f"{stem}.json"))
             status["warnings"] = [w.get("text", "") for w in record.get("warnings") or []
                                   if isinstance(w, dict)]
             headline = record.get("headline")
             if isinstance(headline, dict):
                 headlines.setdefault(nb, []).append(headline)
         if cells:
-            stores.append({"name": folder.name, "cells": cells, "headlines": headlines})
+            ok = [c for cs in cells.values() for c in cs if c["status"] == "ok"]
+            flag = "warned" if any(c.get("warnings") for c in ok) else ""
+            stores.append({"name": folder.name, "cells": cells, "headlines": headlines,
+                           "flag": "failed" if len(ok) < sum(map(len, cells.values())) else flag,
+                           "stamps": {nb: max(v) for nb, v in stamps.items() if None not in v}})
+    stores.sort(key=lambda s: ("failed", "warned", "").index(s["flag"]))  # stable: by name within
     return stores, notebooks, failures
 
 
 def comparison_view(
-    stores: list[dict[str, Any]], thresholds: Mapping[str, Threshold], tr: Translator
+    stores: list[dict[str, Any]], thresholds: Mapping[str, Threshold], tr: Translator,
+    history: run_history.History | None = None,
 ) -> dict[str, Any]:
-    """What the template shows: columns, one row per store, the median row, the threshold
-    row and the figures table (report, threshold, source)."""
+    """What the template shows: columns, one row per store (with each figure's change since the
+    previous run in ``history``), the median row, the threshold row and the figures table
+    (report, threshold, source)."""
+    history = history or run_history.History()
     values = {s["name"]: store_figures(s["headlines"]) for s in stores}
     table = compare(values, thresholds)
     by = {(r["store"], r["figure"]): r for r in table.to_dict(orient="records")}
@@ -365,8 +379,9 @@ def comparison_view(
                 "diff": format_difference(nan_none(r["difference"]), f.kind, tr) if value is not None else "",
                 "mark": nan_none(r["mark"]),
                 "sort": "" if value is None else repr(float(value)),  # what the page sorts by
+                "change": run_history.change(history, s, f.key, f.notebook, f.kind, value, tr),
             })
-        rows.append({"name": s["name"], "cells": cells})
+        rows.append({"name": s["name"], "flag": s["flag"], "cells": cells})
     medians, figures = [], []
     for f in FIGURES:
         first = by[(stores[0]["name"], f.key)] if stores else {"median": None, "stores_with_figure": 0}
@@ -406,6 +421,10 @@ def build_index(
     thresholds = THRESHOLDS if thresholds is None else thresholds
     reports.mkdir(parents=True, exist_ok=True)
     stores, notebooks, failures = collect(reports)
+    history = run_history.load(reports)  # a damaged file is set aside; the page says so
+    values = {s["name"]: store_figures(s["headlines"]) for s in stores}
+    recorded = run_history.record(history, run_history.readings(
+        stores, values, {f.key: f.notebook for f in FIGURES}))
     if order:
         notebooks.sort(key=lambda n: order.index(n) if n in order else len(order))
     env = Environment(
@@ -427,14 +446,19 @@ def build_index(
         notebooks=notebooks,
         failures=failures,
         n_ok=n_ok,
-        cmp=comparison_view(stores, thresholds, tr),
+        cmp=comparison_view(stores, thresholds, tr, history),
         thresholds_param=THRESHOLDS_PARAM,
+        history=history,
+        history_file=run_history.HISTORY_FILE,
+        keep_runs=run_history.KEEP_RUNS,
     )
     out = reports / "index.html"
     tmp = out.with_name(f".index.html.{os.getpid()}.tmp")  # never a half-written index
     try:
         tmp.write_text(webfont.embed(html), encoding="utf-8")  # its Chinese glyphs, as in the reports
         os.replace(tmp, out)
+        if recorded:
+            run_history.save(reports, history)
         index_card(reports, stores, failures, n_ok, tr)
     finally:
         tmp.unlink(missing_ok=True)

@@ -24,8 +24,23 @@ WIDTH, HEIGHT = 1080, 1350  # pixels
 _DPI = 100
 _GOOD, _BAD, _GREY, _INK = "#07a35a", "#d93026", "#646a73", "#1f2329"
 
-# (label, value as shown, playbook-line text or "", True / False / None: met, missed, no line)
-Figure = tuple[str, str, str, "bool | None"]
+# (label, value as shown, playbook-line text or "", True / False / None: met, missed, no line[,
+# change line, e.g. "30 天环比 ▲ 12.3% · 同比 ▼ 2.0%"])
+Figure = tuple[str, str, str, "bool | None"] | tuple[str, str, str, "bool | None", str]
+_TILE = 0.43  # a tile's width, share of the card's
+
+
+def _fitted(fig: plt.Figure, x: float, y: float, text: str, size: float, width: float = _TILE - 0.03,
+            least: float = 10, **style) -> None:
+    """``text`` at (x, y) in figure coordinates, its font shrunk (down to ``least`` pt) and then
+    its end cut with "…" until it is at most ``width`` (share of the card) wide."""
+    artist = fig.text(x, y, text, fontsize=size, va="top", **style)
+    renderer = fig.canvas.get_renderer()
+    limit = width * fig.bbox.width
+    while artist.get_window_extent(renderer).width > limit and artist.get_fontsize() > least:
+        artist.set_fontsize(artist.get_fontsize() - 1)
+    while artist.get_window_extent(renderer).width > limit and len(artist.get_text()) > 2:
+        artist.set_text(artist.get_text()[:-2] + "…")
 
 
 def _wrap(text: str, lang: str, width_zh: int = 30, width_en: int = 58) -> list[str]:
@@ -36,8 +51,10 @@ def _wrap(text: str, lang: str, width_zh: int = 30, width_en: int = 58) -> list[
 def share_card(path: Path, *, title: str, subtitle: str, figures: Sequence[Figure],
                findings: Sequence[str], heading: str, footer: str, lang: str = "zh") -> Path:
     """Write the card to ``path`` (PNG, :data:`WIDTH` × :data:`HEIGHT`): ``title`` and
-    ``subtitle`` (store · period), up to six ``figures`` as tiles (✓ / ✗ against the playbook
-    line where there is one), under ``heading`` the first three ``findings``, and ``footer``.
+    ``subtitle`` (store · period), up to six ``figures`` as tiles (the change against earlier
+    periods where known, ✓ / ✗ against the playbook line where there is one; a text too long for
+    its tile is set smaller, then cut), under ``heading`` the first three ``findings``, and
+    ``footer``.
 
     >>> import tempfile
     >>> from PIL import Image
@@ -52,20 +69,22 @@ def share_card(path: Path, *, title: str, subtitle: str, figures: Sequence[Figur
     fig = plt.figure(figsize=(WIDTH / _DPI, HEIGHT / _DPI), dpi=_DPI)
     try:
         fig.patch.set_facecolor("white")
-        fig.text(0.06, 0.955, title, fontsize=34, color=_INK, va="top")
-        fig.text(0.06, 0.895, subtitle, fontsize=19, color=_GREY, va="top")
+        _fitted(fig, 0.06, 0.955, title, 34, width=0.88, least=20, color=_INK)
+        _fitted(fig, 0.06, 0.895, subtitle, 19, width=0.88, color=_GREY)
         top = 0.85
-        for i, (label, value, line, met) in enumerate(list(figures)[:6]):
+        for i, (label, value, line, met, *change) in enumerate(list(figures)[:6]):
             x, y = 0.06 + (i % 2) * 0.45, top - (i // 2) * 0.135
             fig.patches.append(FancyBboxPatch(
-                (x, y - 0.12), 0.43, 0.12, boxstyle="round,pad=0,rounding_size=0.015",
+                (x, y - 0.12), _TILE, 0.12, boxstyle="round,pad=0,rounding_size=0.015",
                 transform=fig.transFigure, facecolor="#f7f8fa", edgecolor="#e5e6eb", linewidth=1.5))
-            fig.text(x + 0.02, y - 0.015, label, fontsize=17, color=_GREY, va="top")
-            fig.text(x + 0.02, y - 0.05, value, fontsize=32, color=_INK, va="top")
+            _fitted(fig, x + 0.02, y - 0.012, label, 17, color=_GREY)
+            _fitted(fig, x + 0.02, y - 0.038, value, 30, color=_INK)
+            if change and change[0]:
+                _fitted(fig, x + 0.02, y - 0.077, change[0], 13, color=_GREY)
             if line:
                 mark = "✓ " if met else "✗ " if met is False else ""
-                fig.text(x + 0.02, y - 0.098, mark + line, fontsize=14, va="top",
-                         color=_GOOD if met else _BAD if met is False else _GREY)
+                _fitted(fig, x + 0.02, y - 0.098, mark + line, 13,
+                        color=_GOOD if met else _BAD if met is False else _GREY)
         rows = (min(len(figures), 6) + 1) // 2
         y = top - rows * 0.135 - 0.03
         fig.text(0.06, y, heading, fontsize=24, color=_INK, va="top")

@@ -74,6 +74,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "window.up_to": ("截至 {end} 的全部历史", "all history up to {end}"),
     "col.month": ("月份", "Month"),
     "col.parameter": ("参数", "Parameter"),
+    # a shown table (wxshop.report.tables): its scrolling box, the swipe hint, the link to its CSV
+    "tables.region": ("表格：{columns}", "Table: {columns}"),
+    "tables.hint": ("← 左右滑动查看更多列 →", "← swipe for more columns →"),
+    "tables.csv": ("CSV 表格", "CSV"),
     # tables (names shown in skip notes)
     "table.orders": ("订单", "orders"),
     "table.order_items": ("订单明细", "order_items"),

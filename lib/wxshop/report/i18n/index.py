@@ -115,4 +115,41 @@ STRINGS: dict[str, tuple[str, str]] = {
     "index.card_failed_stores": ("先看失败的店铺：{stores}", "Look first at the stores that failed: {stores}"),
     "index.card_warned_stores": ("数据有警告的店铺：{stores}", "Stores whose data carries a warning: {stores}"),
     "index.card_all_good": ("所有报告都已生成，没有警告。", "Every report is done, with no warning."),
+    # change since the previous batch run (wxshop.report.history)
+    "index.change_title": ("与上次运行（{when}）相比，当时为 {value}", "vs previous run on {when}: {value}"),
+    "index.legend_change": (
+        "▲/▼：与上次运行相比的变化，单位同该指标（比例为百分点，金额为元，其余为个数），= 为没有变化；"
+        "上次运行指记录过该指标的最近一次运行（失败的报告不计），日期在提示中。",
+        "▲/▼: the change since the previous run, in the figure's unit (percentage points for "
+        "shares, ¥ for amounts, a count otherwise), = for none; the previous run is the latest "
+        "one that recorded the figure (failed reports record nothing), its date in the tooltip.",
+    ),
+    "index.history_note": (
+        "上次运行的数字保存在 {file}（只有店铺编号、日期和数字，保留最近 {keep} 次运行，现有 {n} 次）。",
+        "Earlier runs' figures are kept in {file} (store ids, dates and numbers only; the last "
+        "{keep} runs, {n} so far).",
+    ),
+    "index.history_set_aside": (
+        "运行历史 {file} 无法读取（{reason}），已改名为 {moved} 保留，并新建了历史；与上次运行的比较从下次运行起恢复。",
+        "The run history {file} could not be read ({reason}); it was set aside as {moved} and a "
+        "new one started. Changes since the previous run show again from the next run.",
+    ),
+    "index.history_not_moved": (
+        "运行历史 {file} 无法读取（{reason}），也无法改名；本次不显示与上次运行的比较。",
+        "The run history {file} could not be read ({reason}) nor set aside; no changes since "
+        "the previous run are shown this time.",
+    ),
+    "index.history_problem.not-json": ("不是有效的 JSON", "not valid JSON"),
+    "index.history_problem.not-history": ("内容不是运行历史", "not a run history"),
+    "index.history_problem.unreadable": ("读取出错", "a read error"),
+    "index.flag.failed": ("失败", "failed"),
+    "index.flag.warned": ("警告", "warning"),
+    "index.flag_title.failed": (
+        "该店有报告未生成（失败、数据错误或未完成），排在最前",
+        "a report of this store was not written (failed, bad data or not finished); listed first",
+    ),
+    "index.flag_title.warned": (
+        "该店有报告带数据警告（红色横幅），排在失败之后",
+        "a report of this store carries a data warning (red banner); listed after the failures",
+    ),
 }
