@@ -18,6 +18,7 @@ full-page PNG of each page costs CPU and nobody looks at them in a routine run).
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ import pytest
 from conftest import DEMO_REPORTS, DEMO_STORE, IMG, SCRIPT, demo_report_names, tell
 from wxshop.report import plots
 from wxshop.report.pdf import find_chromium
+from wxshop.report.tables import SCROLL_SELECTOR
 
 CHROMIUM = find_chromium()
 pytestmark = [
@@ -48,8 +50,9 @@ for (const name of ["alert", "confirm", "prompt"]) {
   window[name] = (...args) => { window.__wxDialogs.push(name + "(" + args.join(",") + ")"); };
 }
 """
-# Elements reaching past the right edge of the screen that no sideways-scrolling box holds:
-# they widen the page or are cut off.
+# Elements reaching past the right edge of the screen that no deliberate sideways-scrolling box
+# holds (the nearest box that clips them must scroll and be one of wxshop's scroll containers,
+# wxshop.report.tables.SCROLL_SELECTOR): they widen the page or are cut off.
 STICKING_OUT = """() => {
   const width = window.innerWidth, out = [];
   for (const el of document.querySelectorAll("body *")) {
@@ -58,13 +61,16 @@ STICKING_OUT = """() => {
     let up = el.parentElement, scrolls = false;
     for (; up && up !== document.body; up = up.parentElement) {
       const overflow = getComputedStyle(up).overflowX;
-      if (overflow !== "visible") { scrolls = overflow === "auto" || overflow === "scroll"; break; }
+      if (overflow !== "visible") {
+        scrolls = (overflow === "auto" || overflow === "scroll") && up.matches(SELECTOR);
+        break;
+      }
     }
     const tag = `<${el.tagName.toLowerCase()} class="${el.className}">`;
     if (!scrolls) out.push(`${tag} right edge at ${Math.round(box.right)}px`);
   }
   return out;
-}"""
+}""".replace("SELECTOR", json.dumps(SCROLL_SELECTOR))
 MEASURE = """() => ({
   innerWidth: window.innerWidth,
   html: document.documentElement.scrollWidth,
@@ -300,12 +306,16 @@ def test_the_checks_catch_a_bad_page(tmp_path, browser):
     page = tmp_path / "bad.html"
     page.write_text(
         '<!DOCTYPE html><html><body><div style="width:1000px">wide</div>'
+        '<div class="wx-scroll" style="overflow-x:auto"><p id="ok" style="width:900px">in a box</p></div>'
+        '<div style="overflow-x:auto"><p id="stray" style="width:900px">in a stray box</p></div>'
         '<img src="https://example.invalid/pixel.png">'
         "<script>console.error('boom'); alert('hi')</script></body></html>",
         encoding="utf-8",
     )
     v = browser.visit(page)
     assert v.measured["html"] > PHONE["width"] and v.sticking_out
+    # a wide element in one of wxshop's scroll boxes is fine; in any other scrolling box it is not
+    assert len([s for s in v.sticking_out if s.startswith("<p ")]) == 1, v.sticking_out
     assert any("boom" in e for e in v.console_errors)
     assert v.foreign_requests == ["https://example.invalid/pixel.png"]
     assert v.dialogs == ["alert(hi)"]
