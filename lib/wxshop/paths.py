@@ -58,3 +58,19 @@ def sample_data_dir(root: Path | None = None) -> Path:
 
 def demo_data_dir(root: Path | None = None) -> Path:
     return (root or project_root()) / "data" / "demo"
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file of this process renamed over it: a
+    reader sees the old file or the new one, never a part; a full disk leaves the old file, not
+    an empty one; two processes writing the same file never share a temporary name."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

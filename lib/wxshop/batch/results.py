@@ -7,12 +7,12 @@ the index page reads; :func:`exit_code` turns the results of a batch into the co
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from wxshop.batch.plan import Job
+from wxshop.paths import write_atomic
 from wxshop.report.pdf import pdf_path
 
 Status = Literal["ok", "failed", "data_error", "pending", "running", "interrupted"]
@@ -54,21 +54,6 @@ class JobResult:
 def failed_result(job: Job, error: str, worker: str = "") -> JobResult:
     """The ``failed`` result of ``job`` that gave no result of its own (its process died, ...)."""
     return JobResult(job.store, job.notebook, "failed", 0.0, error=error, item=job.item, worker=worker)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file renamed over it: a reader sees the
-    old file or the new one, never a part; a full disk leaves the old file, not an empty one."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def save_status(job: Job, result: JobResult) -> None:

@@ -23,7 +23,6 @@ import datetime as dt
 import html
 import json
 import math
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -432,13 +431,9 @@ class Report:
     def save(self) -> None:
         """Write the JSON next to the report (``self.json_path``)."""
         self.dir.mkdir(parents=True, exist_ok=True)
-        # a temporary file of this process: two batches writing the same report never share one
-        tmp = self.json_path.with_name(f".{self.json_path.name}.{os.getpid()}.tmp")
-        tmp.write_text(
-            json.dumps(self.to_dict(), ensure_ascii=False, indent=1, allow_nan=False),
-            encoding="utf-8",
-        )
-        tmp.replace(self.json_path)
+        # through a temporary file of this process: two batches writing the same report never share one
+        paths.write_atomic(self.json_path, json.dumps(self.to_dict(), ensure_ascii=False, indent=1,
+                                                      allow_nan=False))
         if self._card:  # the share card, for forwarding in a WeChat chat
             from wxshop.report.sharecard import share_card
 

@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from wxshop.paths import write_atomic
 from wxshop.report.document import format_value
 from wxshop.report.i18n import Translator
 
@@ -235,15 +236,7 @@ def save(reports: Path, history: History) -> Path:
     path = Path(reports) / HISTORY_FILE
     text = json.dumps({"schema": SCHEMA, "runs": history.runs}, ensure_ascii=False, indent=1,
                       allow_nan=False)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomic(path, text)
     return path
 
 
