@@ -19,6 +19,16 @@ A4 = {"portrait": 794, "landscape": 1123}  # CSS px at 96 dpi
 PAGES = ("store_overview", "user_profiling", "private_domain", "index")
 
 
+def _only(url: str):
+    """A route handler letting through the page itself and data: URIs, nothing else."""
+
+    def handle(route) -> None:
+        wanted = route.request.url
+        route.continue_() if wanted == url or wanted.startswith("data:") else route.abort()
+
+    return handle
+
+
 def shoot(reports: Path, store: str, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -30,8 +40,7 @@ def shoot(reports: Path, store: str, out: Path) -> list[Path]:
                 url = path.resolve().as_uri()
                 for scheme in ("light", "dark"):
                     context = browser.new_context(viewport=PHONE, color_scheme=scheme)
-                    context.route("**/*", lambda r, url=url: r.continue_() if r.request.url == url
-                                  or r.request.url.startswith("data:") else r.abort())
+                    context.route("**/*", _only(url))
                     page = context.new_page()
                     page.goto(url, wait_until="load")
                     page.evaluate("document.fonts.ready")

@@ -1,10 +1,11 @@
 """Chinese text reads on a machine without Chinese fonts: every demo page, opened in real Chromium
 whose fontconfig knows only matplotlib's DejaVu fonts (a bare desktop or container), draws no
-character of its text as an empty box (tofu), thanks to the glyph subset each page embeds
-(:mod:`wxshop.report.webfont`). The check draws each character of the page's text on a canvas in
-the page's own font stack and compares it with the box the browser draws for a character no font
-has (U+E000, private use); the same check on a page whose embedded font was removed finds boxes,
-so it can fail. Pages stay within the 2 MB a chat attachment should be, font included."""
+character of its text (or of a search box's placeholder) as an empty box (tofu), thanks to the
+glyph subset each page embeds (:mod:`wxshop.report.webfont`). The check draws each character on a
+canvas in the page's own font stack and compares it with the box the browser draws for a
+character no font has (U+E000, private use); the same check on a page whose embedded font was
+removed finds boxes, so it can fail. Pages stay within the 2 MB a chat attachment should be,
+font included."""
 
 from __future__ import annotations
 
@@ -45,6 +46,13 @@ TOFU = """async () => {
     if (!parent || !parent.getClientRects().length) continue;
     const family = getComputedStyle(parent).fontFamily;
     for (const c of node.textContent) {
+      if (c.codePointAt(0) >= 0x2E80 && !seen.has(c)) seen.set(c, family);
+    }
+  }
+  for (const el of document.querySelectorAll("[placeholder]")) {  // a search box's hint shows too
+    if (!el.getClientRects().length) continue;
+    const family = getComputedStyle(el).fontFamily;
+    for (const c of el.getAttribute("placeholder")) {
       if (c.codePointAt(0) >= 0x2E80 && !seen.has(c)) seen.set(c, family);
     }
   }

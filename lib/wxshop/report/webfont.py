@@ -32,17 +32,24 @@ __all__ = ["FAMILY", "FIRST", "embed", "font_face", "page_characters", "woff2_su
 FAMILY = "wxCJK"
 FIRST = 0x2000  # general punctuation and everything above it: what a Latin-only font may lack
 
-_SKIP = re.compile(r"<(style|script)\b.*?</\1\s*>|<[^>]+>", re.S | re.I)
+_CODE = re.compile(r"<(style|script)\b.*?</\1\s*>", re.S | re.I)
+_TAG = re.compile(r"<[^>]+>")
+# attributes a reader sees: a search box's placeholder, a tooltip, a picture's or region's name
+_SHOWN = re.compile(r"""\s(?:placeholder|title|alt|aria-label)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
 
 
 def page_characters(page: str) -> str:
-    """The characters from :data:`FIRST` up that the text of ``page`` shows (markup, styles,
-    scripts and attribute values such as ``data:`` pictures left out; entities read), sorted.
+    """The characters from :data:`FIRST` up that ``page`` shows: its text and the attributes a
+    reader sees (placeholder, title, alt, aria-label); other markup, styles, scripts and
+    attribute values such as ``data:`` pictures left out; entities read; sorted.
 
-    >>> page_characters('<style>p{content:"样"}</style><p title="题">客单价 &ldquo;¥150&rdquo; → 好</p>')
-    '“”→价单好客'
+    >>> page_characters('<style>p{content:"样"}</style><p title="题" data-x="略">'
+    ...                 '客单价 &ldquo;¥150&rdquo; → 好</p><input placeholder="筛选">')
+    '“”→价单好客筛选题'
     """
-    text = html_lib.unescape(_SKIP.sub(" ", page))
+    code_free = _CODE.sub(" ", page)
+    shown = " ".join(a or b for a, b in _SHOWN.findall(code_free))
+    text = html_lib.unescape(_TAG.sub(" ", code_free) + " " + shown)
     return "".join(sorted({c for c in text if ord(c) >= FIRST}))
 
 
