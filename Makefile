@@ -1,6 +1,6 @@
 # Two commands on a fresh machine with Python >= 3.11 and make:
 #   make demo   install into .venv, generate 3 demo stores, write every report
-#   make test   install into .venv (or reuse it) and run the whole test suite (within 4 min)
+#   make test   install into .venv (or reuse it) and run the whole test suite (about 6 min on 2 cores)
 #   make test-fast  the edit loop (about a minute): the suite without the `slow` tests
 #   make bench  benchmarks (20-40 min): benchmarks/results.json and docs/benchmarks.md
 PYTHON ?= python3
