@@ -128,6 +128,7 @@ class Report:
         self._sections = 0
         self._title = ""
         self._card: list[tuple[str, str, str, bool | None, str]] = []  # the share card's tiles
+        self._card_meta = ""  # its store · days line
 
     # ---- paths -----------------------------------------------------------------
     @property
@@ -260,6 +261,7 @@ class Report:
         link = (f' · <a class="wx-share" href="{html.escape(self.card_path.name)}">'
                 f'{html.escape(self.tr("card.share"))}</a>')
         meta = " · ".join(p for p in (self.store, window) if p) if window else self._subtitle()
+        self._card_meta = meta  # the share card says the same days
         _html(f'<div class="wx-cards"><p class="wx-cards-meta">{html.escape(meta)}{link}</p>'
               f'{"".join(cards)}</div>')
 
@@ -437,8 +439,7 @@ class Report:
         if self._card:  # the share card, for forwarding in a WeChat chat
             from wxshop.report.sharecard import share_card
 
-            share_card(self.card_path, title=self._title or self.store, subtitle=self._subtitle(),
+            share_card(self.card_path, title=self._title or self.store, subtitle=self._card_meta,
                        figures=self._card, findings=self.findings, heading=self.tr("card.actions"),
                        footer=self.tr("card.footer", version=__version__,
-                                      date=self.generated_at.date().isoformat()),
-                       lang=self.lang)
+                                      date=self.generated_at.date().isoformat()))

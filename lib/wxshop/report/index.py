@@ -484,4 +484,4 @@ def index_card(reports: Path, stores: list[dict[str, Any]], failures: list[dict[
     now = dt.datetime.now().replace(microsecond=0)
     return share_card(reports / "index.card.png", title=tr("index.title"), subtitle=now.isoformat(sep=" "),
                       figures=figures, findings=lines or [tr("index.card_all_good")],
-                      heading=tr("card.actions"), footer=f"wxshop {__version__}", lang=tr.lang)
+                      heading=tr("card.actions"), footer=f"wxshop {__version__}")

@@ -9,14 +9,15 @@ no browser or system font is needed. The report's cards link to it; the index li
 from __future__ import annotations
 
 import os
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import FancyBboxPatch
 
 from wxshop.report import plots
+from wxshop.report.chartfit import wrap_text
 
 __all__ = ["HEIGHT", "WIDTH", "Figure", "share_card"]
 
@@ -43,13 +44,28 @@ def _fitted(fig: plt.Figure, x: float, y: float, text: str, size: float, width: 
         artist.set_text(artist.get_text()[:-2] + "…")
 
 
-def _wrap(text: str, lang: str, width_zh: int = 30, width_en: int = 58) -> list[str]:
-    """Lines of ``text`` that fit the card: Chinese by characters, English by words."""
-    return textwrap.wrap(text, width=width_zh if lang == "zh" else width_en, break_long_words=True) or [""]
+def _lines(fig: plt.Figure, text: str, size: float, width: float = 0.88, most: int = 4) -> list[str]:
+    """``text`` broken into lines at most ``width`` (share of the card) wide in ``size`` pt,
+    measured in the card's font (Chinese between characters, Latin at spaces); at most ``most``
+    lines, the last ending in "…" when the text goes on."""
+    renderer = fig.canvas.get_renderer()
+    prop = FontProperties(size=size)
+    limit = width * fig.bbox.width
+
+    def fits(line: str) -> bool:
+        return renderer.get_text_width_height_descent(line, prop, ismath=False)[0] <= limit
+
+    lines = wrap_text(text, fits).split("\n")
+    if len(lines) > most:
+        lines = lines[:most]
+        while lines[-1] and not fits(lines[-1] + "…"):
+            lines[-1] = lines[-1][:-1]
+        lines[-1] += "…"
+    return lines
 
 
 def share_card(path: Path, *, title: str, subtitle: str, figures: Sequence[Figure],
-               findings: Sequence[str], heading: str, footer: str, lang: str = "zh") -> Path:
+               findings: Sequence[str], heading: str, footer: str) -> Path:
     """Write the card to ``path`` (PNG, :data:`WIDTH` × :data:`HEIGHT`): ``title`` and
     ``subtitle`` (store · period), up to six ``figures`` as tiles (the change against earlier
     periods where known, ✓ / ✗ against the playbook line where there is one; a text too long for
@@ -90,7 +106,7 @@ def share_card(path: Path, *, title: str, subtitle: str, figures: Sequence[Figur
         fig.text(0.06, y, heading, fontsize=24, color=_INK, va="top")
         y -= 0.05
         for n, finding in enumerate(list(findings)[:3], start=1):
-            for k, line in enumerate(_wrap(finding, lang)[:4]):
+            for k, line in enumerate(_lines(fig, finding, 18, width=0.84)):  # the number takes the rest
                 fig.text(0.06, y, (f"{n}. " if k == 0 else "    ") + line, fontsize=18, color=_INK, va="top")
                 y -= 0.032
             y -= 0.012
