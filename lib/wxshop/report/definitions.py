@@ -65,11 +65,13 @@ def figures(report: str) -> list[Figure]:
     """
     if report == "store_overview":
         return [*_kpis(overview_view.KPIS, "doc.window.report"),
-                _doc("period_over_period", "overview.periods", "doc.window.compare", "doc.unit.pp")]
+                _doc("period_over_period", "overview.periods", "doc.window.compare", "doc.unit.pp"),
+                _doc("card_trends", "", "doc.window.card_trends", "doc.unit.pp")]
     if report == "user_profiling":
         return [
             *_kpis(profiling_view.KPIS, "doc.window.period", {"customers": "doc.window.history"}),
             _doc("period_over_period", "overview.periods", "doc.window.compare_p", "doc.unit.pp"),
+            _doc("card_trends", "", "doc.window.card_trends", "doc.unit.pp"),
             _doc("period_days", "", "doc.window.none", "doc.unit.days"),
             _doc("stage_thresholds", "", "doc.window.history", "doc.unit.days"),
             _doc("bgnbd", "", "doc.window.history", "doc.unit.params"),

@@ -80,6 +80,20 @@ STRINGS: dict[str, tuple[str, str]] = {
         "previous one and the same dates last year; a window the data does not cover "
         "is not compared",
     ),
+    "doc.label.card_trends": ("卡片上的环比、同比与走势线", "Cards' changes and sparklines"),
+    "doc.def.card_trends": (
+        "环比 = 本期 ÷ 上期 − 1，同比 = 本期 ÷ 去年同期 − 1（比率为两期之差，单位百分点），▲ 升、▼ 降；走势线 = "
+        "同一指标在最近 8 个同长度窗口的值，从左到右由早到晚，早于数据开始的窗口留空；店铺概览的卡片显示近 "
+        "period_days 天（同 periods.compare），用户画像的卡片显示本报告自己的核心指标在各窗口重算的值",
+        "vs prior = this period ÷ the previous one − 1, vs last year = this period ÷ the same dates a year "
+        "earlier − 1 (for rates the difference, in percentage points), ▲ up, ▼ down; sparkline = the same "
+        "figure over the last 8 windows of that length, oldest left, windows before the data left blank; the "
+        "store overview's cards show the last period_days days (as periods.compare), the user profiling's "
+        "recompute the report's own headline on each window",
+    ),
+    "doc.window.card_trends": ("近 period_days 天及之前 7 个同长度窗口；去年同日期",
+                               "the last period_days days and the 7 windows of that length before; the "
+                               "same dates a year earlier"),
     "doc.def.period_days": ("参数：核心指标的窗口长度", "parameter: the length of the headline window"),
     "doc.def.traffic_skus": ("角色为引流款的商品数", "products whose role is traffic driver"),
     "doc.def.profit_skus": ("角色为利润款的商品数", "products whose role is profit driver"),
