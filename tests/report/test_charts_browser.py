@@ -12,17 +12,12 @@ has alt text from its data, and none is wider than the screen."""
 from __future__ import annotations
 
 import pytest
-from test_pages_browser import CHROMIUM
+from test_pages_browser import CHROMIUM, pytestmark  # noqa: F401  (slow; skipped without Chromium)
 from test_report_scans import page_path
 
 from conftest import DEMO_REPORTS, demo_report_names
 from wxshop.report.chartfit import MIN_TEXT_PX
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium found (apt-get install chromium, or set "
-                       "WXSHOP_CHROMIUM to the browser's path): browser tests skipped"),
-]
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the `test` extra")
 
 PHONE = {"width": 390, "height": 844}
