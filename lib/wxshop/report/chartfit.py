@@ -46,7 +46,6 @@ def rc_params() -> dict[str, Any]:
         "figure.constrained_layout.use": True,
         "font.size": TEXT_PT["base"],
         "axes.titlesize": TEXT_PT["title"],
-        "axes.titlelocation": "left",
         "axes.labelsize": TEXT_PT["label"],
         "xtick.labelsize": TEXT_PT["tick"],
         "ytick.labelsize": TEXT_PT["tick"],

@@ -27,7 +27,12 @@ from wxshop.report.chartfit import (
 )
 from wxshop.report.i18n import Translator
 
-__all__ = ["PALETTE"]  # re-exported: the charts' colours
+__all__ = [  # PALETTE is chartfit's, re-exported: the charts' colours
+    "CJK_FONT_FILE", "CJK_FONT_PACKAGE", "FALLBACK_FONT", "PALETTE", "ab_intervals", "cjk_font_path",
+    "compact", "holdout_bars", "hour_heatmap", "km_curves", "member_survival", "monthly_trend",
+    "open_rate_by_hour", "pareto", "register_cjk_font", "repeat_curves", "retention_heatmap",
+    "role_quadrant", "segment_bars", "setup_theme",
+]
 
 # Chinese glyphs come from Noto Sans CJK SC (SIL OFL), shipped inside the mplfonts wheel, so a
 # plain `pip install` draws Chinese on any machine without system fonts or an apt step.
