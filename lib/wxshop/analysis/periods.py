@@ -272,8 +272,9 @@ def headline_windows(
     kpis: Sequence[str],
     shares: Sequence[str] = (),
     n: int = 8,
+    **options: Any,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A report's own key figures, ``headline(orders, period_end, days)`` (e.g.
+    """A report's own key figures, ``headline(orders, period_end, days, **options)`` (e.g.
     :func:`wxshop.analysis.repurchase.headline`), against earlier windows, for reports whose
     figures are not :func:`compare`'s: the same function called with the window's end moved back
     ``days`` days (环比), one calendar year (同比), and ``k × days`` days for the ``n`` windows of
@@ -310,7 +311,7 @@ def headline_windows(
     def figures(last: int) -> list[float]:
         if first is None or last - days + 1 < first:
             return [np.nan] * len(kpis)
-        got = headline(orders, iso_day(last), days)
+        got = headline(orders, iso_day(last), days, **options)
         return [float(got[k]) if got.get(k) is not None else np.nan for k in kpis]
 
     year_ago = period_end_day((pd.Timestamp(iso_day(end)) - pd.DateOffset(years=1)).date().isoformat())

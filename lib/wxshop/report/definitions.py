@@ -123,6 +123,7 @@ def figures(report: str) -> list[Figure]:
         return [*kpis,
                 _doc("touch_effect_interval", "", "doc.window.holdout_sop", "doc.unit.share"),
                 _doc("naive_touch_difference", "", "doc.window.period", "doc.unit.share"),
+                _doc("card_trends", "", "doc.window.card_trends", "doc.unit.pp"),
                 _doc("contacts", "", "doc.window.history", "doc.unit.int"),
                 _doc("private_tables", "", "doc.window.none", "doc.unit.code")]
     raise ValueError(f"unknown report {report!r}; one of {', '.join(REPORTS)}")

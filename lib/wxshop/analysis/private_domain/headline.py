@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
-__all__ = ["HEADLINE", "private_headline"]
+__all__ = ["HEADLINE", "WINDOWED", "WindowResults", "private_headline", "window_figures", "window_results"]
 
 # The figures, in the order the report shows them (wxshop.report.views.private_domain.KPIS).
 HEADLINE = (
@@ -26,6 +26,9 @@ HEADLINE = (
     "replenishment_rate",
     "touch_effect",
 )
+
+# The figures of one window of days alone, which window_figures recomputes for earlier windows.
+WINDOWED = HEADLINE[:7]
 
 _NAN = float("nan")
 
@@ -103,3 +106,61 @@ def private_headline(
         "contacts": contacts,
         "private_tables": list(tables),
     }
+
+
+
+class WindowResults(NamedTuple):
+    """The sections' results over one window of days (None where the store lacks the table)."""
+
+    friend_add: Mapping[str, Any] | None
+    staff_all: pd.DataFrame | None
+    session_open: Mapping[str, Any] | None
+    moments: Mapping[str, Any] | None
+    leaving: pd.DataFrame | None
+    months: pd.DataFrame | None
+
+
+def window_results(orders: pd.DataFrame, tables: Mapping[str, pd.DataFrame], start: pd.Timestamp,
+                   end: pd.Timestamp) -> WindowResults:
+    """What the report's sections compute over the days ``start`` to ``end`` from the
+    private-domain ``tables`` the store has (name → loaded table) and the store's ``orders`` up to
+    ``end``: the friend-add rate (:func:`.staff.friend_add_rate`), the staff figures over all staff
+    (:func:`.staff.staff_kpis`), the session open rate, the Moments interaction rate, the leaving
+    rates (:func:`.community.leaving_rates` from member lists, else
+    :func:`.community.leaving_rates_from_daily` from 企业微信's group statistics) and the monthly
+    replenishment (:func:`.community.replenishment`)."""
+    from wxshop.analysis.private_domain import community, staff
+
+    touches, members = tables.get("touches"), tables.get("group_members")
+    if members is not None:
+        leaving = community.leaving_rates(members, tables.get("groups"), start=start, end=end)
+    elif "group_daily" in tables:
+        leaving = community.leaving_rates_from_daily(tables["group_daily"], start=start, end=end,
+                                                     members_at="end")
+    else:
+        leaving = None
+    return WindowResults(
+        friend_add=(staff.friend_add_rate(orders, tables["contacts"], start=start, end=end)
+                    if "contacts" in tables else None),
+        staff_all=(staff.staff_kpis(tables["staff_daily"], touches, start=start, end=end)
+                   if "staff_daily" in tables else None),
+        session_open=staff.session_open_rate(touches, start=start, end=end) if touches is not None else None,
+        moments=(staff.moments_interaction(tables["posts"], start=start, end=end)
+                 if "posts" in tables else None),
+        leaving=leaving,
+        months=community.replenishment(members, start=start, end=end) if members is not None else None,
+    )
+
+
+def window_figures(orders: pd.DataFrame, period_end: str, days: int, *,
+                   tables: Mapping[str, pd.DataFrame]) -> dict[str, float]:
+    """The :data:`WINDOWED` figures over the ``days`` days ending ``period_end``
+    (:func:`window_results`, as the report computes its current window): the cards' changes and
+    sparklines (:func:`wxshop.analysis.periods.headline_windows`)."""
+    from wxshop.analysis import overview
+
+    end = overview.resolve_period_end(orders, period_end)
+    start = (end - pd.Timedelta(days=days - 1)).normalize()
+    results = window_results(overview.in_period(orders, end.date().isoformat()), tables, start, end)
+    figures = private_headline(**results._asdict())
+    return {name: figures[name] for name in WINDOWED}

@@ -84,12 +84,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "doc.def.card_trends": (
         "环比 = 本期 ÷ 上期 − 1，同比 = 本期 ÷ 去年同期 − 1（比率为两期之差，单位百分点），▲ 升、▼ 降；走势线 = "
         "同一指标在最近 8 个同长度窗口的值，从左到右由早到晚，早于数据开始的窗口留空；店铺概览的卡片显示近 "
-        "period_days 天（同 periods.compare），用户画像的卡片显示本报告自己的核心指标在各窗口重算的值",
+        "period_days 天（同 periods.compare），用户画像与私域运营的卡片显示本报告自己的核心指标在各窗口重算的值",
         "vs prior = this period ÷ the previous one − 1, vs last year = this period ÷ the same dates a year "
         "earlier − 1 (for rates the difference, in percentage points), ▲ up, ▼ down; sparkline = the same "
         "figure over the last 8 windows of that length, oldest left, windows before the data left blank; the "
         "store overview's cards show the last period_days days (as periods.compare), the user profiling's "
-        "recompute the report's own headline on each window",
+        "and private domain's recompute the report's own headline on each window",
     ),
     "doc.window.card_trends": ("近 period_days 天及之前 7 个同长度窗口；去年同日期",
                                "the last period_days days and the 7 windows of that length before; the "
