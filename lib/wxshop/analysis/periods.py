@@ -94,6 +94,28 @@ def windows(period_end: DateLike, days: int) -> dict[str, tuple[str, str]]:
     }
 
 
+def _store_kpis_named(kpis: Sequence[str], where: str) -> list[str]:
+    """``kpis`` as a list, each a number of :class:`StoreKpis`; a ValueError naming the choices."""
+    kpis = list(kpis)
+    unknown = [k for k in kpis if k not in _NUMBERS]
+    if unknown:
+        raise ValueError(f"{where}: unknown KPI(s) {', '.join(unknown)}; "
+                         f"choose from {', '.join(sorted(_NUMBERS))}")
+    return kpis
+
+
+def _windows_count(n: int, where: str) -> int:
+    if n < 1:
+        raise ValueError(f"{where}: n must be at least 1; got {n}")
+    return n
+
+
+def _first_day(day: np.ndarray) -> int | None:
+    """The first dated day of ``day`` (day numbers, :data:`NO_DAY` for undated), None without one."""
+    dated = day[day != NO_DAY]
+    return int(dated.min()) if dated.size else None
+
+
 def _change(now: np.ndarray, before: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Share difference where ``points``, else relative change; NaN on an empty or zero base."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -156,18 +178,10 @@ def compare(
     ['2025-03-08', '2025-03-01', '2024-03-08', 'before_data']
     """
     require_columns(orders, (ORDER_ID, CUSTOMER_ID, ORDERED_AT, AMOUNT), "compare")
-    kpis = list(kpis)
-    unknown = [k for k in kpis if k not in _NUMBERS]
-    if unknown:
-        raise ValueError(f"compare: unknown KPI(s) {', '.join(unknown)}; "
-                         f"choose from {', '.join(sorted(_NUMBERS))}")
+    kpis = _store_kpis_named(kpis, "compare")
     span = windows(resolve_period_end(orders, str(period_end or "")), days)
     day = day_numbers(orders[ORDERED_AT])
-    dated = day[day != NO_DAY]
-    if data_start:
-        first: int | None = period_end_day(data_start)
-    else:
-        first = int(dated.min()) if dated.size else None
+    first = period_end_day(data_start) if data_start else _first_day(day)
     figures: dict[str, list[float]] = {}
     reasons: dict[str, str] = {}
     for name, (start, end) in span.items():
@@ -237,18 +251,11 @@ def series(
     2025-03-08 2025-03-14 120.0        2.0
     """
     require_columns(orders, (ORDER_ID, CUSTOMER_ID, ORDERED_AT, AMOUNT), "series")
-    kpis = list(kpis)
-    unknown = [k for k in kpis if k not in _NUMBERS]
-    if unknown:
-        raise ValueError(f"series: unknown KPI(s) {', '.join(unknown)}; "
-                         f"choose from {', '.join(sorted(_NUMBERS))}")
-    days = check_days("days", days)
-    if n < 1:
-        raise ValueError(f"series: n must be at least 1; got {n}")
+    kpis = _store_kpis_named(kpis, "series")
+    days, n = check_days("days", days), _windows_count(n, "series")
     end = period_end_day(resolve_period_end(orders, str(period_end or "")))
     day = day_numbers(orders[ORDERED_AT])
-    dated = day[day != NO_DAY]
-    first = int(dated.min()) if dated.size else None
+    first = _first_day(day)
     rows = []
     for k in range(n - 1, -1, -1):
         hi = end - k * days
@@ -299,14 +306,10 @@ def headline_windows(
     ['2025-03-07', '2025-03-14']
     """
     require_columns(orders, (ORDER_ID, CUSTOMER_ID, ORDERED_AT, AMOUNT), "headline_windows")
-    days = check_days("days", days)
-    if n < 1:
-        raise ValueError(f"headline_windows: n must be at least 1; got {n}")
+    days, n = check_days("days", days), _windows_count(n, "headline_windows")
     kpis = list(kpis)
     end = period_end_day(resolve_period_end(orders, str(period_end or "")))
-    dated = day_numbers(orders[ORDERED_AT])
-    dated = dated[dated != NO_DAY]
-    first = int(dated.min()) if dated.size else None
+    first = _first_day(day_numbers(orders[ORDERED_AT]))
 
     def figures(last: int) -> list[float]:
         if first is None or last - days + 1 < first:

@@ -147,6 +147,22 @@ def period_view(periods: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     return out
 
 
+def period_cards(periods: pd.DataFrame, tr: Any) -> tuple[dict[str, float], str]:
+    """What the cards show from ``periods`` (:func:`wxshop.analysis.periods.compare` output): each
+    figure's value over the current window, and the window's days in words.
+
+    >>> from wxshop.report.i18n import Translator
+    >>> table = pd.DataFrame({"kpi": ["gmv"], "current": [120.0], "current_start": ["2025-03-08"],
+    ...                       "current_end": ["2025-03-14"]})
+    >>> period_cards(table, Translator("en"))
+    ({'gmv': 120.0}, 'last 7 days, 2025-03-08 to 2025-03-14')
+    """
+    first = periods.iloc[0]
+    days = (pd.Timestamp(first["current_end"]) - pd.Timestamp(first["current_start"])).days + 1
+    window = tr("window.last_days", days=days, start=first["current_start"], end=first["current_end"])
+    return periods.set_index("kpi")["current"].to_dict(), window
+
+
 def period_notes(periods: pd.DataFrame) -> list[tuple[str, dict[str, Any]]]:
     """(i18n key, values) of the sentences above the period table: the three windows' dates,
     why a comparison is missing, a year-ago window one day longer or shorter (29 Feb), and how
